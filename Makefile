@@ -1,0 +1,126 @@
+# hyper — plain Makefile.
+#
+#   make              build/libhyper.a, build/libhyper.so, build/hpack-tool
+#   make test         every cmocka test (unit, story corpus, wire tests)
+#   make asan         the same tests under AddressSanitizer + UBSan (clang)
+#   make fuzz         libFuzzer targets in build/fuzz/
+#   make fuzz-run     each fuzzer for FUZZ_SECONDS (default 60)
+#   make bench-hpack  HPACK throughput, ours against nghttp2's, one run
+#   make bench-h2     HTTP/2 engine throughput, in memory
+#
+# BUILD=dir puts every output under another folder, so several builds (and
+# several developers) can share one tree. HYPER_NO_DEPS=1 skips scripts/deps.
+
+BUILD   ?= build
+CC      ?= cc
+OPT     ?= -O2 -g
+EXTRA_CFLAGS ?=
+EXTRA_LDFLAGS ?=
+CFLAGS_ALL = -std=c11 -Wall -Wextra -Werror -fPIC $(OPT) -Iinclude -Isrc -Itools -Itest/util \
+             -D_POSIX_C_SOURCE=200809L $(EXTRA_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(EXTRA_LDFLAGS) -lz -lm
+
+# ---- layers and what each one may use (arrows point down only) ---------------
+LAYERS = common hpack frame stream h1 content
+closure_common  = common
+closure_hpack   = hpack common
+closure_frame   = frame common
+closure_stream  = stream frame hpack common
+closure_h1      = h1 common
+closure_content = content common
+
+layer_srcs = $(wildcard src/$(1)/*.c)
+layer_objs = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(call layer_srcs,$(1)))
+closure_objs = $(foreach l,$(closure_$(1)),$(call layer_objs,$(l)))
+
+LIB_SRCS = $(foreach l,$(LAYERS),$(call layer_srcs,$(l)))
+LIB_OBJS = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+
+# Shared by tests, tools and benches (story reader, JSON, hex, counting allocator).
+SUPPORT_SRCS = $(wildcard tools/support/*.c)
+SUPPORT_OBJS = $(patsubst %.c,$(BUILD)/obj/%.o,$(SUPPORT_SRCS))
+TESTUTIL_SRCS = $(wildcard test/util/*.c)
+TESTUTIL_OBJS = $(patsubst %.c,$(BUILD)/obj/%.o,$(TESTUTIL_SRCS))
+
+# test/<layer>/test_*.c -> $(BUILD)/test/<layer>/test_*
+TEST_SRCS = $(foreach l,$(LAYERS),$(wildcard test/$(l)/test_*.c))
+TEST_BINS = $(patsubst test/%.c,$(BUILD)/test/%,$(TEST_SRCS))
+
+.PHONY: all deps test asan fuzz fuzz-run bench bench-hpack bench-h2 clean check-tables
+all: $(BUILD)/libhyper.a $(BUILD)/libhyper.so $(BUILD)/hpack-tool
+
+deps:
+	@if [ -z "$(HYPER_NO_DEPS)" ]; then sh scripts/deps; fi
+
+$(BUILD)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.o: src/%.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/libhyper.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libhyper.so: $(LIB_OBJS)
+	$(CC) -shared -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/hpack-tool: tools/hpack_tool.c $(SUPPORT_OBJS) $(call closure_objs,hpack) | deps
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL)
+
+# One rule per layer: a test links only its layer and the layers below it, so a
+# half-written file elsewhere does not break it.
+define TEST_RULE
+$(BUILD)/test/$(1)/%: test/$(1)/%.c $(call closure_objs,$(1)) $(SUPPORT_OBJS) $(TESTUTIL_OBJS) | deps
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_ALL) -MMD -MP -o $$@ $$(filter %.c %.o,$$^) -lcmocka $$(LDLIBS_ALL)
+endef
+$(foreach l,$(LAYERS),$(eval $(call TEST_RULE,$(l))))
+
+test: $(TEST_BINS) $(BUILD)/hpack-tool
+	@sh scripts/run-tests $(BUILD) $(TEST_BINS)
+
+# Same tests, instrumented. Its own build folder keeps the objects apart.
+asan:
+	$(MAKE) BUILD=$(BUILD)/asan CC=clang OPT="-O1 -g" \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
+
+# ---- fuzzing (clang + libFuzzer) --------------------------------------------
+FUZZ_SRCS = $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS = $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz: $(FUZZ_BINS)
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) | deps
+	@mkdir -p $(dir $@)
+	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L \
+	  $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) $(LDLIBS_ALL)
+fuzz-run: fuzz
+	@sh scripts/run-fuzz $(BUILD) $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# ---- benches -----------------------------------------------------------------
+bench: bench-hpack bench-h2
+$(BUILD)/bench/bench_hpack: bench/bench_hpack.c $(SUPPORT_OBJS) $(call closure_objs,hpack) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -O3 -DNDEBUG -o $@ $^ -lnghttp2 $(LDLIBS_ALL)
+bench-hpack: $(BUILD)/bench/bench_hpack
+	$(BUILD)/bench/bench_hpack ../shared/hpack-test-case
+$(BUILD)/bench/bench_h2: bench/bench_h2.c $(SUPPORT_OBJS) $(call closure_objs,stream) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -O3 -DNDEBUG -o $@ $^ $(LDLIBS_ALL)
+bench-h2: $(BUILD)/bench/bench_h2
+	$(BUILD)/bench/bench_h2
+
+# The generated Huffman table must be what the committed script produces.
+check-tables:
+	python3 tools/gen_huffman.py | cmp - src/hpack/huffman_table.c
+
+.SECONDARY:
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -path '$(BUILD)/asan' -prune -o -name '*.d' -print 2>/dev/null)

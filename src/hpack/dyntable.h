@@ -1,0 +1,71 @@
+/*
+ * dyntable.h — the HPACK dynamic table (RFC 7541 §2.3.2, §4), shared by the
+ * decoder and the encoder.
+ *
+ * A ring of entries, newest first for indexing: dynamic index 1 is the entry
+ * added last. Size accounting is the RFC's: name + value + 32 octets per
+ * entry; adding evicts the oldest entries until the new one fits, and an
+ * entry larger than the maximum empties the table (that is not an error).
+ *
+ * Every entry also has a sequence number: the count of entries added before
+ * it over the table's life. The encoder keys its hash on these, so evicted
+ * entries are recognised without touching the hash: an entry with sequence
+ * s is still present iff s >= inserted - count, and its dynamic index is
+ * inserted - s.
+ *
+ * The memory the table uses is bounded by its maximum size (plus the fixed
+ * overhead of the descriptor ring), and comes from the table's hyper_mem.
+ */
+#ifndef HYPER_HPACK_DYNTABLE_H
+#define HYPER_HPACK_DYNTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hyper.h"
+
+typedef struct hyper_hpack_table hyper_hpack_table; /* defined in dyntable.c's
+                                                      header section below */
+
+struct hyper_hpack_table_entry;
+
+struct hyper_hpack_table {
+    const hyper_mem *mem;
+    /* The layout below belongs to dyntable.c; other files use the
+     * functions only. */
+    struct hyper_hpack_table_entry *ring; /* descriptors, ring_cap slots */
+    size_t ring_cap, head, count;         /* head: slot of the newest entry */
+    uint8_t *bytes;                        /* name/value storage */
+    size_t bytes_cap, bytes_head, bytes_tail;
+    size_t size;                           /* RFC size: sum(name+value+32) */
+    size_t max_size;                       /* current maximum (last update) */
+    size_t limit;                          /* max_size may never exceed this */
+    uint64_t inserted;                     /* entries added over the life */
+};
+
+/* Initialises an empty table whose size can never exceed `limit` octets;
+ * its current maximum starts at `limit`. */
+int hyper_hpack_table_init(hyper_hpack_table *t, const hyper_mem *mem, size_t limit);
+void hyper_hpack_table_free(hyper_hpack_table *t);
+
+/* Adds an entry (copied), evicting as needed. HYPER_ENOMEM on failure (the
+ * table is unchanged then). */
+int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_len,
+                          const char *value, size_t value_len);
+
+/* Sets the current maximum (a size update), evicting as needed.
+ * HYPER_EHPACK_SIZE_UPDATE_LIMIT if max_size > limit. */
+int hyper_hpack_table_set_max(hyper_hpack_table *t, size_t max_size);
+
+/* Changes the limit (our SETTINGS_HEADER_TABLE_SIZE) and may reallocate. */
+int hyper_hpack_table_set_limit(hyper_hpack_table *t, size_t limit);
+
+/* Entry at dynamic index i (1 = newest). Returns HYPER_EHPACK_INDEX when i is
+ * 0 or past the count. Pointers stay valid until the next add, set_max,
+ * set_limit or free. */
+int hyper_hpack_table_get(const hyper_hpack_table *t, size_t i, const char **name,
+                          size_t *name_len, const char **value, size_t *value_len);
+
+static inline size_t hyper_hpack_table_count(const hyper_hpack_table *t) { return t->count; }
+static inline size_t hyper_hpack_table_size(const hyper_hpack_table *t) { return t->size; }
+
+#endif
