@@ -233,7 +233,85 @@ typedef struct hyper_hpack_decoder_opts {
     uint32_t max_fields;           /* fields per block (default 256) */
 } hyper_hpack_decoder_opts;
 
-/* (HPACK owners: declare the decoder and encoder functions here) */
+/*
+ * Creates a decoder. opts may be NULL (all defaults). Returns HYPER_OK and
+ * stores *dec, or HYPER_ENOMEM / HYPER_EINVAL.
+ */
+int hyper_hpack_decoder_init(hyper_hpack_decoder **dec, const hyper_mem *mem,
+                             const hyper_hpack_decoder_opts *opts);
+/* Frees the decoder and its table. NULL is a no-op. */
+void hyper_hpack_decoder_free(hyper_hpack_decoder *dec);
+
+/*
+ * Sets the largest dynamic table the peer may use (our
+ * SETTINGS_HEADER_TABLE_SIZE, once the peer acknowledged it). When it goes
+ * below the table's current maximum, the next block must start with a size
+ * update no larger than it (RFC 7541 §4.2), or decoding fails with
+ * HYPER_EHPACK_SIZE_UPDATE_MISSING. Call between blocks only.
+ */
+int hyper_hpack_decoder_set_max_table_size(hyper_hpack_decoder *dec, uint32_t size);
+
+/*
+ * Decodes the next field of a header block, which may arrive in pieces (as
+ * HEADERS + CONTINUATION frames deliver it).
+ *  in, len    the bytes of the block not given before (a piece of it)
+ *  final      nonzero if this piece ends the block
+ *  field      filled when a field is returned; its strings point into `in`
+ *             or into the decoder and are valid until the next call on dec
+ *             (flags has HYPER_HPACK_NEVER_INDEX for never-indexed literals)
+ *  consumed   always set: how many bytes of `in` were used
+ * Returns 1 when a field was decoded (call again with in + consumed);
+ * 0 when every byte was used and no further field is complete: pass the
+ * next piece, or, when `final` was set, the block is done and the decoder
+ * is ready for the next one; a negative HYPER_EHPACK_* (or HYPER_ENOMEM) on
+ * error, after which the decoder is broken: every later call returns
+ * HYPER_EHPACK_BROKEN (on HTTP/2 this is a COMPRESSION_ERROR).
+ * Bytes of a partial field are buffered inside, bounded by max_field_size.
+ */
+int hyper_hpack_decode(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
+                       int final, hyper_hpack_field *field, size_t *consumed);
+
+/* Current dynamic table size (RFC accounting) and entry count. */
+size_t hyper_hpack_decoder_table_size(const hyper_hpack_decoder *dec);
+size_t hyper_hpack_decoder_table_count(const hyper_hpack_decoder *dec);
+
+/* Huffman policy of the encoder. */
+#define HYPER_HPACK_HUFFMAN_AUTO   0  /* Huffman when strictly shorter (default) */
+#define HYPER_HPACK_HUFFMAN_NEVER  1
+#define HYPER_HPACK_HUFFMAN_ALWAYS 2
+
+/* Encoder options. A zero member means its default. */
+typedef struct hyper_hpack_encoder_opts {
+    uint32_t max_table_size; /* largest dynamic table we keep (default 4096); the
+                                table used is min(this, the peer's setting) */
+    int huffman;             /* HYPER_HPACK_HUFFMAN_* */
+} hyper_hpack_encoder_opts;
+
+/* Creates an encoder. opts may be NULL. HYPER_OK, HYPER_ENOMEM or HYPER_EINVAL. */
+int hyper_hpack_encoder_init(hyper_hpack_encoder **enc, const hyper_mem *mem,
+                             const hyper_hpack_encoder_opts *opts);
+/* Frees the encoder. NULL is a no-op. */
+void hyper_hpack_encoder_free(hyper_hpack_encoder *enc);
+
+/* The peer's SETTINGS_HEADER_TABLE_SIZE changed: the next block starts with
+ * the size update(s) RFC 7541 §4.2 requires. */
+int hyper_hpack_encoder_set_peer_table_size(hyper_hpack_encoder *enc, uint32_t size);
+
+/* The most octets hyper_hpack_encode can write for these fields. */
+size_t hyper_hpack_encode_bound(const hyper_hpack_encoder *enc,
+                                const hyper_hpack_field *fields, size_t n);
+
+/*
+ * Encodes one header block of n fields into out. Names must be lower case
+ * for HTTP/2 (not checked here). Sensitive fields (authorization,
+ * proxy-authorization, set-cookie, short cookies, or any field flagged
+ * HYPER_HPACK_NEVER_INDEX) become never-indexed literals.
+ * Returns the octets written, or HYPER_EBUFFER when cap is below
+ * hyper_hpack_encode_bound() (nothing written, state unchanged), or
+ * HYPER_ENOMEM.
+ */
+long hyper_hpack_encode(hyper_hpack_encoder *enc, const hyper_hpack_field *fields,
+                        size_t n, uint8_t *out, size_t cap);
 
 /* ========================================================================
  * 5. HTTP/2 protocol constants (RFC 9113)
