@@ -68,13 +68,76 @@ enum hyper_error {
     /* (HPACK owners: add new codes above this line, before -50) */
 
     /* -- HTTP/2 frames and session (-50 .. -99) -- */
+    /* frames, RFC 9113 §4 and §6 (-50 .. -79; frame owner). The RFC error
+     * code and stream/connection scope of each: src/frame/frame.h. */
+    HYPER_EH2_FRAME_SIZE = -50,          /* frame longer than our SETTINGS_MAX_FRAME_SIZE (§4.2) */
+    HYPER_EH2_FRAME_LENGTH = -51,        /* payload length wrong for the frame type (§6) */
+    HYPER_EH2_STREAM_ID_ZERO = -52,      /* stream id 0 on a frame that needs a stream */
+    HYPER_EH2_STREAM_ID_NONZERO = -53,   /* stream id on a connection-level frame */
+    HYPER_EH2_PADDING = -54,             /* padding longer than the payload allows */
+    HYPER_EH2_WINDOW_UPDATE_ZERO = -55,  /* WINDOW_UPDATE with increment 0 (§6.9) */
+    HYPER_EH2_SETTINGS_LENGTH = -56,     /* SETTINGS length not a multiple of 6 */
+    HYPER_EH2_SETTINGS_ACK_LENGTH = -57, /* SETTINGS ACK with a payload */
+    HYPER_EH2_SETTINGS_ENABLE_PUSH = -58,  /* SETTINGS_ENABLE_PUSH not 0 or 1 */
+    HYPER_EH2_SETTINGS_WINDOW = -59,     /* SETTINGS_INITIAL_WINDOW_SIZE above 2^31-1 */
+    HYPER_EH2_SETTINGS_FRAME_SIZE = -60, /* SETTINGS_MAX_FRAME_SIZE outside 2^14..2^24-1 */
+    HYPER_EH2_PRIORITY_SELF = -61,       /* a stream made dependent on itself */
+    HYPER_EH2_PROMISED_ID_ZERO = -62,    /* PUSH_PROMISE promising stream 0 */
+    HYPER_EH2_FRAME_BUFFER = -63,        /* non-DATA frame larger than the reader's buffer */
+    /* (frame owner: -64 .. -79 free; stream owner: -80 .. -99) */
+    /* session, RFC 9113 §5-§8 (-80 .. -99; stream owner). Connection-level
+     * ones end the session (GOAWAY sent, ERROR event); the others are stream
+     * errors reported in a RESET event. */
+    HYPER_EH2_PROTOCOL = -80,        /* the peer broke a session rule (PROTOCOL_ERROR) */
+    HYPER_EH2_FLOW_CONTROL = -81,    /* window overflow or DATA past our window */
+    HYPER_EH2_STREAM_CLOSED = -82,   /* frame on a stream already closed (§5.1) */
+    HYPER_EH2_IDLE_STREAM = -83,     /* frame on a stream that was never opened (§5.1) */
+    HYPER_EH2_CONTINUATION = -84,    /* header block interrupted or CONTINUATION out of place (§6.10) */
+    HYPER_EH2_REFUSED = -85,         /* request not processed by the server: safe to retry */
+    HYPER_EH2_STREAM_RESET = -86,    /* the peer reset the stream (code in the event) */
+    HYPER_EH2_GOAWAY = -87,          /* the peer is going away: no new streams */
+    HYPER_EH2_BAD_RESPONSE = -88,    /* malformed response header section (§8.2, §8.3) */
+    HYPER_EH2_CONTENT_LENGTH = -89,  /* DATA received differs from content-length (§8.1.1) */
+    HYPER_EH2_IDS_EXHAUSTED = -90,   /* no stream id left: open a new connection */
+    HYPER_EH2_CALM = -91,            /* the peer exceeded a flood guard (ENHANCE_YOUR_CALM) */
+    HYPER_EH2_PUSH_DISABLED = -92,   /* PUSH_PROMISE although we disabled push (§8.4) */
+    HYPER_EH2_SESSION_CLOSED = -93,  /* the session ended (connection error or our GOAWAY) */
+    HYPER_EH2_PREFACE = -94,         /* the server's first frame was not SETTINGS (§3.4) */
+    HYPER_EH2_SETTINGS_PUSH = -95,   /* a server set SETTINGS_ENABLE_PUSH to 1 (§6.5.2) */
+    HYPER_EH2_BAD_PUSH = -96,        /* promised request invalid, or promised id not a new even id */
     /* (frame/stream owners: add codes here) */
 
     /* -- HTTP/1.1 (-100 .. -129) -- */
     /* (h1 owner: add codes here) */
+    HYPER_EH1_STATUS_LINE = -100,        /* malformed status line */
+    HYPER_EH1_HEADER_SYNTAX = -101,      /* malformed field line (name, colon) */
+    HYPER_EH1_OBS_FOLD = -102,           /* obsolete line folding (RFC 9112 §5.2) */
+    HYPER_EH1_LINE_TOO_LONG = -103,      /* a head, trailer or chunk line above max_line */
+    HYPER_EH1_TOO_MANY_HEADERS = -104,   /* more fields than max_headers */
+    HYPER_EH1_HEAD_TOO_LARGE = -105,     /* head or trailer section above max_head */
+    HYPER_EH1_NUL = -106,                /* NUL octet in a head, trailer or chunk line */
+    HYPER_EH1_BARE_CR = -107,            /* CR not followed by LF (RFC 9112 §2.2) */
+    HYPER_EH1_BARE_LF = -108,            /* LF without CR while strict_crlf is set */
+    HYPER_EH1_CONTENT_LENGTH = -109,     /* malformed Content-Length */
+    HYPER_EH1_CONTENT_LENGTH_CONFLICT = -110, /* Content-Length values differ */
+    HYPER_EH1_TRANSFER_ENCODING = -111,  /* chunked twice, or Transfer-Encoding on HTTP/1.0 */
+    HYPER_EH1_CHUNK_SIZE = -112,         /* malformed chunk-size line */
+    HYPER_EH1_CHUNK_SIZE_OVERFLOW = -113, /* chunk size above 2^63-1 */
+    HYPER_EH1_CHUNK_SYNTAX = -114,       /* chunk data not followed by CRLF */
+    HYPER_EH1_TRUNCATED = -115,          /* connection closed inside a response */
+    HYPER_EH1_CLOSED = -116,             /* closed before a response (or after Connection: close) */
+    HYPER_EH1_UNSOLICITED = -117,        /* response bytes while no request is outstanding */
+    HYPER_EH1_UPGRADE = -118,            /* 101 not requested, or not to h2c */
+    HYPER_EH1_REQUEST_HEADER = -119,     /* request field with a bad name or CR/LF/NUL */
+    HYPER_EH1_RESERVED_HEADER = -120,    /* request field the engine writes itself */
+    HYPER_EH1_BODY_REFUSED = -121,       /* final status came before 100 Continue: body dropped */
 
     /* -- content decoding (-130 .. -149) -- */
-    /* (content owner: add codes here) */
+    HYPER_ECONTENT_UNSUPPORTED = -130,  /* a content coding we do not decode (br, compress, ...) */
+    HYPER_ECONTENT_CORRUPT = -131,      /* the coded body is malformed (bad header, data, CRC) */
+    HYPER_ECONTENT_TRUNCATED = -132,    /* the body ended before the coded stream did */
+    HYPER_ECONTENT_TOO_MANY = -133,     /* more stacked codings than HYPER_CONTENT_MAX_CODINGS */
+    /* (content owner: add codes above this line, before -150) */
 
     /* -- transport and TLS (-150 .. -179), connection (-180 .. -199): later -- */
 };
@@ -143,8 +206,56 @@ int hyper_headers_get(const hyper_headers *h, const char *name, size_t index,
 /* How many fields are named `name` (C string, case-insensitive). */
 size_t hyper_headers_get_count(const hyper_headers *h, const char *name);
 
-/* (header-map owner: declare the comma-splitting helper and anything else
- * the map needs here) */
+/* (header-map owner H: section 2. Notes on the functions above: names must
+ * be non-empty (HYPER_EINVAL otherwise, also for a NULL pointer with a
+ * nonzero length, a NULL map, or a name/value over HYPER_HEADERS_MAX_STRING);
+ * values may be empty and may hold any octet, NUL included. On any error
+ * the map is left exactly as it was. Lookups are O(number of fields).) */
+
+/* Longest name or value the map stores (2^31 - 1 octets). */
+#define HYPER_HEADERS_MAX_STRING 0x7fffffffu
+
+/* Like hyper_headers_get / _get_count, for a name given with its length
+ * (not a C string). */
+int hyper_headers_get_n(const hyper_headers *h, const char *name, size_t name_len,
+                        size_t index, const char **value, size_t *value_len);
+size_t hyper_headers_get_count_n(const hyper_headers *h, const char *name,
+                                 size_t name_len);
+
+/* Octets of names and values the map holds: the sum of name_len + value_len
+ * over every field. Callers enforcing a bound on a header section (HPACK's
+ * list size, HTTP/1.1's header size) compare this before adding. */
+size_t hyper_headers_bytes(const hyper_headers *h);
+/* Octets the map has allocated (string arena + field records + the map
+ * itself): what it costs in memory right now. */
+size_t hyper_headers_memory(const hyper_headers *h);
+/* Removes every field, keeping the allocated memory for reuse. */
+void hyper_headers_clear(hyper_headers *h);
+
+/*
+ * Comma-list splitting (RFC 9110 §5.6.1), one element per call, over one
+ * field value: `#element` lists such as Cache-Control, Connection,
+ * Content-Encoding, Accept-Encoding, Vary.
+ *  value, len  the field value (raw bytes, as hyper_headers_get returns)
+ *  pos         cursor: set *pos = 0 before the first call; updated by each
+ *  item, item_len  the next element: optional whitespace (SP, HTAB) trimmed
+ *              on both sides, commas inside a quoted-string (with \-escapes)
+ *              not splitting; quotes are kept. Points into `value`.
+ * Returns 1 when an element was stored, 0 when the list is exhausted. Empty
+ * elements ("a, ,b") are skipped, as §5.6.1 asks recipients to do.
+ * MUST NOT be used to build outgoing headers (a request's values are sent
+ * exactly as the user gave them), and MUST NOT be used on Set-Cookie, whose
+ * values contain commas in their dates (RFC 6265 §3: a server sends one
+ * Set-Cookie field per cookie; read them with hyper_headers_get).
+ */
+int hyper_headers_split_next(const char *value, size_t len, size_t *pos,
+                             const char **item, size_t *item_len);
+
+/* 1 if any field named `name` (C string) holds `token` (case-insensitive,
+ * e.g. "close" in Connection, "chunked" in Transfer-Encoding) as one of its
+ * comma-separated elements; 0 otherwise. Same rules as split_next. */
+int hyper_headers_has_token(const hyper_headers *h, const char *name,
+                            const char *token, size_t token_len);
 
 /* ========================================================================
  * 3. Engine events
@@ -280,24 +391,50 @@ size_t hyper_hpack_decoder_table_count(const hyper_hpack_decoder *dec);
 #define HYPER_HPACK_HUFFMAN_NEVER  1
 #define HYPER_HPACK_HUFFMAN_ALWAYS 2
 
+/* Indexing strategy of the encoder: which literals enter the dynamic table. */
+#define HYPER_HPACK_INDEXING_AUTO 0 /* default: not the fields whose values rarely
+                                       repeat (:path, content-length, etag,
+                                       if-modified-since, if-none-match, location,
+                                       age), nor entries over 3/4 of the table;
+                                       sensitive fields are never indexed */
+#define HYPER_HPACK_INDEXING_ALL  1 /* every field that fits the table, as in
+                                       RFC 7541 Appendix C; only fields flagged
+                                       NEVER_INDEX / NO_INDEX are kept out (no
+                                       built-in sensitive list: for tests) */
+#define HYPER_HPACK_INDEXING_NONE 2 /* never add to the table (static and
+                                       dynamic references still used) */
+
 /* Encoder options. A zero member means its default. */
 typedef struct hyper_hpack_encoder_opts {
     uint32_t max_table_size; /* largest dynamic table we keep (default 4096); the
                                 table used is min(this, the peer's setting) */
     int huffman;             /* HYPER_HPACK_HUFFMAN_* */
+    int indexing;            /* HYPER_HPACK_INDEXING_* */
 } hyper_hpack_encoder_opts;
 
-/* Creates an encoder. opts may be NULL. HYPER_OK, HYPER_ENOMEM or HYPER_EINVAL. */
+/* Creates an encoder. opts may be NULL. HYPER_OK, HYPER_ENOMEM or HYPER_EINVAL
+ * (unknown huffman or indexing value). The peer's decoder starts with a
+ * 4096-octet table (RFC 9113 §6.5.2); when max_table_size is smaller, the
+ * first block starts with a size update to it. Memory: the table plus a
+ * hash of about 24 octets per 32 octets of table size. */
 int hyper_hpack_encoder_init(hyper_hpack_encoder **enc, const hyper_mem *mem,
                              const hyper_hpack_encoder_opts *opts);
 /* Frees the encoder. NULL is a no-op. */
 void hyper_hpack_encoder_free(hyper_hpack_encoder *enc);
 
 /* The peer's SETTINGS_HEADER_TABLE_SIZE changed: the next block starts with
- * the size update(s) RFC 7541 §4.2 requires. */
+ * the size update(s) RFC 7541 §4.2 requires (when the size went down and up
+ * again since the last block, the smallest value first, then the final
+ * one). Call between blocks; HYPER_OK or HYPER_EINVAL (enc NULL). */
 int hyper_hpack_encoder_set_peer_table_size(hyper_hpack_encoder *enc, uint32_t size);
 
-/* The most octets hyper_hpack_encode can write for these fields. */
+/* Current dynamic table size (RFC accounting) and entry count of the
+ * encoder, as the peer's decoder sees them after the last block. */
+size_t hyper_hpack_encoder_table_size(const hyper_hpack_encoder *enc);
+size_t hyper_hpack_encoder_table_count(const hyper_hpack_encoder *enc);
+
+/* The most octets hyper_hpack_encode can write for these fields (size
+ * updates included); conservative, computed from the lengths alone. */
 size_t hyper_hpack_encode_bound(const hyper_hpack_encoder *enc,
                                 const hyper_hpack_field *fields, size_t n);
 
@@ -305,10 +442,15 @@ size_t hyper_hpack_encode_bound(const hyper_hpack_encoder *enc,
  * Encodes one header block of n fields into out. Names must be lower case
  * for HTTP/2 (not checked here). Sensitive fields (authorization,
  * proxy-authorization, set-cookie, short cookies, or any field flagged
- * HYPER_HPACK_NEVER_INDEX) become never-indexed literals.
+ * HYPER_HPACK_NEVER_INDEX) become never-indexed literals, even when the
+ * table holds them; HYPER_HPACK_NO_INDEX fields become literals without
+ * indexing. A name or value longer than 2^30-1 octets is HYPER_EINVAL.
  * Returns the octets written, or HYPER_EBUFFER when cap is below
  * hyper_hpack_encode_bound() (nothing written, state unchanged), or
- * HYPER_ENOMEM.
+ * HYPER_ENOMEM when a raised table size cannot be applied (nothing written,
+ * state unchanged: retry later). A field the table has no memory for goes
+ * out as a literal without indexing, so allocation failure never breaks
+ * the peer's view of the table.
  */
 long hyper_hpack_encode(hyper_hpack_encoder *enc, const hyper_hpack_field *fields,
                         size_t n, uint8_t *out, size_t cap);
@@ -342,7 +484,253 @@ const char *hyper_h2_error_code_name(uint32_t code);
  * 6. HTTP/2 client engine (sans-I/O)
  * ====================================================================== */
 
-/* (stream owner: declare the HTTP/2 engine here) */
+/* (stream owner F: section 6)
+ *
+ * One client connection's HTTP/2 protocol state (RFC 9113), without I/O and
+ * without a clock: bytes from the server go in through hyper_h2_recv, bytes
+ * for the server come out of hyper_h2_send_pending/hyper_h2_sent, and what
+ * happened comes out one hyper_event at a time from hyper_h2_next_event.
+ * A typical loop: recv what arrived (call again with the rest while it
+ * returns less than given), pull every event, then send every pending byte.
+ *
+ * Memory: the session allocates only through the hyper_mem given at init,
+ * and every buffer is bounded by hyper_h2_options: whatever the server
+ * sends, memory stays within those bounds (a server that pushes past a
+ * guard gets GOAWAY ENHANCE_YOUR_CALM). Backpressure instead of growth: when
+ * the event queue holds max_events events, or the output buffer cannot take
+ * a control frame, hyper_h2_recv stops early and returns what it used.
+ *
+ * Errors: a connection error (the server broke the protocol, or a guard
+ * tripped) is sticky: it queues our GOAWAY (RFC error code, debug data = the
+ * error's name), a RESET event for every stream still pending, and an ERROR
+ * event; hyper_h2_recv returns it now and on every later call. A stream
+ * error (a malformed response, a frame on a closed stream, ...) sends
+ * RST_STREAM and gives a RESET event; the connection lives on.
+ */
+typedef struct hyper_h2_session hyper_h2_session;
+
+/*
+ * Options. Call hyper_h2_options_init first, then change what you need.
+ * The first group is our SETTINGS (RFC 9113 §6.5.2), sent with the preface.
+ */
+typedef struct hyper_h2_options {
+    uint32_t header_table_size;      /* HPACK table the server may use: 4096 */
+    int enable_push;                 /* accept server push: 0 (off) */
+    uint32_t max_concurrent_streams; /* pushed streams the server may open: 100 */
+    uint32_t initial_window_size;    /* per-stream receive window: 262144 (up to 2^31-1) */
+    uint32_t connection_window_size; /* connection receive window: 1048576 (65535 .. 2^31-1) */
+    uint32_t max_frame_size;         /* largest frame we accept: 16384 (16384 .. 2^24-1) */
+    uint32_t max_header_list_size;   /* response header section bound: 65536 */
+    /* Window update policy (RFC 9113 §6.9): a WINDOW_UPDATE is sent once the
+     * bytes the application consumed (hyper_h2_consume) and not yet returned
+     * reach this percentage of the window: 50 (1 .. 100). A reader that does
+     * not consume stops the server after one window; one that consumes
+     * promptly never lets the window run dry. */
+    uint32_t window_update_percent;
+    /* Guards against a hostile server; exceeding one is a connection error
+     * HYPER_EH2_CALM (ENHANCE_YOUR_CALM) unless said otherwise. */
+    uint32_t max_queued_acks;        /* PING/SETTINGS ACKs written but not yet sent: 16 */
+    uint32_t max_empty_frames;       /* consecutive DATA/HEADERS/CONTINUATION frames
+                                        carrying nothing (no octet, no END_STREAM, no
+                                        END_HEADERS): 32 */
+    uint32_t max_continuations;      /* CONTINUATION frames in one header block: 64 */
+    uint32_t max_rst_received;       /* RST_STREAM frames received since the last
+                                        complete response: 256 */
+    uint32_t max_pushed_streams;     /* promised streams alive at once; more are
+                                        refused with RST_STREAM REFUSED_STREAM: 16 */
+    uint32_t max_streams;            /* our streams, open plus queued: 1024 (HYPER_ELIMIT) */
+    uint32_t max_closed_streams;     /* closed streams remembered to answer late
+                                        frames as RFC 9113 §5.1 says: 64 */
+    uint32_t max_events;             /* events queued before hyper_h2_recv pauses: 64 */
+    size_t output_buffer_size;       /* bytes written but not sent: 65536 (>= 4096);
+                                        a request's header block must fit in it */
+    size_t stream_send_buffer;       /* bytes hyper_h2_send_data queues per stream: 65536 */
+} hyper_h2_options;
+
+/* Fills *o with the defaults above. */
+void hyper_h2_options_init(hyper_h2_options *o);
+
+/*
+ * Creates a session and writes the connection preface, our SETTINGS and, if
+ * connection_window_size > 65535, a connection WINDOW_UPDATE into its
+ * output (RFC 9113 §3.4). mem may be NULL (malloc); opts may be NULL
+ * (defaults). Returns HYPER_OK and stores *s, HYPER_EINVAL (an option out of
+ * range), or HYPER_ENOMEM.
+ */
+int hyper_h2_session_init(hyper_h2_session **s, const hyper_mem *mem,
+                          const hyper_h2_options *opts);
+
+/* Frees the session, its streams and the header maps of events not pulled.
+ * NULL is a no-op. */
+void hyper_h2_session_free(hyper_h2_session *s);
+
+/*
+ * Feeds bytes received from the server (any split, one byte at a time
+ * included). Returns the octets used, which is less than len (possibly 0)
+ * when the session paused: after a DATA or GOAWAY event (their data points
+ * into `data`, so pull the events first), when max_events events wait, or
+ * when the output buffer needs draining. Call again with the rest after
+ * pulling events and sending output. On a connection error returns the
+ * negative error (sticky, see above). After our own graceful GOAWAY recv
+ * keeps working for the streams still open. The caller MUST NOT change the
+ * bytes of `data` that
+ * were used until the events produced by this call have been pulled.
+ */
+long hyper_h2_recv(hyper_h2_session *s, const uint8_t *data, size_t len);
+
+/*
+ * The bytes to send next: stores a pointer into the session's output buffer
+ * in *ptr and returns how many (0: nothing to send now). Writing is lazy:
+ * this is when queued requests are opened (within the server's
+ * MAX_CONCURRENT_STREAMS), request bodies cut into DATA frames (within the
+ * server's windows and frame size), and WINDOW_UPDATEs written. *ptr is
+ * valid until the next call into the session other than hyper_h2_sent.
+ */
+size_t hyper_h2_send_pending(hyper_h2_session *s, const uint8_t **ptr);
+
+/* n of the bytes from hyper_h2_send_pending were sent. HYPER_OK, or
+ * HYPER_EINVAL if n is more than was pending. */
+int hyper_h2_sent(hyper_h2_session *s, size_t n);
+
+/* 1 if hyper_h2_send_pending would return bytes now. */
+int hyper_h2_want_write(hyper_h2_session *s);
+
+/*
+ * Pulls the next event into *ev (zeroed first). Returns 1 with an event, 0
+ * when the queue is empty. Header maps in the event are the caller's (free
+ * with hyper_headers_free). DATA and GOAWAY data point into the bytes given
+ * to hyper_h2_recv (or the session) and are valid until the next
+ * hyper_h2_recv. For DATA, give flow_len back with hyper_h2_consume once the
+ * bytes are processed, also when the stream has ended or been reset
+ * meanwhile: the connection window depends on it.
+ * Per stream the order is: INFORMATIONAL*, HEADERS, DATA*, TRAILERS?, END;
+ * or RESET at any point, after which the stream gives no more events.
+ * RESET's error: HYPER_EH2_REFUSED (not processed: REFUSED_STREAM or above a
+ * GOAWAY's last stream id; safe to retry), HYPER_EH2_STREAM_RESET (the
+ * server reset it), HYPER_EH2_BAD_RESPONSE / _CONTENT_LENGTH /
+ * _STREAM_CLOSED / _FLOW_CONTROL (we reset it), HYPER_EH2_SESSION_CLOSED
+ * (queued when we sent GOAWAY), or the connection error.
+ */
+int hyper_h2_next_event(hyper_h2_session *s, hyper_event *ev);
+
+/*
+ * A request. method is required; scheme, authority and path are C strings
+ * or NULL (omitted, e.g. for CONNECT). fields: extra request fields, names
+ * in lower case, no pseudo-headers, no connection-specific fields, "te"
+ * only as "trailers" (RFC 9113 §8.2.2); HYPER_HPACK_NEVER_INDEX in flags
+ * keeps a value out of the HPACK tables. Everything is copied except body.
+ * body/body_len: the request body given whole, NOT copied: it MUST stay
+ * valid and unchanged until the stream's END or RESET event (or session
+ * free). end_stream: nonzero when the request ends after body; zero to send
+ * more with hyper_h2_send_data.
+ */
+typedef struct hyper_h2_request {
+    const char *method;
+    const char *scheme;
+    const char *authority;
+    const char *path;
+    const hyper_hpack_field *fields;
+    size_t nfields;
+    const uint8_t *body;
+    size_t body_len;
+    int end_stream;
+} hyper_h2_request;
+
+/*
+ * Submits a request and returns its stream id (> 0). The stream opens (its
+ * HEADERS are written) at the next hyper_h2_send_pending if the server's
+ * MAX_CONCURRENT_STREAMS allows, else when an earlier stream closes; stream
+ * ids follow submission order. Errors: HYPER_EINVAL (bad request fields),
+ * HYPER_ELIMIT (max_streams reached, or the header block cannot fit in the
+ * output buffer), HYPER_EH2_IDS_EXHAUSTED (stream ids used up: open a new
+ * connection), HYPER_EH2_GOAWAY (the server sent GOAWAY),
+ * HYPER_EH2_SESSION_CLOSED (we sent GOAWAY), the sticky connection error,
+ * HYPER_ENOMEM.
+ */
+int32_t hyper_h2_submit(hyper_h2_session *s, const hyper_h2_request *req);
+
+/*
+ * Queues request body bytes on stream id (copied into the stream's bounded
+ * queue). Returns the octets accepted (fewer than len when the queue is
+ * full: send output and try again); end_stream takes effect only when all
+ * len octets were accepted (len may be 0 to just end the request).
+ * HYPER_ENOTFOUND (no such live stream), HYPER_ESTATE (our side already
+ * ended), HYPER_ENOMEM, or the sticky connection error.
+ */
+long hyper_h2_send_data(hyper_h2_session *s, int32_t id, const uint8_t *data,
+                        size_t len, int end_stream);
+
+/* Resets a stream (RST_STREAM with code, RFC 9113 §6.4); a queued stream is
+ * dropped without any frame. No event follows. HYPER_OK or HYPER_ENOTFOUND. */
+int hyper_h2_reset_stream(hyper_h2_session *s, int32_t id, uint32_t code);
+
+/* Refuses a promised stream (RST_STREAM CANCEL, RFC 9113 §8.4).
+ * HYPER_OK or HYPER_ENOTFOUND (not a live pushed stream). */
+int hyper_h2_refuse_push(hyper_h2_session *s, int32_t promised_id);
+
+/* Sends a PING (RFC 9113 §6.7); its ACK gives a PING_ACK event with the
+ * same opaque data. HYPER_OK, HYPER_EBUFFER (output full), or the sticky error. */
+int hyper_h2_ping(hyper_h2_session *s, const uint8_t opaque[8]);
+
+/*
+ * Sends GOAWAY (RFC 9113 §6.8) with code and debug data (may be NULL/0):
+ * no new request is accepted, queued ones get RESET events
+ * (HYPER_EH2_SESSION_CLOSED), open ones run to completion.
+ * HYPER_OK, HYPER_EBUFFER (output full), HYPER_EH2_SESSION_CLOSED (sent before).
+ */
+int hyper_h2_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *debug,
+                    size_t debug_len);
+
+/*
+ * The application processed n flow-controlled octets (DATA events'
+ * flow_len) of stream id: credit goes back to the stream (while it still
+ * receives) and the connection, and WINDOW_UPDATEs follow per
+ * window_update_percent. HYPER_OK, or HYPER_EINVAL (more than received and
+ * not yet consumed).
+ */
+int hyper_h2_consume(hyper_h2_session *s, int32_t id, size_t n);
+
+/* Stream states, with RFC 9113 §5.1's names. */
+typedef enum hyper_h2_stream_state {
+    HYPER_H2_STREAM_IDLE = 0,
+    HYPER_H2_STREAM_RESERVED_LOCAL,
+    HYPER_H2_STREAM_RESERVED_REMOTE,
+    HYPER_H2_STREAM_OPEN,
+    HYPER_H2_STREAM_HALF_CLOSED_LOCAL,
+    HYPER_H2_STREAM_HALF_CLOSED_REMOTE,
+    HYPER_H2_STREAM_CLOSED
+} hyper_h2_stream_state;
+
+/* The state of stream id: IDLE also for a submitted stream still queued and
+ * for ids never used; CLOSED for ids used and closed. */
+hyper_h2_stream_state hyper_h2_stream_state_get(const hyper_h2_session *s, int32_t id);
+
+/* Flow-control windows (RFC 9113 §6.9) of stream id, or of the connection
+ * for id 0: what we may still send (may be negative after a SETTINGS change)
+ * and what the server may still send. HYPER_ENOTFOUND as value for a stream
+ * that is not live. */
+int64_t hyper_h2_send_window(const hyper_h2_session *s, int32_t id);
+int64_t hyper_h2_recv_window(const hyper_h2_session *s, int32_t id);
+
+/* A set of SETTINGS values. Unlimited values are UINT32_MAX. */
+typedef struct hyper_h2_settings {
+    uint32_t header_table_size;
+    uint32_t enable_push;
+    uint32_t max_concurrent_streams;
+    uint32_t initial_window_size;
+    uint32_t max_frame_size;
+    uint32_t max_header_list_size;
+} hyper_h2_settings;
+
+/* The server's settings in force (RFC defaults until its SETTINGS came). */
+void hyper_h2_peer_settings(const hyper_h2_session *s, hyper_h2_settings *out);
+
+/* 1 if a new request can be submitted now (no connection error, no GOAWAY
+ * either way, stream ids left); 0 otherwise. */
+int hyper_h2_is_usable(const hyper_h2_session *s);
+
+/* Streams live (open, half-closed, reserved, or queued). */
+size_t hyper_h2_stream_count(const hyper_h2_session *s);
 
 /* ========================================================================
  * 7. HTTP/1.1 client engine (sans-I/O)
@@ -350,11 +738,312 @@ const char *hyper_h2_error_code_name(uint32_t code);
 
 /* (h1 owner: declare the HTTP/1.1 engine here) */
 
+/*
+ * The HTTP/1.1 engine has the shape of the HTTP/2 one: submit requests,
+ * send what hyper_h1_send_pending hands out, feed what arrived to
+ * hyper_h1_recv, pull events with hyper_h1_next_event. It does no I/O.
+ *
+ * Requests on one connection are answered in order (RFC 9112 §9.3). A
+ * request's sequence number (1, 2, ...) is the stream_id of its events:
+ *   INFORMATIONAL  a 1xx head other than 101 (100 Continue, 103 Early Hints):
+ *                  status, headers
+ *   HEADERS        the final head: status, headers; end_stream when the
+ *                  response has no body (HEAD, 204, 304, Content-Length: 0)
+ *   DATA           body bytes, dechunked: data, len (flow_len == len);
+ *                  end_stream on the last piece of a Content-Length body
+ *   TRAILERS       trailer fields of a chunked body (only when there are
+ *                  some): headers, end_stream = 1
+ *   END            the response is complete
+ *   UPGRADE        101 Switching Protocols to h2c: status, headers
+ *   ERROR          error (a negative HYPER_E*); the session is dead, and
+ *                  every request still outstanding (stream_id is the one
+ *                  being answered, 0 if none) has failed
+ * Header maps in events belong to the caller (hyper_headers_free).
+ *
+ * DATA events point into the bytes given to the hyper_h1_recv call that
+ * produced them (body bytes are never copied): the caller keeps those bytes
+ * unchanged until it has pulled every event, i.e. it drains the events after
+ * each hyper_h1_recv call, before reusing its buffer. Response heads that
+ * arrive in pieces are collected in a buffer bounded by max_head.
+ *
+ * Framing follows RFC 9112 §6.3: no body for HEAD, 1xx, 204 and 304;
+ * Transfer-Encoding with chunked last means chunked; Transfer-Encoding
+ * without chunked last means the body runs to the close (transfer codings
+ * other than chunked are not removed); a response with both
+ * Transfer-Encoding and Content-Length is read by Transfer-Encoding and the
+ * connection is not reused (§6.3 item 3); Transfer-Encoding on an HTTP/1.0
+ * response is an error (§6.1); Content-Length values must be digits and agree
+ * ("42, 42" and repeated identical fields are accepted); otherwise the body
+ * is close-delimited. Obsolete line folding is rejected; a line ended by a
+ * bare LF is accepted (RFC 9112 §2.2 allows it) unless strict_crlf is set;
+ * a bare CR and a NUL are always rejected. Empty lines before a status line
+ * are skipped (§2.2 robustness).
+ */
+typedef struct hyper_h1_session hyper_h1_session;
+
+/* Bounds and behaviour. hyper_h1_options_init fills the defaults; a zero
+ * member given to hyper_h1_session_init also means its default. */
+typedef struct hyper_h1_options {
+    size_t max_line;        /* longest head, trailer or chunk-size line, CRLF
+                               included (default 8192) */
+    size_t max_headers;     /* fields per head or trailer section (default 100) */
+    size_t max_head;        /* a whole head or trailer section, empty lines
+                               included (default 65536): the head buffer bound */
+    size_t max_output;      /* output buffer bound: unsent request bytes
+                               (default 1 MiB) */
+    unsigned max_pipeline;  /* requests awaiting a response at once (default 1:
+                               no pipelining; at most 64) */
+    int strict_crlf;        /* nonzero: a bare LF line end is HYPER_EH1_BARE_LF */
+} hyper_h1_options;
+
+void hyper_h1_options_init(hyper_h1_options *opts);
+
+/*
+ * Creates a session for one connection. opts may be NULL (defaults).
+ * Returns HYPER_OK and stores *s, HYPER_ENOMEM, or HYPER_EINVAL (s NULL,
+ * max_line above max_head, max_pipeline above 64).
+ */
+int hyper_h1_session_init(hyper_h1_session **s, const hyper_mem *mem,
+                          const hyper_h1_options *opts);
+/* Frees the session and the header maps of events not pulled. NULL is a no-op. */
+void hyper_h1_session_free(hyper_h1_session *s);
+
+/* How a request's body is given (hyper_h1_request.body_mode). */
+#define HYPER_H1_BODY_NONE    0  /* no body and no Content-Length (GET, HEAD) */
+#define HYPER_H1_BODY_WHOLE   1  /* body/body_len now (copied); Content-Length */
+#define HYPER_H1_BODY_LENGTH  2  /* Content-Length: content_length; the bytes
+                                    follow through hyper_h1_send_body */
+#define HYPER_H1_BODY_CHUNKED 3  /* total unknown: Transfer-Encoding: chunked;
+                                    pieces through hyper_h1_send_body */
+
+/* Request flags. */
+#define HYPER_H1_EXPECT_CONTINUE 0x1 /* send Expect: 100-continue and hold the
+                                        body until 100 Continue (RFC 9110 §10.1.1) */
+#define HYPER_H1_UPGRADE_H2C     0x2 /* ask for h2c (RFC 7540 §3.2) */
+
+/*
+ * One request. Strings are octets with lengths, copied during the call.
+ *  method, target   request line: a token (CONNECT is refused) and an
+ *                   origin-form target ("/path?q"), visible ASCII only
+ *  host             the Host field (RFC 9112 §3.2), required
+ *  fields, nfields  extra fields (flags ignored); and/or headers (may be
+ *                   NULL), both written in order, fields first. Names must
+ *                   be tokens and values free of CR, LF and NUL, else
+ *                   HYPER_EH1_REQUEST_HEADER; Host, Content-Length,
+ *                   Transfer-Encoding, Expect, Upgrade and HTTP2-Settings
+ *                   are the engine's (HYPER_EH1_RESERVED_HEADER). A
+ *                   "Connection: close" field makes this the last request.
+ *  body_mode        HYPER_H1_BODY_*; body/body_len for WHOLE,
+ *                   content_length for LENGTH
+ *  flags            HYPER_H1_EXPECT_CONTINUE (needs a body),
+ *                   HYPER_H1_UPGRADE_H2C: adds "Connection: Upgrade,
+ *                   HTTP2-Settings", "Upgrade: h2c" and "HTTP2-Settings:"
+ *                   with h2_settings (our SETTINGS frame payload, without
+ *                   the 9-octet frame header) in base64url. Needs no other
+ *                   request outstanding and no streamed body.
+ */
+typedef struct hyper_h1_request {
+    const char *method;
+    size_t method_len;
+    const char *target;
+    size_t target_len;
+    const char *host;
+    size_t host_len;
+    const hyper_hpack_field *fields;
+    size_t nfields;
+    const hyper_headers *headers;
+    int body_mode;
+    const uint8_t *body;
+    size_t body_len;
+    uint64_t content_length;
+    unsigned flags;
+    const uint8_t *h2_settings;
+    size_t h2_settings_len;
+} hyper_h1_request;
+
+/*
+ * Writes a request into the output buffer, whole or not at all.
+ * Returns its sequence number (1, 2, ...) or:
+ *  HYPER_EINVAL            bad method, target, host, body_mode or flags
+ *  HYPER_EH1_REQUEST_HEADER, HYPER_EH1_RESERVED_HEADER  (see above)
+ *  HYPER_ESTATE            the connection cannot take a request now: not
+ *                          reusable (hyper_h1_reusable), an upgrade pending,
+ *                          or an earlier request's body still open
+ *  HYPER_ELIMIT            max_pipeline requests outstanding, or the
+ *                          request does not fit in max_output
+ *  HYPER_ENOMEM
+ *  the session's error once it is dead
+ */
+int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *req);
+
+/*
+ * Adds body bytes to the open body of the last request (BODY_LENGTH or
+ * BODY_CHUNKED). Bytes are copied into the output buffer as far as it has
+ * room; returns how many were taken (0 .. len; call again with the rest
+ * after sending). With BODY_CHUNKED each call makes one chunk, and `end`
+ * (honoured only when all len bytes were taken) writes the last chunk; a
+ * BODY_LENGTH body ends by itself after content_length bytes (then `end`
+ * is allowed). Errors: HYPER_ESTATE (no open body), HYPER_EINVAL (more
+ * than content_length, or `end` before it), HYPER_EH1_BODY_REFUSED (the
+ * final response came before 100 Continue: the body is dropped and the
+ * connection will not be reused).
+ */
+long hyper_h1_send_body(hyper_h1_session *s, const uint8_t *data, size_t len, int end);
+
+/* Sends a body held for 100 Continue without waiting any longer (the caller
+ * runs the timer, RFC 9110 §10.1.1). HYPER_ESTATE if no body is held. */
+int hyper_h1_continue(hyper_h1_session *s);
+
+/*
+ * Bytes to send next: stores a pointer to them in *ptr and returns their
+ * count (0: nothing to send). The pointer is valid until the next call on
+ * the session other than hyper_h1_send_pending itself.
+ */
+size_t hyper_h1_send_pending(hyper_h1_session *s, const uint8_t **ptr);
+/* n of the bytes from hyper_h1_send_pending were written. HYPER_EINVAL if
+ * n is more than were pending. */
+int hyper_h1_sent(hyper_h1_session *s, size_t n);
+
+/*
+ * Feeds received bytes; any split works, one octet at a time included.
+ * Returns how many bytes were consumed, or the session's (sticky) error.
+ * Fewer than len are consumed when:
+ *  - the event queue is full: pull events, then call again with the rest;
+ *  - a 101 to h2c ended: the UPGRADE event is queued and the return value
+ *    is exactly the offset just past the 101 head, so data[ret .. len) (and
+ *    everything received later) are the server's HTTP/2 bytes, untouched,
+ *    for the HTTP/2 engine. Later calls return HYPER_ESTATE. Any bytes still
+ *    in hyper_h1_send_pending must be sent before the HTTP/2 preface.
+ * Bytes after a response that closes the connection are discarded.
+ */
+long hyper_h1_recv(hyper_h1_session *s, const uint8_t *data, size_t len);
+
+/*
+ * The peer closed the connection. Ends a close-delimited body (END). A
+ * response cut short (inside a head, a Content-Length or chunked body, or
+ * trailers) fails with HYPER_EH1_TRUNCATED, never success; outstanding
+ * requests with no response byte yet fail with HYPER_EH1_CLOSED (a request
+ * that may be retried). Returns 0 or that error (also queued as ERROR).
+ */
+int hyper_h1_recv_eof(hyper_h1_session *s);
+
+/* Pulls the next event into *ev: 1 if one was stored, 0 if none. */
+int hyper_h1_next_event(hyper_h1_session *s, hyper_event *ev);
+
+/*
+ * 1 if the connection may carry another request: no error, no upgrade, no
+ * EOF, and no response (or request of ours) said Connection: close;
+ * HTTP/1.0 responses keep it only with "Connection: keep-alive"; a
+ * close-delimited body, Transfer-Encoding with Content-Length, or a body
+ * left unsent also end it. 0 otherwise.
+ */
+int hyper_h1_reusable(const hyper_h1_session *s);
+
+/* Requests submitted whose response has not ended. */
+size_t hyper_h1_outstanding(const hyper_h1_session *s);
+
+/*
+ * base64url without padding (RFC 4648 §5), as HTTP2-Settings wants (RFC
+ * 7540 §3.2.1). Writes into out (no NUL) and returns the length, or
+ * HYPER_EBUFFER when cap is below hyper_h1_base64url_len(len).
+ */
+long hyper_h1_base64url_encode(const uint8_t *in, size_t len, char *out, size_t cap);
+size_t hyper_h1_base64url_len(size_t len);
+
 /* ========================================================================
  * 8. Content decoding (gzip, deflate)
  * ====================================================================== */
 
-/* (content owner: declare the decoders here) */
+/* (content owner H: section 8)
+ *
+ * A streaming decoder for a response body's Content-Encoding (RFC 9110
+ * §8.4): "gzip" / "x-gzip" (RFC 1952, several members decoded as one
+ * stream), "deflate" (RFC 1950 zlib-wrapped, or raw RFC 1951 as some servers
+ * send it: told apart by the first two octets, as browsers do) and
+ * "identity", stacked ("gzip, gzip") and decoded in the reverse order of
+ * application. Decoding is the connection's default; a request can turn it
+ * off and read the coded bytes as they came.
+ *
+ * Memory: per coding one zlib inflate state (~7 KiB) and its 32 KiB window
+ * (allocated on first output), plus one HYPER_CONTENT_STAGE_BUFFER between
+ * two stacked codings; all through the decoder's hyper_mem. At most
+ * HYPER_CONTENT_MAX_CODINGS codings: under 140 KiB in total, whatever the
+ * body (a 1 GiB bomb is read through the caller's buffer, piece by piece).
+ *
+ * Trailing data: octets after the end of the coded stream (after the last
+ * gzip member, or the end of a deflate stream) are consumed and discarded,
+ * as browsers and curl do (servers pad with NULs or send junk); their count
+ * is hyper_content_decoder_discarded(). A gzip member following another one
+ * is decoded, not discarded. When an inner (stacked) coding has ended and
+ * the outer one still yields octets, the outer one is no longer decoded:
+ * its rest is discarded too, so junk cannot cost unbounded work.
+ */
+typedef struct hyper_content_decoder hyper_content_decoder;
+
+#define HYPER_CONTENT_MAX_CODINGS 3       /* stacked non-identity codings */
+#define HYPER_CONTENT_STAGE_BUFFER 8192   /* octets between two stacked codings */
+
+/*
+ * Creates a decoder for a Content-Encoding value as received (a comma list,
+ * case-insensitive, optional whitespace; "identity" and empty elements are
+ * skipped; empty or NULL means identity: octets pass through).
+ * Returns HYPER_OK and stores *dec; HYPER_ECONTENT_UNSUPPORTED for a coding
+ * other than gzip, x-gzip, deflate, identity; HYPER_ECONTENT_TOO_MANY;
+ * HYPER_ENOMEM; HYPER_EINVAL. On error *dec is NULL.
+ */
+int hyper_content_decoder_init(hyper_content_decoder **dec, const hyper_mem *mem,
+                               const char *encoding, size_t len);
+/* The same from a header map: every Content-Encoding field, in order, is
+ * one list (RFC 9110 §5.3). No such field means identity. */
+int hyper_content_decoder_init_headers(hyper_content_decoder **dec,
+                                       const hyper_mem *mem, const hyper_headers *h);
+/* Frees the decoder and zlib's memory. NULL is a no-op. */
+void hyper_content_decoder_free(hyper_content_decoder *dec);
+
+/*
+ * Decodes the next piece of the coded body.
+ *  in, in_len     coded octets (any split: one byte at a time works)
+ *  consumed       always set: octets of `in` used
+ *  out, out_cap   the caller's buffer (out_cap > 0): at most out_cap octets
+ *                 are written, so output per call is bounded whatever the
+ *                 compression ratio; work per call is bounded too (about
+ *                 1 MiB + 2 * out_cap octets moved through the stages)
+ *  produced       always set: decoded octets written to out
+ * Returns 0 when every octet of `in` was consumed and decoded as far as it
+ * goes: give the next piece (or call finish at the end of the body).
+ * Returns 1 when the call stopped early (out is full, or the work bound was
+ * reached): call again with in + consumed (possibly an empty piece) before
+ * anything else. Errors (sticky: every later call returns the same one):
+ * HYPER_ECONTENT_CORRUPT, HYPER_ENOMEM (zlib's window is allocated on first
+ * output), HYPER_EINVAL.
+ *
+ *     do {
+ *         rc = hyper_content_decode(d, in, len, &used, buf, sizeof buf, &n);
+ *         deliver(buf, n); in += used; len -= used;
+ *     } while (rc == 1);
+ */
+int hyper_content_decode(hyper_content_decoder *dec, const uint8_t *in, size_t in_len,
+                         size_t *consumed, uint8_t *out, size_t out_cap,
+                         size_t *produced);
+
+/*
+ * The body has ended (no more input). Returns HYPER_OK when every coded
+ * stream was complete (or the body was empty), HYPER_ECONTENT_TRUNCATED
+ * when it stopped inside a stream (a cut connection must not look like
+ * success), HYPER_ESTATE when the last hyper_content_decode returned 1 (its
+ * output may still be pending), or the sticky error. May be called again.
+ */
+int hyper_content_decoder_finish(hyper_content_decoder *dec);
+
+/* Number of non-identity codings being undone (0: identity). */
+size_t hyper_content_decoder_codings(const hyper_content_decoder *dec);
+/* Trailing octets discarded so far (see "Trailing data" above). */
+uint64_t hyper_content_decoder_discarded(const hyper_content_decoder *dec);
+/* Octets the decoder holds right now (itself, buffers, zlib's state). */
+size_t hyper_content_decoder_memory(const hyper_content_decoder *dec);
+
+/* The Accept-Encoding value matching what we decode: "gzip, deflate". */
+const char *hyper_content_accept_encoding(void);
 
 #ifdef __cplusplus
 }

@@ -13,8 +13,10 @@
  * s is still present iff s >= inserted - count, and its dynamic index is
  * inserted - s.
  *
- * The memory the table uses is bounded by its maximum size (plus the fixed
- * overhead of the descriptor ring), and comes from the table's hyper_mem.
+ * The memory the table uses is bounded by its limit: at most twice the
+ * larger of limit and maximum for names and values (so every entry can be
+ * stored contiguously, see dyntable.c) plus 12 octets per descriptor slot
+ * (a power of two >= the entry count); it comes from the table's hyper_mem.
  */
 #ifndef HYPER_HPACK_DYNTABLE_H
 #define HYPER_HPACK_DYNTABLE_H
@@ -23,32 +25,47 @@
 #include <stdint.h>
 #include "hyper.h"
 
-typedef struct hyper_hpack_table hyper_hpack_table; /* defined in dyntable.c's
-                                                      header section below */
+typedef struct hyper_hpack_table hyper_hpack_table;
 
-struct hyper_hpack_table_entry;
+/* One entry: name and value stored back to back at bytes[off]. */
+struct hyper_hpack_table_entry {
+    uint32_t off, name_len, value_len;
+};
 
 struct hyper_hpack_table {
     const hyper_mem *mem;
-    /* The layout below belongs to dyntable.c; other files use the
-     * functions only. */
-    struct hyper_hpack_table_entry *ring; /* descriptors, ring_cap slots */
-    size_t ring_cap, head, count;         /* head: slot of the newest entry */
-    uint8_t *bytes;                        /* name/value storage */
-    size_t bytes_cap, bytes_head, bytes_tail;
-    size_t size;                           /* RFC size: sum(name+value+32) */
-    size_t max_size;                       /* current maximum (last update) */
-    size_t limit;                          /* max_size may never exceed this */
-    uint64_t inserted;                     /* entries added over the life */
+    /* The layout below belongs to dyntable.c (see its implementation
+     * notes); other files use the functions and the fields marked public. */
+    struct hyper_hpack_table_entry *ring; /* descriptors, ring_cap slots (0 or
+                                            a power of two) */
+    size_t ring_cap, head, count;         /* head: slot of the newest entry;
+                                            count: entries (public) */
+    uint8_t *bytes;                        /* name/value storage, bytes_cap */
+    size_t bytes_cap;
+    size_t bytes_head;                     /* where the next entry's bytes go */
+    size_t bytes_tail;                     /* start of the oldest entry's bytes */
+    size_t wrap_end;                       /* 0: live bytes are [tail, head);
+                                            else [tail, wrap_end) + [0, head) */
+    size_t size;                           /* RFC size: sum(name+value+32) (public) */
+    size_t max_size;                       /* current maximum (last update) (public) */
+    size_t limit;                          /* max_size may never exceed this (public) */
+    uint64_t inserted;                     /* entries added over the life (public) */
 };
 
+/* Largest limit a table accepts (offsets are 32-bit, storage is 2x). */
+#define HYPER_HPACK_TABLE_LIMIT_MAX ((size_t)1 << 30)
+
 /* Initialises an empty table whose size can never exceed `limit` octets;
- * its current maximum starts at `limit`. */
+ * its current maximum starts at `limit`. Allocates nothing (storage comes
+ * with the first add). HYPER_EINVAL if limit > HYPER_HPACK_TABLE_LIMIT_MAX. */
 int hyper_hpack_table_init(hyper_hpack_table *t, const hyper_mem *mem, size_t limit);
 void hyper_hpack_table_free(hyper_hpack_table *t);
 
 /* Adds an entry (copied), evicting as needed. HYPER_ENOMEM on failure (the
- * table is unchanged then). */
+ * table is unchanged then). `name` may point into the table itself (an
+ * indexed name, even one this add evicts, RFC 7541 §4.4); `value` must not.
+ * An entry larger than the maximum empties the table and returns HYPER_OK
+ * without adding (nor moving or freeing storage). */
 int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_len,
                           const char *value, size_t value_len);
 
@@ -56,7 +73,9 @@ int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_le
  * HYPER_EHPACK_SIZE_UPDATE_LIMIT if max_size > limit. */
 int hyper_hpack_table_set_max(hyper_hpack_table *t, size_t max_size);
 
-/* Changes the limit (our SETTINGS_HEADER_TABLE_SIZE) and may reallocate. */
+/* Changes the limit (our SETTINGS_HEADER_TABLE_SIZE). Never evicts: a lower
+ * limit only bounds later set_max calls (the decoder then requires a size
+ * update). HYPER_EINVAL if limit > HYPER_HPACK_TABLE_LIMIT_MAX. */
 int hyper_hpack_table_set_limit(hyper_hpack_table *t, size_t limit);
 
 /* Entry at dynamic index i (1 = newest). Returns HYPER_EHPACK_INDEX when i is

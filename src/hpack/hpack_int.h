@@ -20,7 +20,9 @@
  * above the prefix in in[0] are ignored.
  * Returns the octets consumed (> 0) and stores *value; 0 when `len` ends
  * before the integer does (nothing consumed: call again with more bytes);
- * HYPER_EHPACK_INT_OVERFLOW or HYPER_EHPACK_INT_OVERLONG on bad input.
+ * HYPER_EHPACK_INT_OVERFLOW or HYPER_EHPACK_INT_OVERLONG on bad input
+ * (reported as soon as the octets seen prove it); HYPER_EINVAL when
+ * prefix_bits is outside 1..8.
  */
 int hyper_hpack_int_decode(const uint8_t *in, size_t len, unsigned prefix_bits,
                            uint32_t *value);
@@ -28,7 +30,8 @@ int hyper_hpack_int_decode(const uint8_t *in, size_t len, unsigned prefix_bits,
 /*
  * Writes `value` with a `prefix_bits` prefix to out (which has room for
  * HYPER_HPACK_INT_MAX_LEN octets); `first` holds the representation's flag
- * bits above the prefix, already in place. Returns the octets written.
+ * bits above the prefix, already in place (its prefix bits are ignored).
+ * prefix_bits must be 1..8. Returns the octets written.
  */
 size_t hyper_hpack_int_encode(uint8_t *out, uint32_t value, unsigned prefix_bits,
                               uint8_t first);

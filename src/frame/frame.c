@@ -1,0 +1,339 @@
+/*
+ * frame.c — frame header codec, payload decoders and the error mapping for
+ * HTTP/2 frames (RFC 9113 §4.1, §6).
+ *
+ * Implementation notes:
+ *  - Each decoder checks, in this order: the stream id rule of its type, the
+ *    length rules (fixed length, or enough octets for the mandatory fields),
+ *    padding, then values. Connection errors are therefore found before the
+ *    stream errors a frame may also carry (PRIORITY_SELF, a bad PRIORITY
+ *    length), so the session never resets a stream when it must go away.
+ *  - Padding (§6.1, §6.2, §6.6): the pad length counts octets after the
+ *    fragment; it may use up all that remains (empty data or fragment) but
+ *    not more. For DATA this is exactly "pad length >= payload length is an
+ *    error" of §6.1, since the pad-length octet itself is part of the payload.
+ *  - No allocation: decoded structs point into the payload.
+ */
+#include <string.h>
+#include "frame/frame.h"
+#include "common/common.h"
+
+void hyper_frame_hd_decode(hyper_frame_hd *hd, const uint8_t in[9])
+{
+    hd->length = hyper_get_u24(in);
+    hd->type = in[3];
+    hd->flags = in[4];
+    /* §4.1: the reserved bit MUST be ignored when receiving. */
+    hd->stream_id = hyper_get_u32(in + 5) & HYPER_FRAME_STREAM_ID_MAX;
+}
+
+void hyper_frame_hd_encode(uint8_t out[9], const hyper_frame_hd *hd)
+{
+    hyper_put_u24(out, hd->length & HYPER_FRAME_LENGTH_MAX);
+    out[3] = hd->type;
+    out[4] = hd->flags;
+    /* §4.1: the reserved bit MUST remain unset when sending. */
+    hyper_put_u32(out + 5, hd->stream_id & HYPER_FRAME_STREAM_ID_MAX);
+}
+
+/* Reads the optional pad-length octet: on return *off is where the next
+ * field starts and *pad the pad length (0 when not padded). */
+static int read_pad(const hyper_frame_hd *hd, const uint8_t *p, size_t *off,
+                    int *padded, uint8_t *pad)
+{
+    *padded = (hd->flags & HYPER_FRAME_FLAG_PADDED) != 0;
+    *pad = 0;
+    *off = 0;
+    if (!*padded)
+        return HYPER_OK;
+    if (hd->length < 1) /* §4.2: too small for mandatory frame data */
+        return HYPER_EH2_FRAME_LENGTH;
+    *pad = p[0];
+    *off = 1;
+    return HYPER_OK;
+}
+
+static void read_priority(hyper_frame_priority *prio, const uint8_t *p)
+{
+    uint32_t v = hyper_get_u32(p);
+    prio->exclusive = (v >> 31) != 0;
+    prio->dependency = v & HYPER_FRAME_STREAM_ID_MAX;
+    prio->weight = p[4];
+}
+
+int hyper_frame_data_decode(hyper_frame_data *out, const hyper_frame_hd *hd,
+                            const uint8_t *payload)
+{
+    size_t off;
+    memset(out, 0, sizeof *out);
+    if (hd->stream_id == 0) /* §6.1 */
+        return HYPER_EH2_STREAM_ID_ZERO;
+    int rc = read_pad(hd, payload, &off, &out->padded, &out->pad_len);
+    if (rc)
+        return rc;
+    if (out->pad_len > hd->length - off) /* §6.1: pad length >= payload length */
+        return HYPER_EH2_PADDING;
+    out->len = hd->length - off - out->pad_len;
+    out->data = out->len ? payload + off : NULL;
+    return HYPER_OK;
+}
+
+int hyper_frame_headers_decode(hyper_frame_headers *out, const hyper_frame_hd *hd,
+                               const uint8_t *payload)
+{
+    size_t off;
+    memset(out, 0, sizeof *out);
+    if (hd->stream_id == 0) /* §6.2 */
+        return HYPER_EH2_STREAM_ID_ZERO;
+    int rc = read_pad(hd, payload, &off, &out->padded, &out->pad_len);
+    if (rc)
+        return rc;
+    if (hd->flags & HYPER_FRAME_FLAG_PRIORITY) {
+        if (hd->length < off + HYPER_FRAME_PRIORITY_LEN)
+            return HYPER_EH2_FRAME_LENGTH;
+        out->has_priority = 1;
+        read_priority(&out->prio, payload + off);
+        off += HYPER_FRAME_PRIORITY_LEN;
+    }
+    if (out->pad_len > hd->length - off) /* §6.2: padding exceeds what remains */
+        return HYPER_EH2_PADDING;
+    out->len = hd->length - off - out->pad_len;
+    out->fragment = out->len ? payload + off : NULL;
+    /* RFC 7540 §5.3.1 (priority signals stay parseable, RFC 9113 §5.3.2). */
+    if (out->has_priority && out->prio.dependency == hd->stream_id)
+        return HYPER_EH2_PRIORITY_SELF;
+    return HYPER_OK;
+}
+
+int hyper_frame_priority_decode(hyper_frame_priority *out, const hyper_frame_hd *hd,
+                                const uint8_t *payload)
+{
+    memset(out, 0, sizeof *out);
+    if (hd->stream_id == 0) /* §6.3: connection error */
+        return HYPER_EH2_STREAM_ID_ZERO;
+    if (hd->length != HYPER_FRAME_PRIORITY_LEN) /* §6.3: stream error */
+        return HYPER_EH2_FRAME_LENGTH;
+    read_priority(out, payload);
+    if (out->dependency == hd->stream_id)
+        return HYPER_EH2_PRIORITY_SELF;
+    return HYPER_OK;
+}
+
+int hyper_frame_rst_stream_decode(hyper_frame_rst_stream *out, const hyper_frame_hd *hd,
+                                  const uint8_t *payload)
+{
+    out->error_code = 0;
+    if (hd->stream_id == 0) /* §6.4 */
+        return HYPER_EH2_STREAM_ID_ZERO;
+    if (hd->length != HYPER_FRAME_RST_STREAM_LEN) /* §6.4: connection error */
+        return HYPER_EH2_FRAME_LENGTH;
+    out->error_code = hyper_get_u32(payload);
+    return HYPER_OK;
+}
+
+int hyper_frame_setting_check(uint16_t id, uint32_t value)
+{
+    switch (id) {
+    case HYPER_SETTINGS_ENABLE_PUSH:
+        return value <= 1 ? HYPER_OK : HYPER_EH2_SETTINGS_ENABLE_PUSH;
+    case HYPER_SETTINGS_INITIAL_WINDOW_SIZE:
+        return value <= HYPER_FRAME_WINDOW_MAX ? HYPER_OK : HYPER_EH2_SETTINGS_WINDOW;
+    case HYPER_SETTINGS_MAX_FRAME_SIZE:
+        return value >= HYPER_FRAME_DEFAULT_MAX_FRAME_SIZE &&
+                       value <= HYPER_FRAME_MAX_FRAME_SIZE_LIMIT
+                   ? HYPER_OK
+                   : HYPER_EH2_SETTINGS_FRAME_SIZE;
+    default:
+        return HYPER_OK;
+    }
+}
+
+static void setting_at(const uint8_t *entries, size_t i, hyper_frame_setting *s)
+{
+    const uint8_t *p = entries + i * HYPER_FRAME_SETTING_LEN;
+    s->id = hyper_get_u16(p);
+    s->value = hyper_get_u32(p + 2);
+}
+
+int hyper_frame_settings_decode(hyper_frame_settings *out, const hyper_frame_hd *hd,
+                                const uint8_t *payload)
+{
+    memset(out, 0, sizeof *out);
+    if (hd->stream_id != 0) /* §6.5 */
+        return HYPER_EH2_STREAM_ID_NONZERO;
+    if (hd->flags & HYPER_FRAME_FLAG_ACK) {
+        if (hd->length != 0) /* §6.5: ACK with payload is FRAME_SIZE_ERROR */
+            return HYPER_EH2_SETTINGS_ACK_LENGTH;
+        out->ack = 1;
+        return HYPER_OK;
+    }
+    if (hd->length % HYPER_FRAME_SETTING_LEN != 0)
+        return HYPER_EH2_SETTINGS_LENGTH;
+    size_t count = hd->length / HYPER_FRAME_SETTING_LEN;
+    /* Validate every entry before any is handed out, so a bad frame is
+     * rejected whole and the session never applies half of it. */
+    for (size_t i = 0; i < count; i++) {
+        hyper_frame_setting s;
+        setting_at(payload, i, &s);
+        int rc = hyper_frame_setting_check(s.id, s.value);
+        if (rc)
+            return rc;
+    }
+    out->entries = count ? payload : NULL;
+    out->count = count;
+    return HYPER_OK;
+}
+
+int hyper_frame_settings_next(hyper_frame_settings *s, hyper_frame_setting *out)
+{
+    while (s->next < s->count) {
+        setting_at(s->entries, s->next++, out);
+        if (out->id >= HYPER_SETTINGS_HEADER_TABLE_SIZE &&
+            out->id <= HYPER_SETTINGS_MAX_HEADER_LIST_SIZE)
+            return 1;
+        /* §6.5.2: unknown or unsupported identifiers MUST be ignored. */
+    }
+    return 0;
+}
+
+int hyper_frame_push_promise_decode(hyper_frame_push_promise *out,
+                                    const hyper_frame_hd *hd, const uint8_t *payload)
+{
+    size_t off;
+    memset(out, 0, sizeof *out);
+    if (hd->stream_id == 0) /* §6.6 */
+        return HYPER_EH2_STREAM_ID_ZERO;
+    int rc = read_pad(hd, payload, &off, &out->padded, &out->pad_len);
+    if (rc)
+        return rc;
+    if (hd->length < off + 4)
+        return HYPER_EH2_FRAME_LENGTH;
+    out->promised_id = hyper_get_u32(payload + off) & HYPER_FRAME_STREAM_ID_MAX;
+    off += 4;
+    if (out->pad_len > hd->length - off) /* §6.6 */
+        return HYPER_EH2_PADDING;
+    /* §6.6 + §5.1.1: the promised id must be a valid new stream id; 0 never is. */
+    if (out->promised_id == 0)
+        return HYPER_EH2_PROMISED_ID_ZERO;
+    out->len = hd->length - off - out->pad_len;
+    out->fragment = out->len ? payload + off : NULL;
+    return HYPER_OK;
+}
+
+int hyper_frame_ping_decode(hyper_frame_ping *out, const hyper_frame_hd *hd,
+                            const uint8_t *payload)
+{
+    memset(out, 0, sizeof *out);
+    if (hd->stream_id != 0) /* §6.7 */
+        return HYPER_EH2_STREAM_ID_NONZERO;
+    if (hd->length != HYPER_FRAME_PING_LEN)
+        return HYPER_EH2_FRAME_LENGTH;
+    memcpy(out->opaque, payload, 8);
+    out->ack = (hd->flags & HYPER_FRAME_FLAG_ACK) != 0;
+    return HYPER_OK;
+}
+
+int hyper_frame_goaway_decode(hyper_frame_goaway *out, const hyper_frame_hd *hd,
+                              const uint8_t *payload)
+{
+    memset(out, 0, sizeof *out);
+    if (hd->stream_id != 0) /* §6.8 */
+        return HYPER_EH2_STREAM_ID_NONZERO;
+    if (hd->length < HYPER_FRAME_GOAWAY_MIN_LEN) /* §4.2: mandatory fields */
+        return HYPER_EH2_FRAME_LENGTH;
+    out->last_stream_id = hyper_get_u32(payload) & HYPER_FRAME_STREAM_ID_MAX;
+    out->error_code = hyper_get_u32(payload + 4);
+    out->debug_len = hd->length - HYPER_FRAME_GOAWAY_MIN_LEN;
+    out->debug = out->debug_len ? payload + HYPER_FRAME_GOAWAY_MIN_LEN : NULL;
+    return HYPER_OK;
+}
+
+int hyper_frame_window_update_decode(hyper_frame_window_update *out,
+                                     const hyper_frame_hd *hd, const uint8_t *payload)
+{
+    out->increment = 0;
+    if (hd->length != HYPER_FRAME_WINDOW_UPDATE_LEN) /* §6.9: connection error */
+        return HYPER_EH2_FRAME_LENGTH;
+    out->increment = hyper_get_u32(payload) & HYPER_FRAME_WINDOW_MAX;
+    if (out->increment == 0) /* §6.9: stream or connection error by stream id */
+        return HYPER_EH2_WINDOW_UPDATE_ZERO;
+    return HYPER_OK;
+}
+
+int hyper_frame_continuation_decode(hyper_frame_continuation *out,
+                                    const hyper_frame_hd *hd, const uint8_t *payload)
+{
+    memset(out, 0, sizeof *out);
+    if (hd->stream_id == 0) /* §6.10 */
+        return HYPER_EH2_STREAM_ID_ZERO;
+    out->len = hd->length;
+    out->fragment = out->len ? payload : NULL;
+    return HYPER_OK;
+}
+
+int hyper_frame_decode(hyper_frame *f, const hyper_frame_hd *hd, const uint8_t *payload)
+{
+    memset(&f->u, 0, sizeof f->u);
+    f->hd = *hd;
+    switch (hd->type) {
+    case HYPER_FRAME_DATA: return hyper_frame_data_decode(&f->u.data, hd, payload);
+    case HYPER_FRAME_HEADERS: return hyper_frame_headers_decode(&f->u.headers, hd, payload);
+    case HYPER_FRAME_PRIORITY: return hyper_frame_priority_decode(&f->u.priority, hd, payload);
+    case HYPER_FRAME_RST_STREAM:
+        return hyper_frame_rst_stream_decode(&f->u.rst_stream, hd, payload);
+    case HYPER_FRAME_SETTINGS: return hyper_frame_settings_decode(&f->u.settings, hd, payload);
+    case HYPER_FRAME_PUSH_PROMISE:
+        return hyper_frame_push_promise_decode(&f->u.push_promise, hd, payload);
+    case HYPER_FRAME_PING: return hyper_frame_ping_decode(&f->u.ping, hd, payload);
+    case HYPER_FRAME_GOAWAY: return hyper_frame_goaway_decode(&f->u.goaway, hd, payload);
+    case HYPER_FRAME_WINDOW_UPDATE:
+        return hyper_frame_window_update_decode(&f->u.window_update, hd, payload);
+    case HYPER_FRAME_CONTINUATION:
+        return hyper_frame_continuation_decode(&f->u.continuation, hd, payload);
+    default:
+        return HYPER_OK; /* §4.1, §5.5: unknown types are ignored */
+    }
+}
+
+uint32_t hyper_frame_error_code(int err)
+{
+    switch (err) {
+    case HYPER_EH2_FRAME_SIZE:
+    case HYPER_EH2_FRAME_LENGTH:
+    case HYPER_EH2_SETTINGS_LENGTH:
+    case HYPER_EH2_SETTINGS_ACK_LENGTH:
+        return HYPER_H2_FRAME_SIZE_ERROR;
+    case HYPER_EH2_SETTINGS_WINDOW: /* §6.5.2 */
+        return HYPER_H2_FLOW_CONTROL_ERROR;
+    case HYPER_EH2_STREAM_ID_ZERO:
+    case HYPER_EH2_STREAM_ID_NONZERO:
+    case HYPER_EH2_PADDING:
+    case HYPER_EH2_WINDOW_UPDATE_ZERO:
+    case HYPER_EH2_SETTINGS_ENABLE_PUSH:
+    case HYPER_EH2_SETTINGS_FRAME_SIZE:
+    case HYPER_EH2_PRIORITY_SELF:
+    case HYPER_EH2_PROMISED_ID_ZERO:
+        return HYPER_H2_PROTOCOL_ERROR;
+    default:
+        break;
+    }
+    /* §4.3: any failure to decode a field block is a COMPRESSION_ERROR. */
+    if (err <= -20 && err > -50)
+        return HYPER_H2_COMPRESSION_ERROR;
+    return HYPER_H2_INTERNAL_ERROR; /* HYPER_EH2_FRAME_BUFFER, ENOMEM, ... */
+}
+
+int hyper_frame_error_is_stream(int err, const hyper_frame_hd *hd)
+{
+    if (hd->stream_id == 0)
+        return 0;
+    switch (err) {
+    case HYPER_EH2_WINDOW_UPDATE_ZERO: /* §6.9 */
+    case HYPER_EH2_PRIORITY_SELF:      /* RFC 7540 §5.3.1 */
+        return 1;
+    case HYPER_EH2_FRAME_LENGTH: /* §6.3: only PRIORITY's size error */
+        return hd->type == HYPER_FRAME_PRIORITY;
+    default:
+        return 0;
+    }
+}

@@ -1,0 +1,223 @@
+/*
+ * frame_reader.c — incremental HTTP/2 frame reader (RFC 9113 §4).
+ *
+ * Implementation notes:
+ *  - States: HEADER (gathering 9 octets into hd_raw), PAYLOAD (a non-DATA
+ *    frame of known type; its payload is handed out whole), SKIP (unknown
+ *    type, payload discarded), and three DATA states PADLEN -> BODY -> PAD.
+ *    Invariants: hd_have < 9 in HEADER; in every other state hd is the
+ *    current frame's header and done < hd.length, except that a frame whose
+ *    payload is complete is finished in the same call, so no state ever
+ *    waits on zero remaining octets. Hence each call with len >= 1 consumes
+ *    at least one octet.
+ *  - One event per call at most: a call returns right after a frame or a
+ *    DATA chunk, so events never need queueing and pointers into `in` stay
+ *    valid for the caller.
+ *  - Zero copy: a non-DATA payload is buffered only when it is split; DATA
+ *    is never buffered, each chunk points into the input.
+ *  - Size checks happen on the header, before any payload octet is taken,
+ *    so an oversized frame costs no memory or copying (§4.2).
+ *  - A DATA frame's flow-controlled length is its whole payload (§6.9.1):
+ *    each chunk reports the payload octets it consumed as flow_len, so the
+ *    sum over a frame equals hd.length.
+ */
+#include <string.h>
+#include "frame/frame.h"
+#include "common/common.h"
+
+enum { S_HEADER = 0, S_PAYLOAD, S_SKIP, S_DATA_PADLEN, S_DATA_BODY, S_DATA_PAD };
+
+static int valid_max(uint32_t v)
+{
+    return v >= HYPER_FRAME_DEFAULT_MAX_FRAME_SIZE && v <= HYPER_FRAME_MAX_FRAME_SIZE_LIMIT;
+}
+
+int hyper_frame_reader_init(hyper_frame_reader *r, uint32_t max_frame_size,
+                            uint8_t *buf, size_t buf_cap)
+{
+    if (!valid_max(max_frame_size) || (buf == NULL && buf_cap > 0))
+        return HYPER_EINVAL;
+    memset(r, 0, sizeof *r);
+    r->max_frame_size = max_frame_size;
+    r->buf = buf;
+    r->buf_cap = buf_cap;
+    r->state = S_HEADER;
+    return HYPER_OK;
+}
+
+int hyper_frame_reader_set_max_frame_size(hyper_frame_reader *r, uint32_t max_frame_size)
+{
+    if (!valid_max(max_frame_size))
+        return HYPER_EINVAL;
+    r->max_frame_size = max_frame_size;
+    return HYPER_OK;
+}
+
+int hyper_frame_reader_idle(const hyper_frame_reader *r)
+{
+    return r->state == S_HEADER && r->hd_have == 0;
+}
+
+static long fail(hyper_frame_reader *r, int err)
+{
+    r->err = err;
+    return err;
+}
+
+static size_t min_sz(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+/* The header is complete: check what can be checked before the payload and
+ * pick the payload state. Returns HYPER_OK or the (sticky) error. */
+static int start_frame(hyper_frame_reader *r)
+{
+    hyper_frame_hd_decode(&r->hd, r->hd_raw);
+    r->hd_have = 0;
+    r->done = 0;
+    r->pad_len = 0;
+    if (r->hd.length > r->max_frame_size) /* §4.2: also for unknown types */
+        return HYPER_EH2_FRAME_SIZE;
+    if (r->hd.type == HYPER_FRAME_DATA) {
+        if (r->hd.stream_id == 0) /* §6.1 */
+            return HYPER_EH2_STREAM_ID_ZERO;
+        r->first_pending = 1;
+        if (r->hd.flags & HYPER_FRAME_FLAG_PADDED) {
+            if (r->hd.length == 0) /* no room for the pad-length octet */
+                return HYPER_EH2_FRAME_LENGTH;
+            r->state = S_DATA_PADLEN;
+        } else {
+            r->state = S_DATA_BODY;
+        }
+    } else if (r->hd.type < HYPER_FRAME_TYPE_COUNT) {
+        if (r->hd.length > r->buf_cap)
+            return HYPER_EH2_FRAME_BUFFER;
+        r->state = S_PAYLOAD;
+    } else {
+        r->state = S_SKIP; /* §4.1, §5.5: unknown types are ignored */
+    }
+    return HYPER_OK;
+}
+
+/* Non-DATA payload: whole from the input if possible, else via buf. */
+static size_t read_payload(hyper_frame_reader *r, const uint8_t *in, size_t avail,
+                           hyper_frame_read_event *ev)
+{
+    size_t need = r->hd.length - r->done;
+    if (r->done == 0 && avail >= need) {
+        ev->payload = need ? in : NULL; /* zero copy */
+    } else {
+        size_t take = min_sz(avail, need);
+        memcpy(r->buf + r->done, in, take);
+        r->done += (uint32_t)take;
+        if (r->done < r->hd.length)
+            return take;
+        need = take;
+        ev->payload = r->buf;
+    }
+    ev->type = HYPER_FRAME_READ_FRAME;
+    ev->hd = r->hd;
+    r->state = S_HEADER;
+    return need;
+}
+
+static size_t skip_payload(hyper_frame_reader *r, size_t avail, hyper_frame_read_event *ev)
+{
+    size_t take = min_sz(avail, r->hd.length - r->done);
+    r->done += (uint32_t)take;
+    if (r->done == r->hd.length) {
+        ev->type = HYPER_FRAME_READ_UNKNOWN;
+        ev->hd = r->hd;
+        r->state = S_HEADER;
+    }
+    return take;
+}
+
+/* DATA: walks PADLEN -> BODY -> PAD as far as the input goes and reports
+ * one chunk. Returns octets consumed or a negative error. */
+static long read_data(hyper_frame_reader *r, const uint8_t *in, size_t avail,
+                      hyper_frame_read_event *ev)
+{
+    size_t pos = 0;
+    size_t padlen_octet = (r->hd.flags & HYPER_FRAME_FLAG_PADDED) ? 1 : 0;
+    if (r->state == S_DATA_PADLEN && pos < avail) {
+        r->pad_len = in[pos++];
+        r->done++;
+        /* §6.1: padding as long as the payload or longer is an error. */
+        if (r->pad_len >= r->hd.length)
+            return HYPER_EH2_PADDING;
+        r->state = S_DATA_BODY;
+    }
+    if (r->state == S_DATA_BODY) {
+        size_t body = r->hd.length - padlen_octet - r->pad_len;
+        size_t have = r->done - padlen_octet;
+        size_t take = min_sz(avail - pos, body - have);
+        if (take) {
+            ev->data = in + pos;
+            ev->len = take;
+        }
+        pos += take;
+        r->done += (uint32_t)take;
+        if (have + take == body)
+            r->state = S_DATA_PAD;
+    }
+    if (r->state == S_DATA_PAD) {
+        size_t take = min_sz(avail - pos, r->hd.length - r->done);
+        pos += take;
+        r->done += (uint32_t)take;
+        if (r->done == r->hd.length) {
+            ev->last = 1;
+            ev->end_stream = (r->hd.flags & HYPER_FRAME_FLAG_END_STREAM) != 0;
+            r->state = S_HEADER;
+        }
+    }
+    if (pos > 0 || ev->last) {
+        ev->type = HYPER_FRAME_READ_DATA;
+        ev->hd = r->hd;
+        ev->flow_len = pos;
+        ev->first = r->first_pending;
+        ev->pad_len = r->pad_len;
+        r->first_pending = 0;
+    }
+    return (long)pos;
+}
+
+long hyper_frame_reader_recv(hyper_frame_reader *r, const uint8_t *in, size_t len,
+                             hyper_frame_read_event *ev)
+{
+    size_t pos = 0;
+    memset(ev, 0, sizeof *ev);
+    if (r->err)
+        return r->err;
+    if (len == 0)
+        return 0;
+    if (in == NULL)
+        return HYPER_EINVAL;
+    if (r->state == S_HEADER) {
+        size_t take = min_sz(len, HYPER_FRAME_HEADER_LEN - r->hd_have);
+        memcpy(r->hd_raw + r->hd_have, in, take);
+        r->hd_have = (uint8_t)(r->hd_have + take);
+        pos = take;
+        if (r->hd_have < HYPER_FRAME_HEADER_LEN)
+            return (long)pos;
+        int rc = start_frame(r);
+        if (rc)
+            return fail(r, rc);
+    }
+    /* Zero-length frames finish here even when no input is left. */
+    switch (r->state) {
+    case S_PAYLOAD:
+        return (long)(pos + read_payload(r, in + pos, len - pos, ev));
+    case S_SKIP:
+        return (long)(pos + skip_payload(r, len - pos, ev));
+    default: {
+        long n = read_data(r, in + pos, len - pos, ev);
+        if (n < 0) {
+            memset(ev, 0, sizeof *ev);
+            return fail(r, (int)n);
+        }
+        return (long)pos + n;
+    }
+    }
+}

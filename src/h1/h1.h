@@ -1,0 +1,156 @@
+/*
+ * h1.h — internals of the HTTP/1.1 engine, shared by its files:
+ *   h1_session.c  session, receive dispatch, events, keep-alive
+ *   h1_head.c     section scanner (head and trailers) and field-line parser
+ *   h1_chunked.c  chunked transfer coding decoder (RFC 9112 §7.1)
+ *   h1_write.c    request writer, body output, base64url
+ * Internal: not part of the public API.
+ */
+#ifndef HYPER_H1_H
+#define HYPER_H1_H
+
+#include "common/common.h"
+
+#define H1_EVQ 8              /* event ring capacity */
+#define H1_EVQ_STEP 3         /* free slots recv needs before each step */
+#define H1_MAX_PIPELINE 64
+
+/* A submitted request waiting for (the end of) its response. */
+struct h1_req {
+    int32_t seq;
+    uint8_t is_head;          /* HEAD: the response has no body (§6.3 item 1) */
+    uint8_t expect;           /* Expect: 100-continue was sent */
+    uint8_t upgrade;          /* Upgrade: h2c was sent */
+};
+
+/*
+ * Line scanner for a head or trailer section. It sees every octet once, so
+ * a head fed one octet at a time costs O(n), and it enforces the bounds as
+ * the octets arrive, so nothing is buffered past them.
+ */
+struct h1_scan {
+    size_t line_len;          /* octets of the unfinished line (CR included) */
+    size_t fields;            /* complete non-empty lines after the start line */
+    size_t total;             /* octets of the section so far */
+    uint8_t cr;               /* the previous octet was CR */
+    uint8_t started;          /* a non-empty line was seen (skip leading blanks) */
+};
+
+/* Chunked decoder states (RFC 9112 §7.1). */
+enum h1_chunk_state {
+    CH_SIZE,                  /* hex digits of chunk-size */
+    CH_SIZE_WS,               /* BWS after the size, before ';' or CRLF */
+    CH_EXT,                   /* chunk-ext: skipped up to the line end */
+    CH_SIZE_LF,               /* CR seen at the end of the size line */
+    CH_DATA,                  /* `left` octets of chunk-data */
+    CH_DATA_CR,               /* CRLF after chunk-data */
+    CH_DATA_LF,
+    CH_LAST                   /* last-chunk seen: the trailer section follows */
+};
+
+struct h1_chunk {
+    enum h1_chunk_state state;
+    uint64_t left;            /* CH_SIZE*: size so far; CH_DATA: octets left */
+    size_t line_len;          /* octets of the current size line */
+    uint8_t digits;           /* hex digits seen */
+};
+
+/* What the receive side is reading. */
+enum h1_rstate {
+    R_HEAD,                   /* a status line and fields */
+    R_LENGTH,                 /* Content-Length body: body_left octets */
+    R_CHUNKED,                /* chunked body */
+    R_TRAILERS,               /* trailer section after the last chunk */
+    R_CLOSE_BODY,             /* body delimited by the close */
+    R_CLOSED,                 /* a response ended the connection: discard */
+    R_UPGRADED                /* 101 to h2c: nothing more is ours */
+};
+
+/* A parsed response head (h1_head.c fills it, the session decides). */
+struct h1_head {
+    int status;
+    int minor;                /* HTTP/1.minor */
+    hyper_headers *headers;
+    uint64_t content_length;
+    uint8_t has_cl;
+    uint8_t has_te;
+    uint8_t te_chunked_last;  /* chunked is the final transfer coding */
+    uint8_t conn_close;       /* Connection: close */
+    uint8_t conn_keep_alive;  /* Connection: keep-alive */
+    uint8_t upgrade_h2c;      /* Upgrade: h2c */
+};
+
+struct hyper_h1_session {
+    const hyper_mem *mem;
+    hyper_h1_options opt;
+    int error;                /* first error, sticky; 0 while alive */
+    uint8_t error_reported;   /* the ERROR event was pulled */
+    uint8_t eof;              /* hyper_h1_recv_eof was called */
+    uint8_t keep_alive;       /* nothing has ended the connection yet */
+    uint8_t last_submitted;   /* a request of ours said Connection: close */
+
+    /* requests awaiting responses: ring of opt.max_pipeline */
+    struct h1_req *reqs;
+    size_t req_head, nreq;
+    int32_t next_seq;
+
+    /* receive side */
+    enum h1_rstate rstate;
+    struct h1_scan scan;
+    struct h1_chunk chunk;
+    uint64_t body_left;
+    uint8_t *hbuf;            /* a section that arrived in pieces */
+    size_t hlen, hcap;        /* hlen <= hcap <= opt.max_head */
+
+    /* send side: pending octets are obuf[ooff .. olen) */
+    uint8_t *obuf;
+    size_t ooff, olen, ocap;  /* ocap <= opt.max_output */
+    uint8_t holding;          /* octets from hold_at on wait for 100 Continue */
+    size_t hold_at;
+    int body_mode;            /* HYPER_H1_BODY_* of the open body, NONE if closed */
+    uint64_t body_sent;       /* BODY_LENGTH: octets taken so far */
+    uint64_t body_total;
+    uint8_t body_refused;     /* the held body was dropped (final status first) */
+    uint8_t upgrade_pending;  /* an h2c upgrade request awaits its answer */
+
+    /* events: ring of H1_EVQ */
+    hyper_event evq[H1_EVQ];
+    size_t ev_head, nev;
+};
+
+/* tchar of RFC 9110 §5.6.2 (field names, methods, transfer codings). */
+static inline int h1_is_tchar(uint8_t c)
+{
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return 1;
+    switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
+    case '+': case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* h1_session.c */
+hyper_event *h1_event_push(hyper_h1_session *s, hyper_event_type type);
+struct h1_req *h1_req_current(hyper_h1_session *s);
+
+/* h1_head.c */
+void h1_scan_reset(struct h1_scan *sc);
+long h1_scan_feed(struct h1_scan *sc, const hyper_h1_options *o, int is_head,
+                  const uint8_t *in, size_t len, int *done);
+int h1_head_parse(const hyper_mem *mem,
+                  const uint8_t *p, size_t len, struct h1_head *h);
+int h1_trailers_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
+                      hyper_headers **out);
+
+/* h1_chunked.c */
+void h1_chunk_reset(struct h1_chunk *c);
+long h1_chunk_feed(struct h1_chunk *c, const hyper_h1_options *o,
+                   const uint8_t *in, size_t len, const uint8_t **data, size_t *dlen);
+
+/* h1_write.c */
+void h1_write_drop_held(hyper_h1_session *s);
+
+#endif

@@ -1,0 +1,277 @@
+/*
+ * h1_head.c — response heads and trailer sections (RFC 9112 §2, §4, §5,
+ * §7.1.2): the incremental section scanner and the parser of a complete
+ * section.
+ *
+ * Implementation notes
+ *  - Two passes, as picohttpparser does it, but without re-scanning: the
+ *    scanner looks at each octet once as it arrives and only finds where a
+ *    section ends, enforcing every bound (line length, field count, section
+ *    size) and the octet rules that need the neighbours (bare CR, NUL,
+ *    bare LF in strict mode). The parser then walks the complete section,
+ *    which is clean at the octet level, line by line.
+ *  - A line ends at LF; a CR right before it is part of the terminator
+ *    (RFC 9112 §2.2 lets a recipient accept a bare LF; we do unless
+ *    strict_crlf). A CR anywhere else is rejected, never replaced by SP.
+ *  - Empty lines before a status line are skipped (§2.2 robustness): some
+ *    servers send a stray CRLF after a body. They count against max_head.
+ *  - Framing fields (Content-Length, Transfer-Encoding, Connection, Upgrade)
+ *    are interpreted while the map is filled; the session decides.
+ */
+#include <string.h>
+#include "h1/h1.h"
+
+void h1_scan_reset(struct h1_scan *sc)
+{
+    memset(sc, 0, sizeof *sc);
+}
+
+/* The end of one line: decides whether the section is complete. */
+static int scan_line_end(struct h1_scan *sc, const hyper_h1_options *o, int is_head)
+{
+    size_t content = sc->line_len;
+    sc->line_len = 0;
+    sc->cr = 0;
+    if (content == 0) {
+        if (is_head && !sc->started)
+            return 0;                     /* a leading blank line */
+        return 1;                         /* the empty line ends the section */
+    }
+    if (sc->started || !is_head) {
+        if (++sc->fields > o->max_headers)
+            return HYPER_EH1_TOO_MANY_HEADERS;
+    }
+    sc->started = 1;
+    return 0;
+}
+
+long h1_scan_feed(struct h1_scan *sc, const hyper_h1_options *o, int is_head,
+                  const uint8_t *in, size_t len, int *done)
+{
+    *done = 0;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = in[i];
+        if (++sc->total > o->max_head)
+            return HYPER_EH1_HEAD_TOO_LARGE;
+        if (sc->cr && c != '\n')
+            return HYPER_EH1_BARE_CR;
+        if (c == '\n') {
+            if (!sc->cr && o->strict_crlf)
+                return HYPER_EH1_BARE_LF;
+            int rc = scan_line_end(sc, o, is_head);
+            if (rc < 0)
+                return rc;
+            if (rc == 1) {
+                *done = 1;
+                return (long)(i + 1);
+            }
+        } else if (c == '\r') {
+            sc->cr = 1;
+        } else if (c == 0) {
+            return HYPER_EH1_NUL;
+        } else if (++sc->line_len > o->max_line - 2) {
+            return HYPER_EH1_LINE_TOO_LONG;   /* max_line counts the CRLF */
+        }
+    }
+    return (long)len;
+}
+
+/* ---- parser of a complete section ---------------------------------------- */
+
+static int is_ows(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Next line of a clean section: [*line, *line + *n) without CR/LF. */
+static int next_line(const uint8_t **pp, const uint8_t *end, const uint8_t **line, size_t *n)
+{
+    const uint8_t *p = *pp;
+    const uint8_t *lf = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+    if (!lf)
+        return 0;
+    *line = p;
+    *n = (size_t)(lf - p);
+    if (*n && p[*n - 1] == '\r')
+        (*n)--;
+    *pp = lf + 1;
+    return 1;
+}
+
+/* status-line = HTTP-version SP status-code SP [ reason-phrase ] (§4).
+ * The SP before an empty reason is optional: servers omit it. */
+static int parse_status(const uint8_t *l, size_t n, struct h1_head *h)
+{
+    if (n < 12 || memcmp(l, "HTTP/1.", 7) != 0 || l[7] < '0' || l[7] > '9' || l[8] != ' ')
+        return HYPER_EH1_STATUS_LINE;
+    if (l[9] < '1' || l[9] > '9' || l[10] < '0' || l[10] > '9' || l[11] < '0' || l[11] > '9')
+        return HYPER_EH1_STATUS_LINE;
+    if (n > 12 && l[12] != ' ')
+        return HYPER_EH1_STATUS_LINE;
+    /* reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) */
+    for (size_t i = 13; i < n; i++)
+        if ((l[i] < 0x20 && l[i] != '\t') || l[i] == 0x7f)
+            return HYPER_EH1_STATUS_LINE;
+    h->minor = l[7] - '0';
+    h->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+    return HYPER_OK;
+}
+
+/* Content-Length = 1*DIGIT, possibly as a list of identical values
+ * (RFC 9110 §8.6); repeated fields must agree too. */
+static int parse_content_length(const uint8_t *v, size_t n, struct h1_head *h)
+{
+    size_t i = 0;
+    for (;;) {
+        while (i < n && is_ows(v[i]))
+            i++;
+        uint64_t val = 0;
+        size_t digits = 0;
+        for (; i < n && v[i] >= '0' && v[i] <= '9'; i++, digits++) {
+            if (val > (UINT64_C(0x7fffffffffffffff) - (uint64_t)(v[i] - '0')) / 10)
+                return HYPER_EH1_CONTENT_LENGTH;
+            val = val * 10 + (uint64_t)(v[i] - '0');
+        }
+        while (i < n && is_ows(v[i]))
+            i++;
+        if (!digits)
+            return HYPER_EH1_CONTENT_LENGTH;
+        if (h->has_cl && h->content_length != val)
+            return HYPER_EH1_CONTENT_LENGTH_CONFLICT;
+        h->has_cl = 1;
+        h->content_length = val;
+        if (i == n)
+            return HYPER_OK;
+        if (v[i++] != ',')
+            return HYPER_EH1_CONTENT_LENGTH;
+    }
+}
+
+static int token_is(const char *t, size_t n, const char *want)
+{
+    return n == strlen(want) && hyper_ascii_eq_nocase(t, want, n);
+}
+
+/* Transfer-Encoding (§6.1): only whether chunked is the final coding
+ * matters for framing; chunked applied twice is an error. */
+static int parse_te(const char *v, size_t n, struct h1_head *h, uint8_t *chunked_seen)
+{
+    size_t pos = 0, tn, codings = 0;
+    const char *t;
+    while (hyper_headers_split_next(v, n, &pos, &t, &tn)) {
+        size_t k = 0;
+        while (k < tn && t[k] != ';' && !is_ows((uint8_t)t[k]))
+            k++;                           /* drop transfer-parameters */
+        int chunked = token_is(t, k, "chunked");
+        if (chunked && (*chunked_seen)++)
+            return HYPER_EH1_TRANSFER_ENCODING;
+        h->te_chunked_last = (uint8_t)chunked;
+        codings++;
+    }
+    if (!codings)
+        return HYPER_EH1_TRANSFER_ENCODING;
+    h->has_te = 1;
+    return HYPER_OK;
+}
+
+static void parse_tokens(const char *v, size_t n, struct h1_head *h, int upgrade)
+{
+    size_t pos = 0, tn;
+    const char *t;
+    while (hyper_headers_split_next(v, n, &pos, &t, &tn)) {
+        if (upgrade)
+            h->upgrade_h2c |= (uint8_t)token_is(t, tn, "h2c");
+        else if (token_is(t, tn, "close"))
+            h->conn_close = 1;
+        else if (token_is(t, tn, "keep-alive"))
+            h->conn_keep_alive = 1;
+    }
+}
+
+static int interpret(const char *name, size_t nn, const char *v, size_t vn,
+                     struct h1_head *h, uint8_t *chunked_seen)
+{
+    if (token_is(name, nn, "content-length"))
+        return parse_content_length((const uint8_t *)v, vn, h);
+    if (token_is(name, nn, "transfer-encoding"))
+        return parse_te(v, vn, h, chunked_seen);
+    if (token_is(name, nn, "connection"))
+        parse_tokens(v, vn, h, 0);
+    else if (token_is(name, nn, "upgrade"))
+        parse_tokens(v, vn, h, 1);
+    return HYPER_OK;
+}
+
+/* field-line = field-name ":" OWS field-value OWS (§5). Adds it to map. */
+static int parse_field(const uint8_t *l, size_t n, hyper_headers *map,
+                       struct h1_head *h, uint8_t *chunked_seen)
+{
+    if (is_ows(l[0]))
+        return HYPER_EH1_OBS_FOLD;     /* §5.2: obs-fold, rejected */
+    size_t nn = 0;
+    while (nn < n && h1_is_tchar(l[nn]))
+        nn++;
+    if (nn == 0 || nn == n || l[nn] != ':')
+        return HYPER_EH1_HEADER_SYNTAX; /* no colon, or SP before it (§5.1) */
+    size_t vs = nn + 1, ve = n;
+    while (vs < ve && is_ows(l[vs]))
+        vs++;
+    while (ve > vs && is_ows(l[ve - 1]))
+        ve--;
+    for (size_t i = vs; i < ve; i++)
+        if ((l[i] < 0x20 && l[i] != '\t') || l[i] == 0x7f)
+            return HYPER_EH1_HEADER_SYNTAX;
+    const char *name = (const char *)l, *val = (const char *)l + vs;
+    int rc = hyper_headers_add(map, name, nn, val, ve - vs);
+    if (rc == HYPER_OK && h)
+        rc = interpret(name, nn, val, ve - vs, h, chunked_seen);
+    return rc;
+}
+
+int h1_head_parse(const hyper_mem *mem,
+                  const uint8_t *p, size_t len, struct h1_head *h)
+{
+    const uint8_t *end = p + len, *l;
+    size_t n;
+    uint8_t chunked_seen = 0;
+    memset(h, 0, sizeof *h);
+    do {
+        if (!next_line(&p, end, &l, &n))
+            return HYPER_EH1_STATUS_LINE;
+    } while (n == 0);                   /* leading blank lines (§2.2) */
+    int rc = parse_status(l, n, h);
+    if (rc != HYPER_OK)
+        return rc;
+    h->headers = hyper_headers_new(mem);
+    if (!h->headers)
+        return HYPER_ENOMEM;
+    while (rc == HYPER_OK && next_line(&p, end, &l, &n) && n > 0)
+        rc = parse_field(l, n, h->headers, h, &chunked_seen);
+    if (rc != HYPER_OK) {
+        hyper_headers_free(h->headers);
+        h->headers = NULL;
+    }
+    return rc;
+}
+
+int h1_trailers_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
+                      hyper_headers **out)
+{
+    const uint8_t *end = p + len, *l;
+    size_t n;
+    int rc = HYPER_OK;
+    *out = NULL;
+    if (len && (p[0] == '\n' || p[0] == '\r'))
+        return HYPER_OK;                /* empty trailer section */
+    hyper_headers *map = hyper_headers_new(mem);
+    if (!map)
+        return HYPER_ENOMEM;
+    while (rc == HYPER_OK && next_line(&p, end, &l, &n) && n > 0)
+        rc = parse_field(l, n, map, NULL, NULL);
+    if (rc != HYPER_OK) {
+        hyper_headers_free(map);
+        return rc;
+    }
+    *out = map;
+    return HYPER_OK;
+}

@@ -1,0 +1,407 @@
+/*
+ * h1_session.c — the HTTP/1.1 client session: receive dispatch, response
+ * framing (RFC 9112 §6.3), events, keep-alive (§9.3), end of input.
+ *
+ * Implementation notes
+ *  - hyper_h1_recv runs steps while input remains; each step consumes at
+ *    least one octet or changes rstate, and needs H1_EVQ_STEP free event
+ *    slots (a step queues at most two events), so the event ring is fixed
+ *    and recv just stops early when it is full.
+ *  - A head or trailer section that lies whole in one input is parsed in
+ *    place; one that arrives in pieces is copied into hbuf (bounded by
+ *    max_head, since the scanner refuses more). Body octets are never
+ *    copied: DATA points into the caller's input.
+ *  - Errors are sticky, the first one wins, and the ERROR event comes after
+ *    the events already queued, so nothing reported before is lost.
+ *  - Responses are matched to requests in order: the request ring's head is
+ *    the request being answered.
+ */
+#include <string.h>
+#include "h1/h1.h"
+
+void hyper_h1_options_init(hyper_h1_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->max_line = 8192;
+    o->max_headers = 100;
+    o->max_head = 65536;
+    o->max_output = 1u << 20;
+    o->max_pipeline = 1;
+    o->strict_crlf = 0;
+}
+
+static int fill_options(hyper_h1_options *o, const hyper_h1_options *in)
+{
+    hyper_h1_options_init(o);
+    if (!in)
+        return HYPER_OK;
+    if (in->max_line) o->max_line = in->max_line;
+    if (in->max_headers) o->max_headers = in->max_headers;
+    if (in->max_head) o->max_head = in->max_head;
+    if (in->max_output) o->max_output = in->max_output;
+    if (in->max_pipeline) o->max_pipeline = in->max_pipeline;
+    o->strict_crlf = in->strict_crlf;
+    if (o->max_line < 4 || o->max_line > o->max_head || o->max_pipeline > H1_MAX_PIPELINE)
+        return HYPER_EINVAL;
+    return HYPER_OK;
+}
+
+int hyper_h1_session_init(hyper_h1_session **out, const hyper_mem *mem,
+                          const hyper_h1_options *opts)
+{
+    if (!out)
+        return HYPER_EINVAL;
+    *out = NULL;
+    hyper_h1_options o;
+    if (fill_options(&o, opts) != HYPER_OK)
+        return HYPER_EINVAL;
+    const hyper_mem *m = hyper_mem_pick(mem);
+    hyper_h1_session *s = hyper_mem_alloc(m, sizeof *s);
+    if (!s)
+        return HYPER_ENOMEM;
+    memset(s, 0, sizeof *s);
+    s->mem = m;
+    s->opt = o;
+    s->reqs = hyper_mem_alloc(m, o.max_pipeline * sizeof *s->reqs);
+    if (!s->reqs) {
+        hyper_mem_free(m, s, sizeof *s);
+        return HYPER_ENOMEM;
+    }
+    s->keep_alive = 1;
+    s->next_seq = 1;
+    s->rstate = R_HEAD;
+    h1_chunk_reset(&s->chunk);
+    *out = s;
+    return HYPER_OK;
+}
+
+void hyper_h1_session_free(hyper_h1_session *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nev; i++)
+        hyper_headers_free(s->evq[(s->ev_head + i) % H1_EVQ].headers);
+    hyper_mem_free(s->mem, s->reqs, s->opt.max_pipeline * sizeof *s->reqs);
+    hyper_mem_free(s->mem, s->hbuf, s->hcap);
+    hyper_mem_free(s->mem, s->obuf, s->ocap);
+    hyper_mem_free(s->mem, s, sizeof *s);
+}
+
+/* ---- events and requests --------------------------------------------------- */
+
+struct h1_req *h1_req_current(hyper_h1_session *s)
+{
+    return s->nreq ? &s->reqs[s->req_head] : NULL;
+}
+
+/* Queues an event for the current request; the caller guarantees a slot. */
+hyper_event *h1_event_push(hyper_h1_session *s, hyper_event_type type)
+{
+    hyper_event *ev = &s->evq[(s->ev_head + s->nev++) % H1_EVQ];
+    struct h1_req *r = h1_req_current(s);
+    memset(ev, 0, sizeof *ev);
+    ev->type = type;
+    ev->stream_id = r ? r->seq : 0;
+    return ev;
+}
+
+int hyper_h1_next_event(hyper_h1_session *s, hyper_event *ev)
+{
+    if (!s || !ev)
+        return 0;
+    if (s->nev) {
+        *ev = s->evq[s->ev_head];
+        s->ev_head = (s->ev_head + 1) % H1_EVQ;
+        s->nev--;
+        return 1;
+    }
+    if (s->error && !s->error_reported) {
+        struct h1_req *r = h1_req_current(s);
+        memset(ev, 0, sizeof *ev);
+        ev->type = HYPER_EVENT_ERROR;
+        ev->stream_id = r ? r->seq : 0;
+        ev->error = s->error;
+        s->error_reported = 1;
+        return 1;
+    }
+    memset(ev, 0, sizeof *ev);
+    return 0;
+}
+
+static int fail(hyper_h1_session *s, int err)
+{
+    if (!s->error)
+        s->error = err;
+    s->keep_alive = 0;
+    return s->error;
+}
+
+/* The current response is complete: END, then the next request's turn. */
+static void finish_response(hyper_h1_session *s)
+{
+    h1_event_push(s, HYPER_EVENT_END);
+    s->req_head = (s->req_head + 1) % s->opt.max_pipeline;
+    s->nreq--;
+    s->rstate = R_HEAD;
+    if (!s->keep_alive || (s->last_submitted && !s->nreq)) {
+        s->rstate = R_CLOSED;
+        /* Pipelined requests behind a closing response get no answer. */
+        if (s->nreq)
+            fail(s, HYPER_EH1_CLOSED);
+    }
+}
+
+int hyper_h1_reusable(const hyper_h1_session *s)
+{
+    return s && !s->error && !s->eof && s->keep_alive && !s->last_submitted &&
+           s->rstate != R_CLOSED && s->rstate != R_UPGRADED && !s->upgrade_pending;
+}
+
+size_t hyper_h1_outstanding(const hyper_h1_session *s)
+{
+    return s ? s->nreq : 0;
+}
+
+/* ---- response heads ------------------------------------------------------- */
+
+/* 1xx: informational, or the 101 that ends HTTP/1.1 on this connection. */
+static int on_interim(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
+{
+    if (h->status == 101) {
+        if (!r->upgrade || !h->upgrade_h2c)
+            return HYPER_EH1_UPGRADE;
+        hyper_event *ev = h1_event_push(s, HYPER_EVENT_UPGRADE);
+        ev->status = 101;
+        ev->headers = h->headers;
+        s->rstate = R_UPGRADED;        /* the response comes on stream 1 */
+        s->upgrade_pending = 0;
+        s->keep_alive = 0;
+        return HYPER_OK;
+    }
+    if (h->status == 100 && r->expect && s->holding)
+        s->holding = 0;                /* send the body now */
+    hyper_event *ev = h1_event_push(s, HYPER_EVENT_INFORMATIONAL);
+    ev->status = h->status;
+    ev->headers = h->headers;
+    return HYPER_OK;
+}
+
+/* Body framing of a final response, RFC 9112 §6.3 items 1-7. */
+static int choose_framing(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
+{
+    if (r->is_head || h->status == 204 || h->status == 304)
+        return R_HEAD;                 /* item 1: no body */
+    if (h->has_te) {
+        if (h->minor == 0)
+            return HYPER_EH1_TRANSFER_ENCODING;  /* §6.1: faulty framing */
+        if (h->has_cl)
+            s->keep_alive = 0;         /* item 3: TE overrides CL, then close */
+        if (h->te_chunked_last) {
+            h1_chunk_reset(&s->chunk);
+            return R_CHUNKED;
+        }
+        s->keep_alive = 0;             /* item 4: read until close */
+        return R_CLOSE_BODY;
+    }
+    if (h->has_cl) {
+        s->body_left = h->content_length;
+        return h->content_length ? R_LENGTH : R_HEAD;   /* item 6 */
+    }
+    s->keep_alive = 0;                 /* item 8: close-delimited */
+    return R_CLOSE_BODY;
+}
+
+static int on_final(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
+{
+    if (h->conn_close || (h->minor == 0 && !h->conn_keep_alive))
+        s->keep_alive = 0;             /* §9.3 */
+    if (r->upgrade)
+        s->upgrade_pending = 0;        /* refused: carry on in HTTP/1.1 */
+    if (r->expect && s->holding) {
+        h1_write_drop_held(s);         /* RFC 9110 §10.1.1: do not send it */
+        s->keep_alive = 0;
+    } else if (s->body_mode != HYPER_H1_BODY_NONE && s->nreq == 1) {
+        s->keep_alive = 0;             /* answered before our body ended */
+    }
+    int next = choose_framing(s, r, h);
+    if (next < 0)
+        return next;
+    hyper_event *ev = h1_event_push(s, HYPER_EVENT_HEADERS);
+    ev->status = h->status;
+    ev->headers = h->headers;
+    ev->end_stream = next == R_HEAD;
+    if (next == R_HEAD)
+        finish_response(s);
+    else
+        s->rstate = (enum h1_rstate)next;
+    return HYPER_OK;
+}
+
+static int on_head(hyper_h1_session *s, const uint8_t *p, size_t len)
+{
+    struct h1_head h;
+    struct h1_req *r = h1_req_current(s);
+    int rc = h1_head_parse(s->mem, p, len, &h);
+    if (rc != HYPER_OK)
+        return rc;
+    rc = h.status < 200 ? on_interim(s, r, &h) : on_final(s, r, &h);
+    if (rc != HYPER_OK)
+        hyper_headers_free(h.headers);
+    return rc;
+}
+
+/* Appends to hbuf, which the scanner keeps within max_head. */
+static int hbuf_append(hyper_h1_session *s, const uint8_t *p, size_t n)
+{
+    if (s->hlen + n > s->hcap) {
+        size_t cap = s->hcap ? s->hcap : 256;
+        while (cap < s->hlen + n)
+            cap *= 2;
+        if (cap > s->opt.max_head)
+            cap = s->opt.max_head;
+        uint8_t *b = hyper_mem_realloc(s->mem, s->hbuf, s->hcap, cap);
+        if (!b)
+            return HYPER_ENOMEM;
+        s->hbuf = b;
+        s->hcap = cap;
+    }
+    memcpy(s->hbuf + s->hlen, p, n);
+    s->hlen += n;
+    return HYPER_OK;
+}
+
+/* A head or trailer section: scan, buffer if split, parse when complete. */
+static long recv_section(hyper_h1_session *s, const uint8_t *in, size_t len, int is_head)
+{
+    int done, rc;
+    if (is_head && !s->nreq)
+        return HYPER_EH1_UNSOLICITED;
+    long n = h1_scan_feed(&s->scan, &s->opt, is_head, in, len, &done);
+    if (n < 0)
+        return n;
+    if (!done || s->hlen) {
+        rc = hbuf_append(s, in, (size_t)n);
+        if (rc != HYPER_OK || !done)
+            return rc != HYPER_OK ? rc : n;
+        in = s->hbuf;                  /* the section arrived in pieces */
+    }
+    size_t slen = done && s->hlen ? s->hlen : (size_t)n;
+    if (is_head) {
+        rc = on_head(s, in, slen);
+    } else {
+        hyper_headers *t;
+        rc = h1_trailers_parse(s->mem, in, slen, &t);
+        if (rc == HYPER_OK && t) {
+            hyper_event *ev = h1_event_push(s, HYPER_EVENT_TRAILERS);
+            ev->headers = t;
+            ev->end_stream = 1;
+        }
+        if (rc == HYPER_OK)
+            finish_response(s);
+    }
+    s->hlen = 0;
+    h1_scan_reset(&s->scan);
+    return rc != HYPER_OK ? rc : n;
+}
+
+/* ---- bodies ----------------------------------------------------------------- */
+
+static void push_data(hyper_h1_session *s, const uint8_t *p, size_t n, int end)
+{
+    hyper_event *ev = h1_event_push(s, HYPER_EVENT_DATA);
+    ev->data = p;
+    ev->len = n;
+    ev->flow_len = n;
+    ev->end_stream = end;
+}
+
+static long recv_length(hyper_h1_session *s, const uint8_t *in, size_t len)
+{
+    size_t take = len;
+    if ((uint64_t)take > s->body_left)
+        take = (size_t)s->body_left;
+    s->body_left -= take;
+    push_data(s, in, take, s->body_left == 0);
+    if (!s->body_left)
+        finish_response(s);
+    return (long)take;
+}
+
+static long recv_chunked(hyper_h1_session *s, const uint8_t *in, size_t len)
+{
+    const uint8_t *d;
+    size_t dn;
+    long n = h1_chunk_feed(&s->chunk, &s->opt, in, len, &d, &dn);
+    if (n < 0)
+        return n;
+    if (dn)
+        push_data(s, d, dn, 0);
+    if (s->chunk.state == CH_LAST) {
+        s->rstate = R_TRAILERS;
+        h1_scan_reset(&s->scan);
+        s->hlen = 0;
+    }
+    return n;
+}
+
+static long recv_step(hyper_h1_session *s, const uint8_t *in, size_t len)
+{
+    switch (s->rstate) {
+    case R_HEAD:       return recv_section(s, in, len, 1);
+    case R_TRAILERS:   return recv_section(s, in, len, 0);
+    case R_LENGTH:     return recv_length(s, in, len);
+    case R_CHUNKED:    return recv_chunked(s, in, len);
+    case R_CLOSE_BODY: push_data(s, in, len, 0); return (long)len;
+    case R_CLOSED:     return (long)len;   /* after Connection: close: discard */
+    default:           return HYPER_ESTATE;
+    }
+}
+
+long hyper_h1_recv(hyper_h1_session *s, const uint8_t *data, size_t len)
+{
+    if (!s || (!data && len))
+        return HYPER_EINVAL;
+    if (s->error)
+        return s->error;
+    if (s->rstate == R_UPGRADED || s->eof)
+        return HYPER_ESTATE;
+    size_t pos = 0;
+    while (pos < len && H1_EVQ - s->nev >= H1_EVQ_STEP) {
+        long n = recv_step(s, data + pos, len - pos);
+        if (n < 0)
+            return fail(s, (int)n);
+        pos += (size_t)n;
+        if (s->rstate == R_UPGRADED)
+            break;                     /* the rest belongs to HTTP/2 */
+    }
+    return (long)pos;
+}
+
+int hyper_h1_recv_eof(hyper_h1_session *s)
+{
+    if (!s)
+        return HYPER_EINVAL;
+    if (s->error)
+        return s->error;
+    if (s->eof)
+        return HYPER_OK;
+    if (s->rstate == R_UPGRADED)
+        return HYPER_ESTATE;
+    if (s->nev == H1_EVQ)
+        return HYPER_ESTATE;           /* pull events first */
+    s->eof = 1;
+    s->keep_alive = 0;
+    switch (s->rstate) {
+    case R_HEAD:
+        if (!s->nreq)
+            return HYPER_OK;           /* an idle connection closed */
+        return fail(s, s->scan.total ? HYPER_EH1_TRUNCATED : HYPER_EH1_CLOSED);
+    case R_CLOSE_BODY:
+        finish_response(s);            /* §6.3 item 8: the close ends it */
+        return s->error;
+    case R_CLOSED:
+        return HYPER_OK;
+    default:                           /* inside a counted or chunked body */
+        return fail(s, HYPER_EH1_TRUNCATED);
+    }
+}

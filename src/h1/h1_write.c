@@ -1,0 +1,454 @@
+/*
+ * h1_write.c — the request writer (RFC 9112 §3, §6, RFC 9110 §10.1.1,
+ * RFC 7540 §3.2): request line, Host, user fields, body framing, body
+ * output, Expect: 100-continue hold, Upgrade: h2c, base64url.
+ *
+ * Implementation notes
+ *  - Everything a request needs is validated and measured before one octet
+ *    is written, so a request lands in the output buffer whole or not at
+ *    all (an allocation failure or a bad field changes nothing).
+ *  - The output buffer obuf holds unsent octets [ooff, olen); its size is
+ *    bounded by max_output, it grows geometrically and is compacted when
+ *    space runs short. Nothing is ever sent from the caller's memory, so the
+ *    caller's strings and body may be reused as soon as a call returns.
+ *  - Expect: 100-continue: the body is written after the head, but
+ *    send_pending stops at hold_at until 100 Continue (or
+ *    hyper_h1_continue); a final status first truncates obuf at hold_at.
+ *  - CR, LF and NUL are refused in every string we write: they would let a
+ *    caller's value split the request (request smuggling).
+ */
+#include <string.h>
+#include "h1/h1.h"
+
+/* ---- validation -------------------------------------------------------------- */
+
+static int is_token(const char *p, size_t n)
+{
+    if (!p || !n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!h1_is_tchar((uint8_t)p[i]))
+            return 0;
+    return 1;
+}
+
+/* Visible ASCII only: a target or host never holds SP, CTL, DEL or obs-text. */
+static int is_visible(const char *p, size_t n)
+{
+    if (!p || !n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((uint8_t)p[i] <= 0x20 || (uint8_t)p[i] >= 0x7f)
+            return 0;
+    return 1;
+}
+
+static int name_is(const char *p, size_t n, const char *want)
+{
+    return n == strlen(want) && hyper_ascii_eq_nocase(p, want, n);
+}
+
+/* One user field: a token name, a value without CR, LF or NUL, and not a
+ * field the engine writes itself. Sets *close for "Connection: close". */
+static int check_field(const char *name, size_t nn, const char *v, size_t vn, int *close)
+{
+    static const char *const reserved[] = {"host", "content-length", "transfer-encoding",
+                                           "expect", "upgrade", "http2-settings"};
+    if (!is_token(name, nn) || (!v && vn))
+        return HYPER_EH1_REQUEST_HEADER;
+    for (size_t i = 0; i < vn; i++)
+        if (v[i] == '\r' || v[i] == '\n' || v[i] == 0)
+            return HYPER_EH1_REQUEST_HEADER;
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (name_is(name, nn, reserved[i]))
+            return HYPER_EH1_RESERVED_HEADER;
+    if (name_is(name, nn, "connection")) {
+        size_t pos = 0, tn;
+        const char *t;
+        while (hyper_headers_split_next(v, vn, &pos, &t, &tn))
+            if (name_is(t, tn, "close"))
+                *close = 1;
+    }
+    return HYPER_OK;
+}
+
+/* Fields i of the request: the array first, then the map. */
+static int field_at(const hyper_h1_request *r, size_t i, const char **n, size_t *nn,
+                    const char **v, size_t *vn)
+{
+    if (i < r->nfields) {
+        const hyper_hpack_field *f = &r->fields[i];
+        *n = f->name, *nn = f->name_len, *v = f->value, *vn = f->value_len;
+        return 1;
+    }
+    return r->headers && hyper_headers_at(r->headers, i - r->nfields, n, nn, v, vn) == HYPER_OK;
+}
+
+static int check_request(const hyper_h1_session *s, const hyper_h1_request *r)
+{
+    if (!is_token(r->method, r->method_len) || name_is(r->method, r->method_len, "CONNECT"))
+        return HYPER_EINVAL;           /* CONNECT makes a tunnel: not ours */
+    if (!is_visible(r->target, r->target_len) || !is_visible(r->host, r->host_len))
+        return HYPER_EINVAL;
+    if (r->body_mode < HYPER_H1_BODY_NONE || r->body_mode > HYPER_H1_BODY_CHUNKED ||
+        (r->nfields && !r->fields) || (r->body_mode == HYPER_H1_BODY_WHOLE && r->body_len && !r->body))
+        return HYPER_EINVAL;
+    if (r->flags & ~(unsigned)(HYPER_H1_EXPECT_CONTINUE | HYPER_H1_UPGRADE_H2C))
+        return HYPER_EINVAL;
+    if ((r->flags & HYPER_H1_EXPECT_CONTINUE) && r->body_mode == HYPER_H1_BODY_NONE)
+        return HYPER_EINVAL;
+    if (r->flags & HYPER_H1_UPGRADE_H2C) {
+        if (r->body_mode > HYPER_H1_BODY_WHOLE || (r->h2_settings_len && !r->h2_settings))
+            return HYPER_EINVAL;       /* RFC 7540 §3.2: body sent whole first */
+        if (s->nreq)
+            return HYPER_ESTATE;
+    }
+    return HYPER_OK;
+}
+
+/* ---- the output buffer -------------------------------------------------------- */
+
+static size_t pending_all(const hyper_h1_session *s)
+{
+    return s->olen - s->ooff;
+}
+
+/* Room for n more octets at obuf + olen, within max_output. */
+static int obuf_reserve(hyper_h1_session *s, size_t n)
+{
+    if (n > s->opt.max_output - pending_all(s))
+        return HYPER_ELIMIT;
+    if (s->olen + n <= s->ocap)
+        return HYPER_OK;
+    if (s->ooff) {                     /* compact: sent octets are dead */
+        memmove(s->obuf, s->obuf + s->ooff, pending_all(s));
+        s->olen -= s->ooff;
+        if (s->holding)
+            s->hold_at -= s->ooff;
+        s->ooff = 0;
+        if (s->olen + n <= s->ocap)
+            return HYPER_OK;
+    }
+    size_t cap = s->ocap ? s->ocap : 1024;
+    while (cap < s->olen + n)
+        cap = cap > s->opt.max_output / 2 ? s->opt.max_output : cap * 2;
+    uint8_t *b = hyper_mem_realloc(s->mem, s->obuf, s->ocap, cap);
+    if (!b)
+        return HYPER_ENOMEM;
+    s->obuf = b;
+    s->ocap = cap;
+    return HYPER_OK;
+}
+
+/* Octets that may be added now without growing past max_output. */
+static size_t obuf_room(const hyper_h1_session *s)
+{
+    return s->opt.max_output - pending_all(s);
+}
+
+static void put(hyper_h1_session *s, const void *p, size_t n)
+{
+    if (n)
+        memcpy(s->obuf + s->olen, p, n);
+    s->olen += n;
+}
+
+static void put_str(hyper_h1_session *s, const char *str)
+{
+    put(s, str, strlen(str));
+}
+
+static size_t dec_len(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 10)
+        v /= 10, n++;
+    return n;
+}
+
+static void put_dec(hyper_h1_session *s, uint64_t v)
+{
+    char tmp[20];
+    size_t n = dec_len(v);
+    for (size_t i = n; i-- > 0; v /= 10)
+        tmp[i] = (char)('0' + v % 10);
+    put(s, tmp, n);
+}
+
+static size_t hex_len(size_t v)
+{
+    size_t n = 1;
+    while (v >= 16)
+        v >>= 4, n++;
+    return n;
+}
+
+static void put_hex(hyper_h1_session *s, size_t v)
+{
+    char tmp[2 * sizeof(size_t)];
+    size_t n = hex_len(v);
+    for (size_t i = n; i-- > 0; v >>= 4)
+        tmp[i] = "0123456789abcdef"[v & 15];
+    put(s, tmp, n);
+}
+
+/* ---- requests ----------------------------------------------------------------- */
+
+/* Size of the head (and a whole body), or HYPER_ELIMIT past max_output. */
+static int measure(const hyper_h1_session *s, const hyper_h1_request *r, size_t *out, int *close)
+{
+    const size_t lim = s->opt.max_output;
+    const char *n, *v;
+    size_t nn, vn, total;
+    if (r->method_len > lim || r->target_len > lim || r->host_len > lim ||
+        (r->body_mode == HYPER_H1_BODY_WHOLE && r->body_len > lim) ||
+        ((r->flags & HYPER_H1_UPGRADE_H2C) && r->h2_settings_len > lim))
+        return HYPER_ELIMIT;
+    total = r->method_len + r->target_len + 12 + r->host_len + 8 + 2;
+    for (size_t i = 0; field_at(r, i, &n, &nn, &v, &vn); i++) {
+        int rc = check_field(n, nn, v, vn, close);
+        if (rc != HYPER_OK)
+            return rc;
+        if (nn > lim || vn > lim || (total += nn + vn + 4) > lim)
+            return HYPER_ELIMIT;
+    }
+    if (r->body_mode == HYPER_H1_BODY_WHOLE)
+        total += 18 + dec_len(r->body_len) + r->body_len;
+    else if (r->body_mode == HYPER_H1_BODY_LENGTH)
+        total += 18 + dec_len(r->content_length);
+    else if (r->body_mode == HYPER_H1_BODY_CHUNKED)
+        total += 28;
+    if (r->flags & HYPER_H1_EXPECT_CONTINUE)
+        total += 22;
+    if (r->flags & HYPER_H1_UPGRADE_H2C)
+        total += 37 + 14 + 18 + hyper_h1_base64url_len(r->h2_settings_len);
+    if (total > lim)
+        return HYPER_ELIMIT;
+    *out = total;
+    return HYPER_OK;
+}
+
+static void write_upgrade(hyper_h1_session *s, const hyper_h1_request *r)
+{
+    put_str(s, "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: ");
+    size_t n = hyper_h1_base64url_len(r->h2_settings_len);
+    hyper_h1_base64url_encode(r->h2_settings, r->h2_settings_len,
+                              (char *)s->obuf + s->olen, n);
+    s->olen += n;
+    put_str(s, "\r\n");
+}
+
+static void write_request(hyper_h1_session *s, const hyper_h1_request *r)
+{
+    const char *n, *v;
+    size_t nn, vn;
+    put(s, r->method, r->method_len);
+    put_str(s, " ");
+    put(s, r->target, r->target_len);
+    put_str(s, " HTTP/1.1\r\nHost: ");
+    put(s, r->host, r->host_len);
+    put_str(s, "\r\n");
+    for (size_t i = 0; field_at(r, i, &n, &nn, &v, &vn); i++) {
+        put(s, n, nn);
+        put_str(s, ": ");
+        put(s, v, vn);
+        put_str(s, "\r\n");
+    }
+    if (r->body_mode == HYPER_H1_BODY_WHOLE || r->body_mode == HYPER_H1_BODY_LENGTH) {
+        put_str(s, "Content-Length: ");   /* RFC 9112 §6.2 */
+        put_dec(s, r->body_mode == HYPER_H1_BODY_WHOLE ? r->body_len : r->content_length);
+        put_str(s, "\r\n");
+    } else if (r->body_mode == HYPER_H1_BODY_CHUNKED) {
+        put_str(s, "Transfer-Encoding: chunked\r\n");
+    }
+    if (r->flags & HYPER_H1_EXPECT_CONTINUE)
+        put_str(s, "Expect: 100-continue\r\n");
+    if (r->flags & HYPER_H1_UPGRADE_H2C)
+        write_upgrade(s, r);
+    put_str(s, "\r\n");
+}
+
+int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *r)
+{
+    if (!s || !r)
+        return HYPER_EINVAL;
+    if (s->error)
+        return s->error;
+    if (!hyper_h1_reusable(s) || s->body_mode != HYPER_H1_BODY_NONE || s->holding)
+        return HYPER_ESTATE;
+    if (s->nreq >= s->opt.max_pipeline || s->next_seq == INT32_MAX)
+        return HYPER_ELIMIT;
+    int close = 0, rc = check_request(s, r);
+    size_t total;
+    if (rc == HYPER_OK)
+        rc = measure(s, r, &total, &close);
+    if (rc == HYPER_OK)
+        rc = obuf_reserve(s, total);
+    if (rc != HYPER_OK)
+        return rc;
+    write_request(s, r);
+    struct h1_req *q = &s->reqs[(s->req_head + s->nreq++) % s->opt.max_pipeline];
+    q->seq = s->next_seq++;
+    q->is_head = r->method_len == 4 && memcmp(r->method, "HEAD", 4) == 0;
+    q->expect = (r->flags & HYPER_H1_EXPECT_CONTINUE) != 0;
+    q->upgrade = (r->flags & HYPER_H1_UPGRADE_H2C) != 0;
+    if (q->expect) {
+        s->holding = 1;
+        s->hold_at = s->olen;
+    }
+    if (r->body_mode == HYPER_H1_BODY_WHOLE)
+        put(s, r->body, r->body_len);
+    else if (r->body_mode == HYPER_H1_BODY_CHUNKED ||
+             (r->body_mode == HYPER_H1_BODY_LENGTH && r->content_length))
+        s->body_mode = r->body_mode;
+    s->body_sent = 0;
+    s->body_total = r->content_length;
+    s->body_refused = 0;
+    s->last_submitted = (uint8_t)close;
+    s->upgrade_pending = q->upgrade;
+    return q->seq;
+}
+
+/* ---- bodies ------------------------------------------------------------------- */
+
+void h1_write_drop_held(hyper_h1_session *s)
+{
+    s->olen = s->hold_at;
+    s->holding = 0;
+    s->body_mode = HYPER_H1_BODY_NONE;
+    s->body_refused = 1;
+}
+
+static long send_length(hyper_h1_session *s, const uint8_t *data, size_t len, int end)
+{
+    uint64_t left = s->body_total - s->body_sent;
+    if ((uint64_t)len > left || (end && (uint64_t)len != left))
+        return HYPER_EINVAL;
+    size_t take = len < obuf_room(s) ? len : obuf_room(s);
+    if (take && obuf_reserve(s, take) != HYPER_OK)
+        return HYPER_ENOMEM;
+    put(s, data, take);
+    s->body_sent += take;
+    if (s->body_sent == s->body_total)
+        s->body_mode = HYPER_H1_BODY_NONE;
+    return (long)take;
+}
+
+/* One chunk per call (RFC 9112 §7.1); `end` adds the last chunk, and is
+ * taken only together with every data octet, so a return of len says the
+ * body is closed. */
+static long send_chunk(hyper_h1_session *s, const uint8_t *data, size_t len, int end)
+{
+    size_t room = obuf_room(s), tail = end ? 5 : 0;
+    size_t take = len;
+    if (len) {
+        size_t over = hex_len(len) + 4;
+        if (len > room || room - len < over + tail) {
+            tail = 0;                           /* the rest comes later */
+            if (room < over + 1)
+                return 0;
+            take = room - over;
+        }
+    } else if (!end) {
+        return 0;
+    } else if (room < 5) {
+        return HYPER_EBUFFER;
+    }
+    size_t need = (take ? hex_len(take) + 4 + take : 0) + tail;
+    if (obuf_reserve(s, need) != HYPER_OK)
+        return HYPER_ENOMEM;
+    if (take) {
+        put_hex(s, take);
+        put_str(s, "\r\n");
+        put(s, data, take);
+        put_str(s, "\r\n");
+    }
+    if (tail) {
+        put_str(s, "0\r\n\r\n");
+        s->body_mode = HYPER_H1_BODY_NONE;
+    }
+    return (long)take;
+}
+
+long hyper_h1_send_body(hyper_h1_session *s, const uint8_t *data, size_t len, int end)
+{
+    if (!s || (!data && len))
+        return HYPER_EINVAL;
+    if (s->error)
+        return s->error;
+    if (s->body_mode == HYPER_H1_BODY_NONE)
+        return s->body_refused ? HYPER_EH1_BODY_REFUSED : HYPER_ESTATE;
+    if (s->body_mode == HYPER_H1_BODY_LENGTH)
+        return send_length(s, data, len, end);
+    return send_chunk(s, data, len, end);
+}
+
+int hyper_h1_continue(hyper_h1_session *s)
+{
+    if (!s || !s->holding)
+        return HYPER_ESTATE;
+    s->holding = 0;
+    return HYPER_OK;
+}
+
+size_t hyper_h1_send_pending(hyper_h1_session *s, const uint8_t **ptr)
+{
+    if (ptr)
+        *ptr = NULL;
+    if (!s || !ptr || s->error)
+        return 0;
+    size_t end = s->holding ? s->hold_at : s->olen;
+    *ptr = s->obuf + s->ooff;
+    return end - s->ooff;
+}
+
+int hyper_h1_sent(hyper_h1_session *s, size_t n)
+{
+    if (!s)
+        return HYPER_EINVAL;
+    size_t end = s->holding ? s->hold_at : s->olen;
+    if (n > end - s->ooff)
+        return HYPER_EINVAL;
+    s->ooff += n;
+    if (s->ooff == s->olen) {
+        if (s->holding)
+            s->hold_at -= s->ooff;
+        s->ooff = s->olen = 0;
+    }
+    return HYPER_OK;
+}
+
+/* ---- base64url (RFC 4648 §5), no padding (RFC 7540 §3.2.1) --------------------- */
+
+size_t hyper_h1_base64url_len(size_t len)
+{
+    return len / 3 * 4 + (len % 3 ? len % 3 + 1 : 0);
+}
+
+long hyper_h1_base64url_encode(const uint8_t *in, size_t len, char *out, size_t cap)
+{
+    static const char a[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t need = hyper_h1_base64url_len(len), o = 0, i = 0;
+    if ((!in && len) || (!out && need))
+        return HYPER_EINVAL;
+    if (cap < need)
+        return HYPER_EBUFFER;
+    for (; i + 3 <= len; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+        out[o++] = a[v >> 18 & 63];
+        out[o++] = a[v >> 12 & 63];
+        out[o++] = a[v >> 6 & 63];
+        out[o++] = a[v & 63];
+    }
+    if (len - i == 1) {
+        out[o++] = a[in[i] >> 2];
+        out[o++] = a[(in[i] & 3) << 4];
+    } else if (len - i == 2) {
+        uint32_t v = (uint32_t)in[i] << 8 | in[i + 1];
+        out[o++] = a[v >> 10 & 63];
+        out[o++] = a[v >> 4 & 63];
+        out[o++] = a[(v & 15) << 2];
+    }
+    return (long)o;
+}

@@ -1,0 +1,627 @@
+/*
+ * decoder.c — the HPACK decoder (RFC 7541 §3, §4.2, §6): one header field per
+ * call, from a header block that may arrive in pieces.
+ *
+ * Implementation notes:
+ *  - Two steps per representation. parse() reads it from contiguous bytes
+ *    without side effects: it decodes the integers, resolves the name index,
+ *    checks every bound that is known so far, and records where the strings
+ *    are; it returns "need N bytes" when the bytes end early. apply() then
+ *    decodes Huffman strings, updates the table and fills the field. Because
+ *    parse() has no side effects it can be run again on the same bytes.
+ *  - Zero copy: when a representation lies wholly inside the caller's piece
+ *    its raw strings are returned in place; indexed fields point into the
+ *    static or dynamic table; Huffman strings are decoded into `scratch`
+ *    (at most max_field_size); a literal with incremental indexing is
+ *    returned from the table's own copy.
+ *  - Pieces: when a piece ends inside a representation the tail is copied to
+ *    `buf`, together with `need`, the length at which parsing can progress
+ *    (one more integer octet, or the end of a string whose length is known).
+ *    Later pieces are appended only up to `need`, so a representation split
+ *    into 1-byte pieces is parsed a handful of times, not once per byte, and
+ *    `buf` never holds bytes of the next representation.
+ *  - Bounds are checked as soon as a length is known, before any byte of
+ *    the string is buffered: a declared string length counts against
+ *    max_field_size as it stands on the wire (so a buffered representation
+ *    is at most max_field_size + 18 octets) and, decoded, once more; the
+ *    list bound (name + value + 32 per field, §4.1's accounting as in
+ *    RFC 9113 §6.5.2) uses the shortest length a Huffman string can decode
+ *    to until it is decoded.
+ *  - Size updates (§4.2): only before the first field of a block, at most
+ *    two, never above the limit; when set_max_table_size lowered the limit
+ *    below the table's maximum, the next block must carry an update no
+ *    larger than the smallest limit set since (checked at its first field or
+ *    at its end).
+ *  - Any error is sticky: the decoder answers HYPER_EHPACK_BROKEN from then
+ *    on (the table may be out of sync with the peer's).
+ */
+#include <string.h>
+#include "common/common.h"
+#include "hpack/decoder.h"
+#include "hpack/dyntable.h"
+#include "hpack/hpack_int.h"
+#include "hpack/huffman.h"
+#include "hpack/static_table.h"
+
+#define DEFAULT_TABLE 4096
+#define DEFAULT_LIST 65536
+#define DEFAULT_FIELD 16384
+#define DEFAULT_FIELDS 256
+#define FIELD_OVERHEAD 32 /* RFC 7541 §4.1 */
+/* Longest representation prefix: index, name length and value length. */
+#define REP_OVERHEAD (3 * HYPER_HPACK_INT_MAX_LEN)
+#define NO_REQUIREMENT ((size_t)-1)
+
+enum rep_kind { REP_INDEXED, REP_INCR, REP_NOINDEX, REP_NEVER, REP_UPDATE };
+
+/* A parsed representation; strings are still as on the wire. */
+typedef struct rep {
+    enum rep_kind kind;
+    uint32_t index;        /* table index (0: literal name), or the new size */
+    const uint8_t *name;   /* literal name, name_wire octets */
+    const uint8_t *value;  /* value, value_wire octets */
+    uint32_t name_wire, value_wire;
+    uint8_t name_huff, value_huff;
+} rep;
+
+struct hyper_hpack_decoder {
+    const hyper_mem *mem;
+    hyper_hpack_table table;       /* limit: our SETTINGS_HEADER_TABLE_SIZE */
+    size_t max_list, max_field, max_fields;
+    int err;                       /* first error; nonzero means broken */
+    /* The current block. */
+    size_t fields;                 /* fields returned so far */
+    size_t list_size;              /* sum of name + value + 32 over them */
+    unsigned updates;              /* size updates seen (all at the start) */
+    uint8_t update_ok;             /* one of them was <= required_max */
+    uint8_t in_block;              /* a block started and has not ended */
+    uint8_t pending_end;           /* the last field of a final piece was returned */
+    /* §4.2: a size update the next block must carry. */
+    uint8_t update_required;
+    size_t required_max;           /* smallest limit set since the last block */
+    /* A representation split across pieces: buf_len octets, complete or
+     * parseable further once buf_len == need (need <= max_field + 18). */
+    uint8_t *buf;
+    size_t buf_len, buf_cap, need;
+    /* Decoded Huffman strings of the current field. */
+    uint8_t *scratch;
+    size_t scratch_cap;
+};
+
+/* ---- life cycle ---------------------------------------------------------- */
+
+int hyper_hpack_decoder_init(hyper_hpack_decoder **dec, const hyper_mem *mem,
+                             const hyper_hpack_decoder_opts *opts)
+{
+    hyper_hpack_decoder_opts o = {0, 0, 0, 0};
+    if (!dec)
+        return HYPER_EINVAL;
+    *dec = NULL;
+    if (opts)
+        o = *opts;
+    size_t table = o.max_table_size ? o.max_table_size : DEFAULT_TABLE;
+    if (table > HYPER_HPACK_TABLE_LIMIT_MAX)
+        return HYPER_EINVAL;
+    mem = hyper_mem_pick(mem);
+    hyper_hpack_decoder *d = hyper_mem_alloc(mem, sizeof *d);
+    if (!d)
+        return HYPER_ENOMEM;
+    memset(d, 0, sizeof *d);
+    d->mem = mem;
+    hyper_hpack_table_init(&d->table, mem, table);
+    d->max_list = o.max_header_list_size ? o.max_header_list_size : DEFAULT_LIST;
+    d->max_field = o.max_field_size ? o.max_field_size : DEFAULT_FIELD;
+    d->max_fields = o.max_fields ? o.max_fields : DEFAULT_FIELDS;
+    d->required_max = NO_REQUIREMENT;
+    *dec = d;
+    return HYPER_OK;
+}
+
+void hyper_hpack_decoder_free(hyper_hpack_decoder *dec)
+{
+    if (!dec)
+        return;
+    hyper_hpack_table_free(&dec->table);
+    hyper_mem_free(dec->mem, dec->buf, dec->buf_cap);
+    hyper_mem_free(dec->mem, dec->scratch, dec->scratch_cap);
+    hyper_mem_free(dec->mem, dec, sizeof *dec);
+}
+
+int hyper_hpack_decoder_set_max_table_size(hyper_hpack_decoder *dec, uint32_t size)
+{
+    if (dec->err)
+        return HYPER_EHPACK_BROKEN;
+    if (dec->in_block)
+        return HYPER_ESTATE;
+    int rc = hyper_hpack_table_set_limit(&dec->table, size);
+    if (rc < 0)
+        return rc;
+    /* §4.2: a smaller limit than the table's maximum needs the peer's
+     * acknowledgement in the form of a size update. */
+    if (size < dec->table.max_size) {
+        dec->update_required = 1;
+        if (size < dec->required_max)
+            dec->required_max = size;
+    }
+    return HYPER_OK;
+}
+
+size_t hyper_hpack_decoder_table_size(const hyper_hpack_decoder *dec)
+{
+    return hyper_hpack_table_size(&dec->table);
+}
+
+size_t hyper_hpack_decoder_table_count(const hyper_hpack_decoder *dec)
+{
+    return hyper_hpack_table_count(&dec->table);
+}
+
+const hyper_hpack_table *hyper_hpack_decoder_table(const hyper_hpack_decoder *dec)
+{
+    return &dec->table;
+}
+
+/* ---- parse: one representation, no side effects ------------------------- */
+
+/* Reads an integer at p[*pos] with a `bits` prefix. 1 done, 0 need more
+ * (need set), < 0 error. */
+static int read_int(const uint8_t *p, size_t n, size_t *pos, unsigned bits,
+                    uint32_t *v, size_t *need)
+{
+    if (*pos >= n) {
+        *need = *pos + 1;
+        return 0;
+    }
+    uint8_t mask = (uint8_t)((1u << bits) - 1);
+    if ((p[*pos] & mask) != mask) {
+        *v = p[*pos] & mask;
+        (*pos)++;
+        return 1;
+    }
+    int rc = hyper_hpack_int_decode(p + *pos, n - *pos, bits, v);
+    if (rc == 0) {
+        *need = n + 1;
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    *pos += (size_t)rc;
+    return 1;
+}
+
+/* Shortest decoded length of a string (Huffman codes are at most 30 bits). */
+static size_t min_len(uint32_t wire, int huff)
+{
+    return huff ? (size_t)wire * 8 / 30 : wire;
+}
+
+/* Name and value of table index i (1-based, static then dynamic); the index
+ * has been checked against the table. */
+static void lookup(const hyper_hpack_decoder *dec, uint32_t i, const char **name,
+                   size_t *name_len, const char **value, size_t *value_len)
+{
+    if (i <= HYPER_HPACK_STATIC_COUNT) {
+        const hyper_hpack_static_entry *e = &hyper_hpack_static[i - 1];
+        *name = e->name;
+        *name_len = e->name_len;
+        *value = e->value;
+        *value_len = e->value_len;
+    } else {
+        hyper_hpack_table_get(&dec->table, i - HYPER_HPACK_STATIC_COUNT, name, name_len,
+                              value, value_len);
+    }
+}
+
+static int check_index(const hyper_hpack_decoder *dec, uint32_t i)
+{
+    if (i == 0)
+        return HYPER_EHPACK_INDEX_ZERO;
+    if (i > HYPER_HPACK_STATIC_COUNT + hyper_hpack_table_count(&dec->table))
+        return HYPER_EHPACK_INDEX;
+    return HYPER_OK;
+}
+
+/* Checks that hold before any field representation of a block. */
+static int check_field_start(const hyper_hpack_decoder *dec)
+{
+    if (dec->update_required && !dec->update_ok)
+        return HYPER_EHPACK_SIZE_UPDATE_MISSING;
+    if (dec->fields >= dec->max_fields)
+        return HYPER_EHPACK_FIELD_COUNT;
+    return HYPER_OK;
+}
+
+/* Reads a string's header (H bit and length) and checks the bounds: `before`
+ * is what the field already holds (wire and shortest decoded). */
+static int read_string(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
+                       size_t *pos, uint32_t *len, uint8_t *huff, size_t before_wire,
+                       size_t before_min, size_t *need)
+{
+    size_t at = *pos;
+    int rc = read_int(p, n, pos, 7, len, need);
+    if (rc <= 0)
+        return rc;
+    *huff = (uint8_t)(p[at] >> 7);
+    if (*len > dec->max_field || before_wire + *len > dec->max_field)
+        return HYPER_EHPACK_FIELD_SIZE;
+    if (dec->list_size + before_min + min_len(*len, *huff) + FIELD_OVERHEAD > dec->max_list)
+        return HYPER_EHPACK_LIST_SIZE;
+    if (n - *pos < *len) {
+        *need = *pos + *len;
+        return 0;
+    }
+    return 1;
+}
+
+static int parse_update(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
+                        rep *r, size_t *need)
+{
+    /* §4.2: updates come first in a block, and at most two (a decrease and
+     * the final size). */
+    if (dec->fields > 0)
+        return HYPER_EHPACK_SIZE_UPDATE_POSITION;
+    if (dec->updates >= 2)
+        return HYPER_EHPACK_TOO_MANY_SIZE_UPDATES;
+    size_t pos = 0;
+    int rc = read_int(p, n, &pos, 5, &r->index, need);
+    if (rc <= 0)
+        return rc;
+    if (r->index > dec->table.limit)
+        return HYPER_EHPACK_SIZE_UPDATE_LIMIT;
+    return (int)pos;
+}
+
+/* Parses the literal representation at p (kind and prefix bits known). */
+static int parse_literal(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
+                         unsigned bits, rep *r, size_t *need)
+{
+    size_t pos = 0, name_wire, name_min;
+    int rc = read_int(p, n, &pos, bits, &r->index, need);
+    if (rc <= 0)
+        return rc;
+    if (r->index) {
+        if (r->index > HYPER_HPACK_STATIC_COUNT + hyper_hpack_table_count(&dec->table))
+            return HYPER_EHPACK_INDEX;
+        const char *nm, *v;
+        size_t vl;
+        lookup(dec, r->index, &nm, &name_wire, &v, &vl);
+        name_min = name_wire;
+    } else {
+        rc = read_string(dec, p, n, &pos, &r->name_wire, &r->name_huff, 0, 0, need);
+        if (rc <= 0)
+            return rc;
+        r->name = p + pos;
+        pos += r->name_wire;
+        name_wire = r->name_wire;
+        name_min = min_len(r->name_wire, r->name_huff);
+    }
+    rc = read_string(dec, p, n, &pos, &r->value_wire, &r->value_huff, name_wire, name_min,
+                     need);
+    if (rc <= 0)
+        return rc;
+    r->value = p + pos;
+    pos += r->value_wire;
+    if (pos > (size_t)dec->max_field + REP_OVERHEAD)
+        return HYPER_EHPACK_FIELD_SIZE; /* cannot happen: the strings are bounded */
+    return (int)pos;
+}
+
+/*
+ * Parses one representation from p[0..n), n >= 1. Returns its length (> 0)
+ * and fills r; 0 when n ends inside it (*need = the length worth waiting
+ * for); or a negative error.
+ */
+static int parse(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n, rep *r,
+                 size_t *need)
+{
+    uint8_t b = p[0];
+    if ((b & 0xe0) == 0x20) { /* 001xxxxx dynamic table size update, §6.3 */
+        r->kind = REP_UPDATE;
+        return parse_update(dec, p, n, r, need);
+    }
+    int rc = check_field_start(dec);
+    if (rc < 0)
+        return rc;
+    if (b & 0x80) { /* 1xxxxxxx indexed field, §6.1 */
+        size_t pos = 0;
+        r->kind = REP_INDEXED;
+        rc = read_int(p, n, &pos, 7, &r->index, need);
+        if (rc <= 0)
+            return rc;
+        rc = check_index(dec, r->index);
+        return rc < 0 ? rc : (int)pos;
+    }
+    r->name_huff = r->value_huff = 0;
+    r->name_wire = 0;
+    r->name = NULL;
+    if (b & 0x40) { /* 01xxxxxx literal with incremental indexing, §6.2.1 */
+        r->kind = REP_INCR;
+        return parse_literal(dec, p, n, 6, r, need);
+    }
+    /* 0000xxxx without indexing (§6.2.2), 0001xxxx never indexed (§6.2.3) */
+    r->kind = (b & 0x10) ? REP_NEVER : REP_NOINDEX;
+    return parse_literal(dec, p, n, 4, r, need);
+}
+
+/* ---- apply: decode strings, update the table, fill the field ------------- */
+
+static int ensure(const hyper_mem *mem, uint8_t **p, size_t *cap, size_t want)
+{
+    if (want <= *cap)
+        return HYPER_OK;
+    uint8_t *np = *p ? hyper_mem_realloc(mem, *p, *cap, want) : hyper_mem_alloc(mem, want);
+    if (!np)
+        return HYPER_ENOMEM;
+    *p = np;
+    *cap = want;
+    return HYPER_OK;
+}
+
+/* Counts a complete field against the block's bounds. */
+static int account(hyper_hpack_decoder *dec, const hyper_hpack_field *f)
+{
+    size_t fs = f->name_len + f->value_len;
+    if (fs > dec->max_field)
+        return HYPER_EHPACK_FIELD_SIZE;
+    if (dec->list_size + fs + FIELD_OVERHEAD > dec->max_list)
+        return HYPER_EHPACK_LIST_SIZE;
+    dec->list_size += fs + FIELD_OVERHEAD;
+    dec->fields++;
+    return 1;
+}
+
+/* Decodes a Huffman string into scratch at *used, at most `room` octets. */
+static int huffman(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t len, size_t room,
+                   size_t *used, const char **out, size_t *out_len)
+{
+    long n = hyper_huffman_decode(s, len, dec->scratch + *used, room);
+    if (n == HYPER_EBUFFER)
+        return HYPER_EHPACK_FIELD_SIZE; /* decodes to more than the field bound */
+    if (n < 0)
+        return (int)n;
+    *out = (const char *)dec->scratch + *used;
+    *out_len = (size_t)n;
+    *used += (size_t)n;
+    return HYPER_OK;
+}
+
+static size_t huff_max(uint32_t wire, size_t bound)
+{
+    uint64_t m = HYPER_HUFFMAN_DECODED_MAX((uint64_t)wire);
+    return m < bound ? (size_t)m : bound;
+}
+
+/* The strings of a literal: from the table, in place, or Huffman-decoded. */
+static int literal_strings(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
+{
+    size_t used = 0, want = 0;
+    if (r->name_huff)
+        want += huff_max(r->name_wire, dec->max_field);
+    if (r->value_huff)
+        want += huff_max(r->value_wire, dec->max_field);
+    if (want > dec->max_field)
+        want = dec->max_field;
+    int rc = ensure(dec->mem, &dec->scratch, &dec->scratch_cap, want);
+    if (rc < 0)
+        return rc;
+    if (r->index) {
+        const char *v;
+        size_t vl;
+        lookup(dec, r->index, &f->name, &f->name_len, &v, &vl);
+    } else if (r->name_huff) {
+        rc = huffman(dec, r->name, r->name_wire, huff_max(r->name_wire, dec->max_field),
+                     &used, &f->name, &f->name_len);
+        if (rc < 0)
+            return rc;
+    } else {
+        f->name = (const char *)r->name;
+        f->name_len = r->name_wire;
+    }
+    if (f->name_len > dec->max_field)
+        return HYPER_EHPACK_FIELD_SIZE;
+    if (r->value_huff) {
+        size_t room = huff_max(r->value_wire, dec->max_field - f->name_len);
+        return huffman(dec, r->value, r->value_wire, room, &used, &f->value, &f->value_len);
+    }
+    f->value = (const char *)r->value;
+    f->value_len = r->value_wire;
+    return HYPER_OK;
+}
+
+/* Carries out a parsed representation. 1: field filled; 0: size update. */
+static int apply(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
+{
+    if (r->kind == REP_UPDATE) {
+        int rc = hyper_hpack_table_set_max(&dec->table, r->index);
+        if (rc < 0)
+            return rc;
+        dec->updates++;
+        if (r->index <= dec->required_max)
+            dec->update_ok = 1;
+        return 0;
+    }
+    f->flags = 0;
+    if (r->kind == REP_INDEXED) {
+        lookup(dec, r->index, &f->name, &f->name_len, &f->value, &f->value_len);
+        return account(dec, f);
+    }
+    int rc = literal_strings(dec, r, f);
+    if (rc < 0)
+        return rc;
+    rc = account(dec, f);
+    if (rc < 0)
+        return rc;
+    if (r->kind == REP_NEVER) {
+        f->flags = HYPER_HPACK_NEVER_INDEX;
+    } else if (r->kind == REP_INCR) {
+        uint64_t before = dec->table.inserted;
+        rc = hyper_hpack_table_add(&dec->table, f->name, f->name_len, f->value, f->value_len);
+        if (rc < 0)
+            return rc;
+        /* Return the table's copy: an indexed name may have moved. An entry
+         * too large for the table empties it (§4.4) and the strings stay. */
+        if (dec->table.inserted != before)
+            hyper_hpack_table_get(&dec->table, 1, &f->name, &f->name_len, &f->value,
+                                  &f->value_len);
+    }
+    return 1;
+}
+
+/* ---- the block: pieces, buffering, end ---------------------------------- */
+
+static int fail(hyper_hpack_decoder *dec, int err)
+{
+    dec->err = err;
+    return err;
+}
+
+/* The block ended with its final piece: §4.2's requirement must be met. */
+static int finish_block(hyper_hpack_decoder *dec)
+{
+    if (dec->update_required && !dec->update_ok)
+        return HYPER_EHPACK_SIZE_UPDATE_MISSING;
+    if (dec->update_ok) {
+        dec->update_required = 0;
+        dec->required_max = NO_REQUIREMENT;
+    }
+    dec->fields = 0;
+    dec->list_size = 0;
+    dec->updates = 0;
+    dec->update_ok = 0;
+    dec->in_block = 0;
+    return HYPER_OK;
+}
+
+/* A field is ready; `pos` octets of the piece were used. */
+static int field_out(hyper_hpack_decoder *dec, size_t pos, size_t len, int final,
+                     size_t *consumed)
+{
+    *consumed = pos;
+    if (final && pos == len) {
+        /* That was the block's last field: end it now, and take the
+         * caller's closing call (no bytes, final) as a no-op. */
+        int rc = finish_block(dec);
+        if (rc < 0)
+            return fail(dec, rc);
+        dec->pending_end = 1;
+    }
+    return 1;
+}
+
+/* Keeps the tail of a piece that ends inside a representation. */
+static int stash(hyper_hpack_decoder *dec, const uint8_t *p, size_t n, size_t need)
+{
+    int rc = ensure(dec->mem, &dec->buf, &dec->buf_cap, need);
+    if (rc < 0)
+        return rc;
+    memcpy(dec->buf, p, n);
+    dec->buf_len = n;
+    dec->need = need;
+    return HYPER_OK;
+}
+
+/* Feeds the buffered representation from the piece. 1: complete in r;
+ * 0: the piece is used up; < 0 error. */
+static int resume(hyper_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *pos,
+                  rep *r)
+{
+    for (;;) {
+        size_t take = dec->need - dec->buf_len;
+        if (take > len - *pos)
+            take = len - *pos;
+        if (take) {
+            memcpy(dec->buf + dec->buf_len, in + *pos, take);
+            dec->buf_len += take;
+            *pos += take;
+        }
+        if (dec->buf_len < dec->need)
+            return 0;
+        size_t need = 0;
+        int rc = parse(dec, dec->buf, dec->buf_len, r, &need);
+        if (rc != 0)
+            return rc < 0 ? rc : 1; /* rc == buf_len: need never overshoots */
+        rc = ensure(dec->mem, &dec->buf, &dec->buf_cap, need);
+        if (rc < 0)
+            return rc;
+        dec->need = need;
+    }
+}
+
+/* The common case inline: a one-octet index into the static table. */
+static int static_indexed(hyper_hpack_decoder *dec, uint8_t b, hyper_hpack_field *f)
+{
+    const hyper_hpack_static_entry *e = &hyper_hpack_static[(b & 0x7f) - 1];
+    int rc = check_field_start(dec);
+    if (rc < 0)
+        return rc;
+    f->name = e->name;
+    f->name_len = e->name_len;
+    f->value = e->value;
+    f->value_len = e->value_len;
+    f->flags = 0;
+    return account(dec, f);
+}
+
+int hyper_hpack_decode(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
+                       int final, hyper_hpack_field *field, size_t *consumed)
+{
+    size_t pos = 0;
+    rep r;
+    int rc;
+    *consumed = 0;
+    if (dec->err)
+        return HYPER_EHPACK_BROKEN;
+    if (dec->pending_end) {
+        dec->pending_end = 0;
+        if (len == 0 && final)
+            return 0;
+    }
+    dec->in_block = 1;
+    if (dec->buf_len) {
+        rc = resume(dec, in, len, &pos, &r);
+        if (rc == 0) {
+            *consumed = len;
+            return final ? fail(dec, HYPER_EHPACK_TRUNCATED) : 0;
+        }
+        dec->buf_len = 0; /* its bytes stay valid for the field until the next call */
+        if (rc > 0)
+            rc = apply(dec, &r, field);
+        if (rc < 0)
+            return fail(dec, rc);
+        if (rc == 1)
+            return field_out(dec, pos, len, final, consumed);
+    }
+    while (pos < len) {
+        uint8_t b = in[pos];
+        if (b > 0x80 && b <= 0x80 + HYPER_HPACK_STATIC_COUNT) {
+            rc = static_indexed(dec, b, field);
+            if (rc < 0)
+                return fail(dec, rc);
+            return field_out(dec, pos + 1, len, final, consumed);
+        }
+        size_t need = 0;
+        rc = parse(dec, in + pos, len - pos, &r, &need);
+        if (rc == 0) {
+            *consumed = len;
+            if (final)
+                return fail(dec, HYPER_EHPACK_TRUNCATED);
+            rc = stash(dec, in + pos, len - pos, need);
+            return rc < 0 ? fail(dec, rc) : 0;
+        }
+        if (rc > 0) {
+            pos += (size_t)rc;
+            rc = apply(dec, &r, field);
+        }
+        if (rc < 0)
+            return fail(dec, rc);
+        if (rc == 1)
+            return field_out(dec, pos, len, final, consumed);
+    }
+    *consumed = len;
+    if (final) {
+        rc = finish_block(dec);
+        if (rc < 0)
+            return fail(dec, rc);
+    }
+    return 0;
+}

@@ -1,0 +1,514 @@
+/*
+ * encoder.c — the HPACK encoder (RFC 7541 §2.3, §4.2, §6).
+ *
+ * Implementation notes
+ *  - Lookups. The static table is searched by hyper_hpack_static_find (its
+ *    own hash). The dynamic table is searched through a chained hash kept
+ *    here, with two chains per entry: one keyed on name+value, one on name.
+ *    A chain link is the sequence number of an entry (dyntable.h), not a
+ *    pointer: nodes live in a ring, node[seq & mask], and chains run from the
+ *    newest entry to older ones. An evicted entry is recognised by its
+ *    sequence alone (age = inserted - seq outside 1..count), so eviction
+ *    never touches the hash, and since a chain only grows older, the first
+ *    evicted link ends the walk. The ring has a slot for every entry that
+ *    can be alive (max_size / 32, RFC 7541 §4.1 counts 32 octets per entry),
+ *    so a live sequence number always owns its slot.
+ *    Sequence numbers are kept as 32 bits to halve the memory; after 2^32
+ *    insertions a stale link may alias a live entry, which is harmless:
+ *    every hash hit is confirmed by comparing the bytes, and walks are
+ *    bounded by the entry count.
+ *  - Memory. The hash is sized from the largest table size in use and only
+ *    grows, when a size update raises the table; growth is the only
+ *    allocation hyper_hpack_encode can ask for besides the table's own, and
+ *    it happens before anything is written (HYPER_ENOMEM, state unchanged).
+ *    If the table cannot store a new entry, the field goes out as a literal
+ *    without indexing instead: the block stays valid and in step with the
+ *    peer's decoder.
+ *  - Strategy (what to index) is nghttp2's, measured on the hpack-test-case
+ *    stories: fields whose values rarely repeat (:path, content-length,
+ *    etag, dates of conditional requests, location, age) are not indexed,
+ *    nor an entry larger than 3/4 of the table, which would flush most of
+ *    it. Sensitive fields (authorization, proxy-authorization, set-cookie,
+ *    cookies shorter than 20 octets, HYPER_HPACK_NEVER_INDEX) are
+ *    never-indexed literals (§6.2.3, §7.1.3), as nghttp2 and RFC 9113
+ *    §8.2.3 advise for low-entropy secrets.
+ *  - Table size (§4.2, §6.3): the table used is min(our maximum, the peer's
+ *    SETTINGS_HEADER_TABLE_SIZE). A change is announced at the start of the
+ *    next block; when the size went below what the peer last heard and came
+ *    back up, the smallest value is announced first, then the final one.
+ */
+#include <string.h>
+#include "common/common.h"
+#include "hpack/dyntable.h"
+#include "hpack/hpack_int.h"
+#include "hpack/huffman.h"
+#include "hpack/static_table.h"
+
+/* The size every HTTP/2 peer starts with (RFC 9113 §6.5.2). */
+#define PROTOCOL_TABLE_SIZE 4096u
+/* Longest name or value accepted: its Huffman length (at most 30 bits per
+ * octet) must still fit the 32-bit integers of §5.1. */
+#define MAX_STRING (UINT32_MAX / 4)
+
+/* Representation patterns (RFC 7541 §6). */
+#define REP_INDEXED 0x80     /* §6.1, 7-bit prefix */
+#define REP_INCREMENTAL 0x40 /* §6.2.1, 6-bit prefix */
+#define REP_NO_INDEX 0x00    /* §6.2.2, 4-bit prefix */
+#define REP_NEVER 0x10       /* §6.2.3, 4-bit prefix */
+#define REP_SIZE_UPDATE 0x20 /* §6.3, 5-bit prefix */
+
+/* Static indices of the names the strategy treats specially (Appendix A). */
+#define S_AGE 21
+#define S_AUTHORIZATION 23
+#define S_CONTENT_LENGTH 28
+#define S_COOKIE 32
+#define S_ETAG 34
+#define S_IF_MODIFIED_SINCE 40
+#define S_IF_NONE_MATCH 41
+#define S_LOCATION 46
+#define S_PATH 4
+#define S_PROXY_AUTHORIZATION 49
+#define S_SET_COOKIE 55
+
+/* One dynamic entry in the hash: its two chain links (sequence numbers of
+ * older entries in the same bucket) and its two hashes. */
+typedef struct enc_node {
+    uint32_t next_nv, next_n;
+    uint32_t hash_nv, hash_n;
+} enc_node;
+
+struct hyper_hpack_encoder {
+    const hyper_mem *mem;
+    hyper_hpack_table table; /* limit: opts.max_table_size */
+    /* One allocation: nodes[cap], then heads_nv[cap], heads_n[cap]. cap is
+     * a power of two >= table.max_size / 32 at every moment. */
+    enc_node *nodes;
+    uint32_t *heads_nv, *heads_n;
+    size_t cap;
+    uint32_t max_opt; /* our maximum (opts.max_table_size) */
+    uint32_t cur;     /* the size the peer's decoder last heard (§4.2) */
+    uint32_t want;    /* the size to use from the next block on */
+    uint32_t low;     /* smallest size wanted since the last block (<= cur) */
+    int huffman;      /* HYPER_HPACK_HUFFMAN_* */
+    int indexing;     /* HYPER_HPACK_INDEXING_* */
+};
+
+/* The lookup result for one field. */
+typedef struct match {
+    unsigned index;       /* exact name+value match (static or dynamic), or 0 */
+    unsigned name_index;  /* name-only match, or 0 */
+    unsigned static_name; /* static index of the name, or 0 */
+    int sensitive;        /* a never-indexed literal (§6.2.3) */
+    int hashed;           /* hn holds the name's hash */
+    uint32_t hn;
+} match;
+
+/* ---- hashing --------------------------------------------------------------- */
+
+static uint64_t load64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* A word-at-a-time multiplicative hash; headers are short, so speed on 10 to
+ * 60 octets matters more than distribution on adversarial input (a chain
+ * can never hold more than the table's entries anyway). */
+static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
+{
+    const uint64_t k = 0x9e3779b97f4a7c15ull;
+    const uint8_t *p = (const uint8_t *)s;
+    uint64_t h = seed ^ (len * k);
+    while (len >= 8) {
+        h = (h ^ load64(p)) * k;
+        h ^= h >> 29;
+        p += 8;
+        len -= 8;
+    }
+    uint64_t t = 0;
+    for (size_t i = 0; i < len; i++)
+        t |= (uint64_t)p[i] << (8 * i);
+    h = (h ^ t) * k;
+    h ^= h >> 32;
+    return h;
+}
+
+static uint32_t hash_name(const char *name, size_t len)
+{
+    return (uint32_t)hash_bytes(name, len, 0x6e616d65u);
+}
+
+static uint32_t hash_nv(uint32_t hn, const char *value, size_t len)
+{
+    return (uint32_t)hash_bytes(value, len, (uint64_t)hn << 17 | 1);
+}
+
+/* ---- the dynamic-table hash ------------------------------------------------- */
+
+static size_t hash_bytes_for(size_t cap)
+{
+    return cap * (sizeof(enc_node) + 2 * sizeof(uint32_t));
+}
+
+/* A power of two with room for every entry a table of `size` can hold. */
+static size_t cap_for(uint32_t size)
+{
+    size_t need = size / 32, cap = 1;
+    while (cap < need)
+        cap <<= 1;
+    return cap;
+}
+
+/* Is sequence number s (32 bits) an entry still in the table? */
+static int live(const hyper_hpack_table *t, uint32_t s)
+{
+    uint32_t age = (uint32_t)t->inserted - s;
+    return age >= 1 && age <= hyper_hpack_table_count(t);
+}
+
+static void link_entry(enc_node *nodes, uint32_t *heads_nv, uint32_t *heads_n,
+                       size_t cap, uint32_t seq, uint32_t hn, uint32_t hnv)
+{
+    size_t mask = cap - 1;
+    enc_node *e = &nodes[seq & mask];
+    e->hash_n = hn;
+    e->hash_nv = hnv;
+    e->next_n = heads_n[hn & mask];
+    e->next_nv = heads_nv[hnv & mask];
+    heads_n[hn & mask] = seq;
+    heads_nv[hnv & mask] = seq;
+}
+
+/* Makes the hash big enough for a table of `size` octets; live entries are
+ * linked again, oldest first, so chains stay ordered newest to oldest. */
+static int hash_reserve(hyper_hpack_encoder *enc, uint32_t size)
+{
+    size_t cap = cap_for(size);
+    if (enc->nodes && cap <= enc->cap)
+        return HYPER_OK;
+    uint8_t *block = hyper_mem_alloc(enc->mem, hash_bytes_for(cap));
+    if (!block)
+        return HYPER_ENOMEM;
+    enc_node *nodes = (enc_node *)block;
+    uint32_t *heads_nv = (uint32_t *)(block + cap * sizeof(enc_node));
+    uint32_t *heads_n = heads_nv + cap;
+    const hyper_hpack_table *t = &enc->table;
+    uint32_t ins = (uint32_t)t->inserted;
+    /* An empty bucket holds `ins`: age 0, never live. */
+    for (size_t i = 0; i < cap; i++)
+        heads_nv[i] = heads_n[i] = ins;
+    for (size_t i = hyper_hpack_table_count(t); i >= 1; i--) {
+        const char *n, *v;
+        size_t nl, vl;
+        hyper_hpack_table_get(t, i, &n, &nl, &v, &vl);
+        uint32_t hn = hash_name(n, nl);
+        link_entry(nodes, heads_nv, heads_n, cap, ins - (uint32_t)i, hn, hash_nv(hn, v, vl));
+    }
+    hyper_mem_free(enc->mem, enc->nodes, enc->nodes ? hash_bytes_for(enc->cap) : 0);
+    enc->nodes = nodes;
+    enc->heads_nv = heads_nv;
+    enc->heads_n = heads_n;
+    enc->cap = cap;
+    return HYPER_OK;
+}
+
+/* Dynamic index (1 = newest) of the newest entry equal to name (+ value when
+ * by_value), or 0. */
+static size_t dyn_find(const hyper_hpack_encoder *enc, int by_value, uint32_t hash,
+                       const hyper_hpack_field *f)
+{
+    const hyper_hpack_table *t = &enc->table;
+    size_t mask = enc->cap - 1, steps = hyper_hpack_table_count(t);
+    uint32_t s = by_value ? enc->heads_nv[hash & mask] : enc->heads_n[hash & mask];
+    while (steps-- > 0 && live(t, s)) {
+        const enc_node *e = &enc->nodes[s & mask];
+        if ((by_value ? e->hash_nv : e->hash_n) == hash) {
+            size_t idx = (uint32_t)t->inserted - s;
+            const char *n, *v;
+            size_t nl, vl;
+            hyper_hpack_table_get(t, idx, &n, &nl, &v, &vl);
+            if (nl == f->name_len && memcmp(n, f->name, nl) == 0 &&
+                (!by_value || (vl == f->value_len && memcmp(v, f->value, vl) == 0)))
+                return idx;
+        }
+        s = by_value ? e->next_nv : e->next_n;
+    }
+    return 0;
+}
+
+/* ---- strategy -------------------------------------------------------------- */
+
+/* Never-indexed (§7.1.3): credentials, and cookies short enough to guess. */
+static int is_sensitive(const hyper_hpack_encoder *enc, const hyper_hpack_field *f,
+                        unsigned static_name)
+{
+    if (f->flags & HYPER_HPACK_NEVER_INDEX)
+        return 1;
+    if (enc->indexing == HYPER_HPACK_INDEXING_ALL)
+        return 0;
+    switch (static_name) {
+    case S_AUTHORIZATION:
+    case S_PROXY_AUTHORIZATION:
+    case S_SET_COOKIE:
+        return 1;
+    case S_COOKIE:
+        return f->value_len < 20;
+    default:
+        return 0;
+    }
+}
+
+/* Whether a literal should enter the table: not for values that rarely
+ * repeat, nor for entries that would flush most of the table. */
+static int should_index(const hyper_hpack_encoder *enc, const hyper_hpack_field *f,
+                        unsigned static_name)
+{
+    if ((f->flags & HYPER_HPACK_NO_INDEX) || enc->indexing == HYPER_HPACK_INDEXING_NONE)
+        return 0;
+    size_t room = f->name_len + f->value_len + 32;
+    if (enc->indexing == HYPER_HPACK_INDEXING_ALL)
+        return room <= enc->table.max_size;
+    if (room > enc->table.max_size * 3 / 4)
+        return 0;
+    switch (static_name) {
+    case S_PATH:
+    case S_CONTENT_LENGTH:
+    case S_ETAG:
+    case S_IF_MODIFIED_SINCE:
+    case S_IF_NONE_MATCH:
+    case S_LOCATION:
+    case S_AGE:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+/* Writes a string literal (§5.2) under the Huffman policy. */
+static size_t put_string(uint8_t *out, const char *s, size_t len, int policy)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    if (policy != HYPER_HPACK_HUFFMAN_NEVER) {
+        size_t hl = hyper_huffman_encoded_len(p, len);
+        if (policy == HYPER_HPACK_HUFFMAN_ALWAYS || hl < len) {
+            size_t n = hyper_hpack_int_encode(out, (uint32_t)hl, 7, 0x80);
+            return n + hyper_huffman_encode(p, len, out + n);
+        }
+    }
+    size_t n = hyper_hpack_int_encode(out, (uint32_t)len, 7, 0);
+    if (len)
+        memcpy(out + n, s, len);
+    return n + len;
+}
+
+/* Size updates owed since the last block (§4.2, §6.3). Room for them is in
+ * the bound. Cannot fail: hash_reserve already ran for enc->want. */
+static size_t put_size_updates(hyper_hpack_encoder *enc, uint8_t *out)
+{
+    size_t n = 0;
+    if (enc->low < enc->want && enc->low < enc->cur)
+        n += hyper_hpack_int_encode(out + n, enc->low, 5, REP_SIZE_UPDATE);
+    if (n || enc->want != enc->cur)
+        n += hyper_hpack_int_encode(out + n, enc->want, 5, REP_SIZE_UPDATE);
+    hyper_hpack_table_set_max(&enc->table, enc->low);
+    hyper_hpack_table_set_max(&enc->table, enc->want);
+    enc->cur = enc->low = enc->want;
+    return n;
+}
+
+/* Looks a field up in both tables and classifies it. */
+static void lookup(const hyper_hpack_encoder *enc, const hyper_hpack_field *f, match *m)
+{
+    unsigned sname = 0;
+    unsigned sidx = hyper_hpack_static_find(f->name, f->name_len, f->value, f->value_len,
+                                            &sname);
+    m->static_name = sname;
+    m->name_index = sname;
+    m->sensitive = is_sensitive(enc, f, sname);
+    m->hashed = 0;
+    /* A sensitive field is never sent as an index, not even a static one:
+     * the peer must see the never-indexed pattern (§6.2.3). A NO_INDEX
+     * field is a literal without indexing by contract. */
+    int literal = m->sensitive || (f->flags & HYPER_HPACK_NO_INDEX);
+    m->index = literal ? 0 : sidx;
+    if (m->index || hyper_hpack_table_count(&enc->table) == 0)
+        return;
+    if (literal && sname)
+        return;
+    m->hn = hash_name(f->name, f->name_len);
+    m->hashed = 1;
+    if (!literal) {
+        size_t d = dyn_find(enc, 1, hash_nv(m->hn, f->value, f->value_len), f);
+        if (d) {
+            m->index = (unsigned)(HYPER_HPACK_STATIC_COUNT + d);
+            return;
+        }
+    }
+    if (!sname) {
+        size_t d = dyn_find(enc, 0, m->hn, f);
+        if (d)
+            m->name_index = (unsigned)(HYPER_HPACK_STATIC_COUNT + d);
+    }
+}
+
+/* Adds a field to the table and the hash; nonzero on success. */
+static int index_field(hyper_hpack_encoder *enc, const hyper_hpack_field *f, match *m)
+{
+    if (hyper_hpack_table_add(&enc->table, f->name, f->name_len, f->value,
+                              f->value_len) != HYPER_OK)
+        return 0;
+    if (!m->hashed)
+        m->hn = hash_name(f->name, f->name_len);
+    link_entry(enc->nodes, enc->heads_nv, enc->heads_n, enc->cap,
+               (uint32_t)(enc->table.inserted - 1), m->hn,
+               hash_nv(m->hn, f->value, f->value_len));
+    return 1;
+}
+
+/* Encodes one field; out has room for its share of the bound. */
+static size_t put_field(hyper_hpack_encoder *enc, const hyper_hpack_field *f, uint8_t *out)
+{
+    match m;
+    lookup(enc, f, &m);
+    if (m.index)
+        return hyper_hpack_int_encode(out, m.index, 7, REP_INDEXED);
+    /* The name index was taken before any add: the decoder resolves it
+     * before inserting (§3.2). */
+    size_t n;
+    if (m.sensitive)
+        n = hyper_hpack_int_encode(out, m.name_index, 4, REP_NEVER);
+    else if (should_index(enc, f, m.static_name) && index_field(enc, f, &m))
+        n = hyper_hpack_int_encode(out, m.name_index, 6, REP_INCREMENTAL);
+    else
+        n = hyper_hpack_int_encode(out, m.name_index, 4, REP_NO_INDEX);
+    if (!m.name_index)
+        n += put_string(out + n, f->name, f->name_len, enc->huffman);
+    return n + put_string(out + n, f->value, f->value_len, enc->huffman);
+}
+
+/* ---- public API -------------------------------------------------------------- */
+
+int hyper_hpack_encoder_init(hyper_hpack_encoder **enc, const hyper_mem *mem,
+                             const hyper_hpack_encoder_opts *opts)
+{
+    if (!enc)
+        return HYPER_EINVAL;
+    *enc = NULL;
+    mem = hyper_mem_pick(mem);
+    uint32_t max = opts && opts->max_table_size ? opts->max_table_size : PROTOCOL_TABLE_SIZE;
+    int huffman = opts ? opts->huffman : HYPER_HPACK_HUFFMAN_AUTO;
+    int indexing = opts ? opts->indexing : HYPER_HPACK_INDEXING_AUTO;
+    if (huffman < HYPER_HPACK_HUFFMAN_AUTO || huffman > HYPER_HPACK_HUFFMAN_ALWAYS ||
+        indexing < HYPER_HPACK_INDEXING_AUTO || indexing > HYPER_HPACK_INDEXING_NONE)
+        return HYPER_EINVAL;
+    hyper_hpack_encoder *e = hyper_mem_alloc(mem, sizeof *e);
+    if (!e)
+        return HYPER_ENOMEM;
+    memset(e, 0, sizeof *e);
+    e->mem = mem;
+    e->max_opt = max;
+    e->huffman = huffman;
+    e->indexing = indexing;
+    /* The peer's decoder starts at the protocol default; we use at most our
+     * own maximum, announced in the first block when it differs. */
+    e->cur = PROTOCOL_TABLE_SIZE;
+    e->want = e->low = max < PROTOCOL_TABLE_SIZE ? max : PROTOCOL_TABLE_SIZE;
+    int rc = hyper_hpack_table_init(&e->table, mem, max);
+    if (rc == HYPER_OK) {
+        rc = hyper_hpack_table_set_max(&e->table, e->want);
+        if (rc == HYPER_OK)
+            rc = hash_reserve(e, e->want);
+        if (rc != HYPER_OK)
+            hyper_hpack_table_free(&e->table);
+    }
+    if (rc != HYPER_OK) {
+        hyper_mem_free(mem, e, sizeof *e);
+        return rc;
+    }
+    *enc = e;
+    return HYPER_OK;
+}
+
+void hyper_hpack_encoder_free(hyper_hpack_encoder *enc)
+{
+    if (!enc)
+        return;
+    hyper_mem_free(enc->mem, enc->nodes, enc->nodes ? hash_bytes_for(enc->cap) : 0);
+    hyper_hpack_table_free(&enc->table);
+    hyper_mem_free(enc->mem, enc, sizeof *enc);
+}
+
+int hyper_hpack_encoder_set_peer_table_size(hyper_hpack_encoder *enc, uint32_t size)
+{
+    if (!enc)
+        return HYPER_EINVAL;
+    enc->want = size < enc->max_opt ? size : enc->max_opt;
+    if (enc->want < enc->low)
+        enc->low = enc->want;
+    return HYPER_OK;
+}
+
+size_t hyper_hpack_encoder_table_size(const hyper_hpack_encoder *enc)
+{
+    return enc ? hyper_hpack_table_size(&enc->table) : 0;
+}
+
+size_t hyper_hpack_encoder_table_count(const hyper_hpack_encoder *enc)
+{
+    return enc ? hyper_hpack_table_count(&enc->table) : 0;
+}
+
+/* a + b, saturating. */
+static size_t add_sat(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+/* Largest encoded length of a string of len octets under the policy. */
+static size_t string_bound(size_t len, int policy)
+{
+    size_t data = len;
+    if (policy == HYPER_HPACK_HUFFMAN_ALWAYS)
+        data = len > SIZE_MAX / 30 ? SIZE_MAX : (len * 30 + 7) / 8;
+    return add_sat(data, HYPER_HPACK_INT_MAX_LEN);
+}
+
+size_t hyper_hpack_encode_bound(const hyper_hpack_encoder *enc,
+                                const hyper_hpack_field *fields, size_t n)
+{
+    int policy = enc ? enc->huffman : HYPER_HPACK_HUFFMAN_ALWAYS;
+    size_t b = 2 * HYPER_HPACK_INT_MAX_LEN; /* two size updates */
+    for (size_t i = 0; i < n; i++) {
+        b = add_sat(b, HYPER_HPACK_INT_MAX_LEN); /* the index or pattern */
+        b = add_sat(b, string_bound(fields[i].name_len, policy));
+        b = add_sat(b, string_bound(fields[i].value_len, policy));
+    }
+    return b;
+}
+
+long hyper_hpack_encode(hyper_hpack_encoder *enc, const hyper_hpack_field *fields,
+                        size_t n, uint8_t *out, size_t cap)
+{
+    if (!enc || (n && !fields) || (!out && cap))
+        return HYPER_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (fields[i].name_len > MAX_STRING || fields[i].value_len > MAX_STRING ||
+            (!fields[i].name && fields[i].name_len) || (!fields[i].value && fields[i].value_len))
+            return HYPER_EINVAL;
+    if (cap < hyper_hpack_encode_bound(enc, fields, n))
+        return HYPER_EBUFFER;
+    size_t len = 0;
+    if (enc->want != enc->cur || enc->low != enc->cur) {
+        /* The only allocation that can fail the call, made before any
+         * change. */
+        if (hash_reserve(enc, enc->want) != HYPER_OK)
+            return HYPER_ENOMEM;
+        len = put_size_updates(enc, out);
+    }
+    for (size_t i = 0; i < n; i++)
+        len += put_field(enc, &fields[i], out + len);
+    return (long)len;
+}

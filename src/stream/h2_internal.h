@@ -1,0 +1,262 @@
+/*
+ * h2_internal.h — the HTTP/2 client session's private structures and the
+ * functions its files share. Internal to src/stream/.
+ *
+ * Implementation notes (the whole engine):
+ *  - session.c receives: E's frame reader cuts the input into frames and
+ *    DATA chunks; one handler per frame type. header_block.c assembles
+ *    HEADERS/PUSH_PROMISE + CONTINUATION and feeds HPACK; response_check.c
+ *    validates fields (RFC 9113 §8.2, §8.3); push.c handles PUSH_PROMISE;
+ *    data_in.c handles DATA; flow.c owns both directions' windows;
+ *    settings.c our and the peer's SETTINGS; stream_state.c is the §5.1 state
+ *    machine (the only writer of a stream's state); stream_table.c keeps
+ *    live streams (sorted by id) and the memory of closed ones.
+ *  - Output is one bounded linear buffer. Control frames caused by received
+ *    frames are written at once (recv pauses when the buffer lacks
+ *    H2_OUT_RESERVE octets, so they always fit); HEADERS of queued requests,
+ *    DATA and WINDOW_UPDATE are written lazily by send.c when the caller
+ *    asks for bytes. Request header blocks are HPACK-encoded at that moment,
+ *    so encoder state follows wire order even when queued requests are
+ *    dropped.
+ *  - Events live in a ring whose capacity is kept >= max_events + live
+ *    streams + H2_EV_SLACK: a connection error or GOAWAY can then queue a
+ *    RESET for every stream without allocating, and recv pauses at
+ *    max_events, so the ring never overflows.
+ *  - Streams are referred to by id across calls, never by pointer, because
+ *    a transition to CLOSED frees the stream.
+ */
+#ifndef HYPER_H2_INTERNAL_H
+#define HYPER_H2_INTERNAL_H
+
+#include "common/common.h"
+#include "frame/frame.h"
+
+/* Free output space recv requires before handling a frame: enough for two
+ * RST_STREAMs, a PING ACK and our GOAWAY with its debug text. */
+#define H2_OUT_RESERVE 128u
+/* Event ring slack above max_events + streams (events one frame can add). */
+#define H2_EV_SLACK 8u
+/* Debug text in our GOAWAY is at most this long. */
+#define H2_GOAWAY_DEBUG_MAX 48u
+/* Before the server's SETTINGS arrive we open at most this many streams
+ * (RFC 9113 §6.5.2 recommends servers allow at least 100). */
+#define H2_DEFAULT_PEER_CONCURRENCY 100u
+
+/* Inputs of the §5.1 state machine, for a client. */
+enum h2_input {
+    H2_IN_SEND_HEADERS,
+    H2_IN_SEND_END_STREAM,
+    H2_IN_SEND_RST,
+    H2_IN_RECV_PUSH_PROMISE, /* on the promised stream */
+    H2_IN_RECV_HEADERS,
+    H2_IN_RECV_DATA,
+    H2_IN_RECV_END_STREAM,
+    H2_IN_RECV_RST,
+    H2_IN_COUNT
+};
+
+/* How a closed stream got closed: decides what late frames mean (§5.1). */
+enum h2_closed_how {
+    H2_CLOSED_UNKNOWN = 0,   /* forgotten (or implicitly closed) */
+    H2_CLOSED_SENT_RST,      /* we reset it: ignore everything */
+    H2_CLOSED_RECV_RST,      /* peer reset it: frames are STREAM_CLOSED stream errors */
+    H2_CLOSED_END_STREAM     /* both sides ended: DATA/HEADERS are connection errors */
+};
+
+/* Where a response stands, to place 1xx, final headers, DATA, trailers. */
+enum h2_resp {
+    H2_RESP_NONE = 0,  /* nothing yet, or only 1xx heads */
+    H2_RESP_FINAL,     /* final head seen: DATA and trailers may follow */
+    H2_RESP_DONE       /* END_STREAM received */
+};
+
+typedef struct h2_stream {
+    uint32_t id;
+    uint8_t state;        /* hyper_h2_stream_state; written by h2_stream_apply only */
+    uint8_t queued;       /* submitted, HEADERS not yet written (state IDLE) */
+    uint8_t is_push;      /* promised by the server (even id) */
+    uint8_t head_request; /* HEAD: content-length does not describe a body */
+    uint8_t resp;         /* enum h2_resp */
+    uint8_t local_end;    /* the request ends once the queued body is sent */
+    int status;           /* final status, 0 before */
+    int64_t send_window;  /* peer's window for this stream; may go negative */
+    int64_t recv_window;  /* what the peer may still send on it */
+    uint64_t recv_unacked;      /* consumed, not yet returned by WINDOW_UPDATE */
+    uint64_t recv_outstanding;  /* delivered in DATA events, not yet consumed */
+    int64_t content_length;     /* -1 when absent */
+    uint64_t data_received;     /* DATA octets (padding excluded) */
+    /* request before it opens: fields + packed strings, one allocation */
+    hyper_hpack_field *fields;
+    size_t nfields;
+    size_t fields_alloc;
+    /* body given whole (not owned) */
+    const uint8_t *body;
+    size_t body_len, body_off;
+    /* body queued by hyper_h2_send_data (owned, linear, bounded) */
+    uint8_t *sendq;
+    size_t sendq_cap, sendq_off, sendq_len;
+} h2_stream;
+
+typedef struct h2_closed {
+    uint32_t id;
+    uint8_t how;
+} h2_closed;
+
+/* A header block being received (HEADERS or PUSH_PROMISE + CONTINUATION). */
+typedef struct h2_block {
+    int active;
+    uint32_t stream_id;   /* stream the frames arrive on */
+    uint32_t target_id;   /* stream the fields belong to (promised id for push) */
+    int is_push;          /* a PUSH_PROMISE's promised request */
+    int discard;          /* decode for HPACK state, keep nothing */
+    int end_stream;       /* HEADERS carried END_STREAM */
+    uint32_t continuations;
+    hyper_headers *h;     /* fields so far (NULL when discarding) */
+    /* validation state (response_check.c) */
+    int bad;              /* first validation error, 0 while fine */
+    int status;           /* :status, -1 before */
+    int seen_regular;     /* a regular field came: no pseudo-header after */
+    unsigned pseudo_seen; /* bit per pseudo-header, for duplicates */
+    int64_t content_length;
+    int trailers;         /* the block is a trailer section */
+} h2_block;
+
+struct hyper_h2_session {
+    hyper_mem mem;
+    hyper_h2_options opts;
+    hyper_frame_reader reader;
+    uint8_t *rbuf;               /* reader's assembly buffer, max_frame_size */
+    hyper_hpack_decoder *dec;
+    hyper_hpack_encoder *enc;
+
+    /* output: bytes [out_head, out_tail) wait to be sent */
+    uint8_t *out;
+    size_t out_head, out_tail;
+    uint64_t out_total;          /* octets ever written */
+    uint64_t out_sent;           /* octets ever sent */
+    uint64_t *acks;              /* out_total at the end of each unsent ACK */
+    size_t acks_head, acks_len;
+
+    /* events */
+    hyper_event *ev;
+    size_t ev_cap, ev_head, ev_len;
+    int pause;                   /* an event borrowing input was queued */
+
+    /* streams */
+    h2_stream **streams;         /* live streams, sorted by id */
+    size_t nstreams, streams_cap;
+    size_t n_local;              /* our streams live (queued included) */
+    size_t n_active;             /* our streams open or half-closed (§5.1.2) */
+    size_t n_push;               /* promised streams live */
+    uint32_t next_id;            /* id for the next request (odd) */
+    uint32_t highest_opened;     /* highest odd id whose HEADERS we wrote */
+    uint32_t highest_promised;   /* highest even id the server promised */
+    size_t rr;                   /* round-robin cursor for DATA */
+    h2_closed *closed;           /* ring of recently closed streams */
+    size_t closed_head, closed_len;
+
+    /* settings */
+    hyper_h2_settings peer;      /* the server's, in force */
+    int got_settings;            /* the server's first SETTINGS arrived */
+    int local_acked;             /* the server acknowledged our SETTINGS */
+    uint32_t local_window;       /* stream receive window in force */
+    int push_enabled;            /* our ENABLE_PUSH in force (after ACK) */
+
+    /* connection flow control */
+    int64_t send_window;
+    int64_t recv_window;
+    uint64_t recv_unacked;
+    uint64_t recv_outstanding;
+
+    h2_block hb;
+    /* current DATA frame */
+    uint32_t data_id;            /* stream of the DATA frame in progress */
+    int data_deliver;            /* its chunks become DATA events */
+
+    /* guards */
+    uint32_t empty_frames;
+    uint32_t rst_in_row;
+
+    /* GOAWAY */
+    int goaway_received;
+    uint32_t goaway_last_id;
+    int goaway_sent;
+    int err;                     /* sticky connection error, 0 while alive */
+};
+
+/* ---- events.c ---- */
+int h2_ev_reserve(hyper_h2_session *s, size_t extra_streams);
+hyper_event *h2_ev_push(hyper_h2_session *s, hyper_event_type type, uint32_t id);
+void h2_ev_reset(hyper_h2_session *s, uint32_t id, int err, uint32_t code);
+void h2_ev_free_all(hyper_h2_session *s);
+
+/* ---- output.c ---- */
+size_t h2_out_free(const hyper_h2_session *s);
+uint8_t *h2_out_begin(hyper_h2_session *s, size_t n);
+void h2_out_commit(hyper_h2_session *s, size_t n);
+int h2_out_rst(hyper_h2_session *s, uint32_t id, uint32_t code);
+int h2_out_ack(hyper_h2_session *s, const uint8_t *frame, size_t len);
+int h2_out_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *dbg, size_t len);
+
+/* ---- send.c ---- */
+void h2_send_fill(hyper_h2_session *s);
+
+/* ---- stream_state.c ---- */
+int h2_stream_apply(hyper_h2_session *s, h2_stream *st, enum h2_input in);
+int h2_stream_check(const h2_stream *st, enum h2_input in);
+int h2_state_is_active(uint8_t state);
+
+/* ---- stream_table.c ---- */
+h2_stream *h2_stream_find(const hyper_h2_session *s, uint32_t id);
+int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out);
+void h2_stream_destroy(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how);
+int h2_closed_lookup(const hyper_h2_session *s, uint32_t id);
+int h2_id_was_used(const hyper_h2_session *s, uint32_t id);
+void h2_streams_free_all(hyper_h2_session *s);
+
+/* ---- flow.c ---- */
+int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd,
+                          const uint8_t *payload);
+int h2_flow_peer_initial_window(hyper_h2_session *s, uint32_t value);
+void h2_flow_local_initial_window(hyper_h2_session *s, uint32_t value);
+void h2_flow_autocredit(hyper_h2_session *s, size_t n);
+int h2_flow_write_updates(hyper_h2_session *s);
+
+/* ---- settings.c ---- */
+int h2_settings_write_ours(hyper_h2_session *s);
+int h2_settings_recv(hyper_h2_session *s, const hyper_frame_hd *hd,
+                     const uint8_t *payload);
+
+/* ---- session.c ---- */
+int h2_conn_error(hyper_h2_session *s, int err, uint32_t code);
+int h2_stream_error(hyper_h2_session *s, uint32_t id, int err, uint32_t code);
+int h2_late_frame(hyper_h2_session *s, uint32_t id, int is_data_or_headers);
+
+/* ---- header_block.c ---- */
+int h2_block_headers(hyper_h2_session *s, const hyper_frame_hd *hd,
+                     const uint8_t *payload);
+int h2_block_continuation(hyper_h2_session *s, const hyper_frame_hd *hd,
+                          const uint8_t *payload);
+int h2_block_start(hyper_h2_session *s, uint32_t stream_id, uint32_t target_id,
+                   int is_push, int discard);
+int h2_block_feed(hyper_h2_session *s, const uint8_t *frag, size_t len, int final);
+void h2_block_clear(hyper_h2_session *s);
+int h2_guard_empty(hyper_h2_session *s, int empty);
+
+/* ---- push.c ---- */
+int h2_push_promise(hyper_h2_session *s, const hyper_frame_hd *hd,
+                    const uint8_t *payload);
+int h2_push_finish(hyper_h2_session *s);
+
+/* ---- response_check.c ---- */
+void h2_check_begin(h2_block *b, int trailers);
+int h2_check_field(h2_block *b, const hyper_hpack_field *f);
+int h2_check_finish(h2_block *b);
+int h2_check_request_field(const char *name, size_t nlen, const char *value,
+                           size_t vlen);
+
+/* ---- data_in.c ---- */
+int h2_data_chunk(hyper_h2_session *s, const hyper_frame_read_event *fev);
+int h2_stream_end_recv(hyper_h2_session *s, h2_stream *st);
+
+#endif /* HYPER_H2_INTERNAL_H */

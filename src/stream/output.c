@@ -1,0 +1,118 @@
+/*
+ * output.c — the session's output buffer and the control frames written
+ * into it directly.
+ *
+ * One linear buffer of output_buffer_size octets: [out_head, out_tail)
+ * waits to be sent. Space is made by moving the pending bytes to the front,
+ * which is why the pointer from hyper_h2_send_pending is only valid until
+ * the next call. out_total/out_sent count octets ever written/sent; each
+ * unsent PING or SETTINGS ACK is remembered by the out_total at its end, so
+ * the flood guard (max_queued_acks) counts ACKs the caller has not yet
+ * taken off our hands.
+ */
+#include <string.h>
+#include "stream/h2_internal.h"
+
+size_t h2_out_free(const hyper_h2_session *s)
+{
+    return s->opts.output_buffer_size - (s->out_tail - s->out_head);
+}
+
+/* Room for n octets at the tail, or NULL. */
+uint8_t *h2_out_begin(hyper_h2_session *s, size_t n)
+{
+    if (h2_out_free(s) < n)
+        return NULL;
+    if (s->opts.output_buffer_size - s->out_tail < n) {
+        memmove(s->out, s->out + s->out_head, s->out_tail - s->out_head);
+        s->out_tail -= s->out_head;
+        s->out_head = 0;
+    }
+    return s->out + s->out_tail;
+}
+
+void h2_out_commit(hyper_h2_session *s, size_t n)
+{
+    s->out_tail += n;
+    s->out_total += n;
+}
+
+int h2_out_rst(hyper_h2_session *s, uint32_t id, uint32_t code)
+{
+    uint8_t *p = h2_out_begin(s, 13);
+    if (!p)
+        return HYPER_EBUFFER;
+    long n = hyper_frame_rst_stream_encode(p, 13, id, code);
+    if (n < 0)
+        return (int)n;
+    h2_out_commit(s, (size_t)n);
+    return HYPER_OK;
+}
+
+/* Writes an ACK frame (PING or SETTINGS) and remembers where it ends.
+ * Fails with HYPER_EH2_CALM, writing nothing, when max_queued_acks unsent
+ * ACKs already wait: a peer must not make us queue answers without bound
+ * (RFC 9113 §10.5). */
+int h2_out_ack(hyper_h2_session *s, const uint8_t *frame, size_t len)
+{
+    size_t cap = s->opts.max_queued_acks;
+    if (s->acks_len >= cap)
+        return HYPER_EH2_CALM;
+    uint8_t *p = h2_out_begin(s, len);
+    if (!p)
+        return HYPER_EBUFFER;
+    memcpy(p, frame, len);
+    h2_out_commit(s, len);
+    s->acks[(s->acks_head + s->acks_len) % cap] = s->out_total;
+    s->acks_len++;
+    return HYPER_OK;
+}
+
+int h2_out_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *dbg, size_t len)
+{
+    size_t need = 17 + len;
+    uint8_t *p = h2_out_begin(s, need);
+    if (!p)
+        return HYPER_EBUFFER;
+    /* last_stream_id names the highest server-initiated stream we may have
+     * acted on (§6.8): for a client, the last promised stream. */
+    long n = hyper_frame_goaway_encode(p, need, s->highest_promised, code, dbg, len);
+    if (n < 0)
+        return (int)n;
+    h2_out_commit(s, (size_t)n);
+    return HYPER_OK;
+}
+
+size_t hyper_h2_send_pending(hyper_h2_session *s, const uint8_t **ptr)
+{
+    *ptr = NULL;
+    if (!s)
+        return 0;
+    h2_send_fill(s);
+    *ptr = s->out + s->out_head;
+    return s->out_tail - s->out_head;
+}
+
+int hyper_h2_sent(hyper_h2_session *s, size_t n)
+{
+    if (!s || n > s->out_tail - s->out_head)
+        return HYPER_EINVAL;
+    s->out_head += n;
+    s->out_sent += n;
+    if (s->out_head == s->out_tail)
+        s->out_head = s->out_tail = 0;
+    size_t cap = s->opts.max_queued_acks;
+    while (s->acks_len && s->acks[s->acks_head] <= s->out_sent) {
+        s->acks_head = (s->acks_head + 1) % cap;
+        s->acks_len--;
+    }
+    return HYPER_OK;
+}
+
+int hyper_h2_want_write(hyper_h2_session *s)
+{
+    if (!s)
+        return 0;
+    h2_send_fill(s);
+    return s->out_tail > s->out_head;
+}

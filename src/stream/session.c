@@ -1,0 +1,404 @@
+/*
+ * session.c — the HTTP/2 client session: life cycle, the receive loop and
+ * the frame dispatch, connection and stream errors (RFC 9113 §5.4).
+ *
+ * Implementation notes:
+ *  - hyper_h2_recv runs E's incremental reader over the input; every frame
+ *    (or DATA chunk) goes to one handler. Before each reader step the loop
+ *    checks the two bounds that make memory independent of the server:
+ *    fewer than max_events events waiting, H2_OUT_RESERVE free output
+ *    octets. If either fails, recv returns early (backpressure).
+ *  - Handlers return a negative value only through h2_conn_error, which
+ *    makes the error sticky; after it no stream pointer is valid.
+ *  - A connection error writes GOAWAY with the RFC code and the error's
+ *    name as debug data (§5.4.1), gives a RESET to every live stream and an
+ *    ERROR event, and frees every stream: nothing pending is dropped
+ *    silently.
+ */
+#include <string.h>
+#include "stream/h2_internal.h"
+
+void hyper_h2_options_init(hyper_h2_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->header_table_size = 4096;
+    o->enable_push = 0;
+    o->max_concurrent_streams = 100;
+    o->initial_window_size = 262144;
+    o->connection_window_size = 1048576;
+    o->max_frame_size = 16384;
+    o->max_header_list_size = 65536;
+    o->window_update_percent = 50;
+    o->max_queued_acks = 16;
+    o->max_empty_frames = 32;
+    o->max_continuations = 64;
+    o->max_rst_received = 256;
+    o->max_pushed_streams = 16;
+    o->max_streams = 1024;
+    o->max_closed_streams = 64;
+    o->max_events = 64;
+    o->output_buffer_size = 65536;
+    o->stream_send_buffer = 65536;
+}
+
+static int options_valid(const hyper_h2_options *o)
+{
+    return o->initial_window_size <= HYPER_FRAME_WINDOW_MAX &&
+           o->connection_window_size >= HYPER_FRAME_DEFAULT_INITIAL_WINDOW_SIZE &&
+           o->connection_window_size <= HYPER_FRAME_WINDOW_MAX &&
+           o->max_frame_size >= HYPER_FRAME_DEFAULT_MAX_FRAME_SIZE &&
+           o->max_frame_size <= HYPER_FRAME_MAX_FRAME_SIZE_LIMIT &&
+           o->max_header_list_size > 0 && o->window_update_percent >= 1 &&
+           o->window_update_percent <= 100 && o->max_queued_acks >= 1 &&
+           o->max_events >= 1 && o->max_streams >= 1 && o->max_streams <= 1u << 24 &&
+           o->max_pushed_streams <= 1u << 16 && o->max_closed_streams <= 1u << 16 &&
+           o->output_buffer_size >= 4096 && o->stream_send_buffer >= 1;
+}
+
+static int alloc_parts(hyper_h2_session *s)
+{
+    const hyper_h2_options *o = &s->opts;
+    s->rbuf = hyper_mem_alloc(&s->mem, o->max_frame_size);
+    s->out = hyper_mem_alloc(&s->mem, o->output_buffer_size);
+    s->acks = hyper_mem_alloc(&s->mem, o->max_queued_acks * sizeof *s->acks);
+    if (o->max_closed_streams)
+        s->closed = hyper_mem_alloc(&s->mem, o->max_closed_streams * sizeof *s->closed);
+    if (!s->rbuf || !s->out || !s->acks || (o->max_closed_streams && !s->closed))
+        return HYPER_ENOMEM;
+    if (h2_ev_reserve(s, 0) < 0)
+        return HYPER_ENOMEM;
+    /* Before our SETTINGS are acknowledged the server may use the default
+     * 4096-octet table (§6.5.3); a larger setting of ours is fine at once. */
+    hyper_hpack_decoder_opts dopts = {0};
+    dopts.max_table_size = o->header_table_size > HYPER_FRAME_DEFAULT_HEADER_TABLE_SIZE
+                               ? o->header_table_size
+                               : HYPER_FRAME_DEFAULT_HEADER_TABLE_SIZE;
+    dopts.max_header_list_size = o->max_header_list_size;
+    int rc = hyper_hpack_decoder_init(&s->dec, &s->mem, &dopts);
+    if (rc < 0)
+        return rc;
+    rc = hyper_hpack_encoder_init(&s->enc, &s->mem, NULL);
+    if (rc < 0)
+        return rc;
+    return hyper_frame_reader_init(&s->reader, o->max_frame_size, s->rbuf, o->max_frame_size);
+}
+
+int hyper_h2_session_init(hyper_h2_session **out, const hyper_mem *mem,
+                          const hyper_h2_options *opts)
+{
+    hyper_h2_options defaults;
+    if (!out)
+        return HYPER_EINVAL;
+    *out = NULL;
+    if (!opts) {
+        hyper_h2_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (!options_valid(opts))
+        return HYPER_EINVAL;
+    mem = hyper_mem_pick(mem);
+    hyper_h2_session *s = hyper_mem_alloc(mem, sizeof *s);
+    if (!s)
+        return HYPER_ENOMEM;
+    memset(s, 0, sizeof *s);
+    s->mem = *mem;
+    s->opts = *opts;
+    s->peer = (hyper_h2_settings){HYPER_FRAME_DEFAULT_HEADER_TABLE_SIZE, 1, UINT32_MAX,
+                                  HYPER_FRAME_DEFAULT_INITIAL_WINDOW_SIZE,
+                                  HYPER_FRAME_DEFAULT_MAX_FRAME_SIZE, UINT32_MAX};
+    s->local_window = HYPER_FRAME_DEFAULT_INITIAL_WINDOW_SIZE;
+    s->send_window = HYPER_FRAME_DEFAULT_INITIAL_WINDOW_SIZE;
+    s->recv_window = HYPER_FRAME_DEFAULT_INITIAL_WINDOW_SIZE;
+    s->next_id = 1;
+    int rc = alloc_parts(s);
+    if (rc == HYPER_OK)
+        rc = h2_settings_write_ours(s);
+    if (rc < 0) {
+        hyper_h2_session_free(s);
+        return rc;
+    }
+    *out = s;
+    return HYPER_OK;
+}
+
+void hyper_h2_session_free(hyper_h2_session *s)
+{
+    if (!s)
+        return;
+    const hyper_h2_options *o = &s->opts;
+    h2_block_clear(s);
+    h2_ev_free_all(s);
+    h2_streams_free_all(s);
+    hyper_hpack_decoder_free(s->dec);
+    hyper_hpack_encoder_free(s->enc);
+    hyper_mem_free(&s->mem, s->rbuf, o->max_frame_size);
+    hyper_mem_free(&s->mem, s->out, o->output_buffer_size);
+    hyper_mem_free(&s->mem, s->acks, o->max_queued_acks * sizeof *s->acks);
+    hyper_mem_free(&s->mem, s->closed, o->max_closed_streams * sizeof *s->closed);
+    hyper_mem mem = s->mem;
+    hyper_mem_free(&mem, s, sizeof *s);
+}
+
+/* ---- errors ---------------------------------------------------------------- */
+
+int h2_conn_error(hyper_h2_session *s, int err, uint32_t code)
+{
+    if (s->err)
+        return s->err;
+    s->err = err;
+    h2_block_clear(s);
+    const char *name = hyper_strerror_name(err);
+    size_t n = strlen(name);
+    if (n > H2_GOAWAY_DEBUG_MAX)
+        n = H2_GOAWAY_DEBUG_MAX;
+    /* Room is reserved before every frame, so this fits; if the caller
+     * left the buffer full anyway, the GOAWAY is lost, the state is not. */
+    (void)h2_out_goaway(s, code, (const uint8_t *)name, n);
+    s->goaway_sent = 1;
+    for (size_t i = 0; i < s->nstreams; i++)
+        h2_ev_reset(s, s->streams[i]->id, err, code);
+    h2_streams_free_all(s);
+    hyper_event *e = h2_ev_push(s, HYPER_EVENT_ERROR, 0);
+    if (e) {
+        e->error = err;
+        e->error_code = code;
+    }
+    return err;
+}
+
+/* A stream error (§5.4.2): RST_STREAM, a RESET event if the stream was
+ * live, and the stream closes. Never fails: the connection lives on. */
+int h2_stream_error(hyper_h2_session *s, uint32_t id, int err, uint32_t code)
+{
+    h2_stream *st = h2_stream_find(s, id);
+    /* Never RST_STREAM an idle stream (§6.4). */
+    if (!st && !h2_id_was_used(s, id))
+        return HYPER_OK;
+    if (st && st->queued)
+        return HYPER_OK;
+    (void)h2_out_rst(s, id, code);
+    if (s->hb.active && s->hb.target_id == id)
+        s->hb.discard = 1;
+    if (!st)
+        return HYPER_OK;
+    h2_ev_reset(s, id, err, code);
+    (void)h2_stream_apply(s, st, H2_IN_SEND_RST);
+    return HYPER_OK;
+}
+
+/*
+ * A frame for a stream that is not live. kind: 0 RST_STREAM, 1
+ * WINDOW_UPDATE, 2 DATA/HEADERS. What §5.1 asks:
+ *  - never opened (idle): connection error PROTOCOL_ERROR;
+ *  - we reset it: ignore (the server may have sent before seeing our RST);
+ *  - the server reset it: anything but PRIORITY (and RST, §5.4.2 no loops)
+ *    is a stream error STREAM_CLOSED;
+ *  - both sides ended: WINDOW_UPDATE and RST_STREAM may still come, DATA or
+ *    HEADERS are a connection error STREAM_CLOSED;
+ *  - closed long ago (forgotten): DATA/HEADERS get a stream error
+ *    STREAM_CLOSED, the rest is ignored.
+ */
+int h2_late_frame(hyper_h2_session *s, uint32_t id, int kind)
+{
+    int how = h2_closed_lookup(s, id);
+    if (how < 0)
+        return h2_conn_error(s, HYPER_EH2_IDLE_STREAM, HYPER_H2_PROTOCOL_ERROR);
+    if (kind == 0 || how == H2_CLOSED_SENT_RST)
+        return HYPER_OK;
+    if (how == H2_CLOSED_RECV_RST)
+        return h2_stream_error(s, id, HYPER_EH2_STREAM_CLOSED, HYPER_H2_STREAM_CLOSED);
+    if (kind == 1)
+        return HYPER_OK;
+    if (how == H2_CLOSED_END_STREAM)
+        return h2_conn_error(s, HYPER_EH2_STREAM_CLOSED, HYPER_H2_STREAM_CLOSED);
+    return h2_stream_error(s, id, HYPER_EH2_STREAM_CLOSED, HYPER_H2_STREAM_CLOSED);
+}
+
+/* ---- frames handled here ----------------------------------------------------- */
+
+static int on_ping(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
+{
+    hyper_frame_ping p;
+    int rc = hyper_frame_ping_decode(&p, hd, payload);
+    if (rc < 0)
+        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+    if (p.ack) {
+        hyper_event *e = h2_ev_push(s, HYPER_EVENT_PING_ACK, 0);
+        if (e)
+            memcpy(e->opaque, p.opaque, 8);
+        return HYPER_OK;
+    }
+    uint8_t ack[17];
+    long n = hyper_frame_ping_encode(ack, sizeof ack, p.opaque, 1);
+    if (n < 0)
+        return h2_conn_error(s, (int)n, HYPER_H2_INTERNAL_ERROR);
+    rc = h2_out_ack(s, ack, (size_t)n);
+    if (rc == HYPER_EH2_CALM)
+        return h2_conn_error(s, rc, HYPER_H2_ENHANCE_YOUR_CALM);
+    return rc < 0 ? h2_conn_error(s, rc, HYPER_H2_INTERNAL_ERROR) : HYPER_OK;
+}
+
+/* The server goes away (§6.8): our streams above last_stream_id were not
+ * processed and fail with HYPER_EH2_REFUSED (safe to retry); queued ones
+ * will never open; the others run to completion. */
+static int on_goaway(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
+{
+    hyper_frame_goaway g;
+    int rc = hyper_frame_goaway_decode(&g, hd, payload);
+    if (rc < 0)
+        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+    if (s->goaway_received && g.last_stream_id > s->goaway_last_id)
+        return h2_conn_error(s, HYPER_EH2_PROTOCOL, HYPER_H2_PROTOCOL_ERROR);
+    s->goaway_received = 1;
+    s->goaway_last_id = g.last_stream_id;
+    hyper_event *e = h2_ev_push(s, HYPER_EVENT_GOAWAY, 0);
+    if (e) {
+        e->last_stream_id = (int32_t)g.last_stream_id;
+        e->error_code = g.error_code;
+        e->data = g.debug;
+        e->len = g.debug_len;
+    }
+    s->pause = 1; /* debug data points into the input or the reader buffer */
+    for (size_t i = s->nstreams; i-- > 0;) {
+        h2_stream *st = s->streams[i];
+        if (st->is_push || st->id <= g.last_stream_id)
+            continue;
+        h2_ev_reset(s, st->id, HYPER_EH2_REFUSED, HYPER_H2_REFUSED_STREAM);
+        h2_stream_destroy(s, st, H2_CLOSED_SENT_RST);
+    }
+    return HYPER_OK;
+}
+
+static int on_rst_stream(hyper_h2_session *s, const hyper_frame_hd *hd,
+                         const uint8_t *payload)
+{
+    hyper_frame_rst_stream r;
+    int rc = hyper_frame_rst_stream_decode(&r, hd, payload);
+    if (rc < 0)
+        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+    if (++s->rst_in_row > s->opts.max_rst_received)
+        return h2_conn_error(s, HYPER_EH2_CALM, HYPER_H2_ENHANCE_YOUR_CALM);
+    h2_stream *st = h2_stream_find(s, hd->stream_id);
+    if (!st)
+        return h2_late_frame(s, hd->stream_id, 0);
+    rc = h2_stream_check(st, H2_IN_RECV_RST);
+    if (rc < 0)
+        return h2_conn_error(s, rc, HYPER_H2_PROTOCOL_ERROR);
+    /* §8.1: a server that answered in full may stop our upload with
+     * NO_ERROR; the response already ended, nothing to report. */
+    int quiet = st->resp == H2_RESP_DONE && r.error_code == HYPER_H2_NO_ERROR;
+    if (!quiet)
+        h2_ev_reset(s, st->id,
+                    r.error_code == HYPER_H2_REFUSED_STREAM ? HYPER_EH2_REFUSED
+                                                            : HYPER_EH2_STREAM_RESET,
+                    r.error_code);
+    (void)h2_stream_apply(s, st, H2_IN_RECV_RST);
+    return HYPER_OK;
+}
+
+/* PRIORITY is parsed and ignored (§5.3.2), allowed in every state. */
+static int on_priority(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
+{
+    hyper_frame_priority p;
+    int rc = hyper_frame_priority_decode(&p, hd, payload);
+    if (rc < 0 && hyper_frame_error_is_stream(rc, hd))
+        return h2_stream_error(s, hd->stream_id, rc, hyper_frame_error_code(rc));
+    if (rc < 0)
+        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+    return HYPER_OK;
+}
+
+static int on_frame(hyper_h2_session *s, const hyper_frame_read_event *fev)
+{
+    const hyper_frame_hd *hd = &fev->hd;
+    switch (hd->type) {
+    case HYPER_FRAME_HEADERS:
+        return h2_block_headers(s, hd, fev->payload);
+    case HYPER_FRAME_CONTINUATION:
+        return h2_block_continuation(s, hd, fev->payload);
+    case HYPER_FRAME_PUSH_PROMISE:
+        return h2_push_promise(s, hd, fev->payload);
+    case HYPER_FRAME_SETTINGS:
+        return h2_settings_recv(s, hd, fev->payload);
+    case HYPER_FRAME_PING:
+        return on_ping(s, hd, fev->payload);
+    case HYPER_FRAME_GOAWAY:
+        return on_goaway(s, hd, fev->payload);
+    case HYPER_FRAME_WINDOW_UPDATE:
+        return h2_flow_window_update(s, hd, fev->payload);
+    case HYPER_FRAME_RST_STREAM:
+        return on_rst_stream(s, hd, fev->payload);
+    case HYPER_FRAME_PRIORITY:
+        return on_priority(s, hd, fev->payload);
+    default:
+        return HYPER_OK;
+    }
+}
+
+static int dispatch(hyper_h2_session *s, const hyper_frame_read_event *fev)
+{
+    if (fev->type == HYPER_FRAME_READ_NONE)
+        return HYPER_OK;
+    int starts = fev->type != HYPER_FRAME_READ_DATA || fev->first;
+    /* §3.4: the server's connection preface is a SETTINGS frame. */
+    if (starts && !s->got_settings && fev->hd.type != HYPER_FRAME_SETTINGS)
+        return h2_conn_error(s, HYPER_EH2_PREFACE, HYPER_H2_PROTOCOL_ERROR);
+    /* §6.10, §5.5: nothing but CONTINUATION of the same stream inside a
+     * header block, extension frames included. */
+    if (starts && s->hb.active &&
+        (fev->hd.type != HYPER_FRAME_CONTINUATION || fev->hd.stream_id != s->hb.stream_id))
+        return h2_conn_error(s, HYPER_EH2_CONTINUATION, HYPER_H2_PROTOCOL_ERROR);
+    if (fev->type == HYPER_FRAME_READ_DATA)
+        return h2_data_chunk(s, fev);
+    if (fev->type == HYPER_FRAME_READ_UNKNOWN)
+        return HYPER_OK;
+    return on_frame(s, fev);
+}
+
+long hyper_h2_recv(hyper_h2_session *s, const uint8_t *data, size_t len)
+{
+    if (!s || (!data && len))
+        return HYPER_EINVAL;
+    if (s->err)
+        return s->err;
+    size_t used = 0;
+    s->pause = 0;
+    while (used < len) {
+        if (s->ev_len >= s->opts.max_events || h2_out_free(s) < H2_OUT_RESERVE)
+            break;
+        hyper_frame_read_event fev;
+        long n = hyper_frame_reader_recv(&s->reader, data + used, len - used, &fev);
+        if (n < 0)
+            return h2_conn_error(s, (int)n, hyper_frame_error_code((int)n));
+        used += (size_t)n;
+        int rc = dispatch(s, &fev);
+        if (rc < 0)
+            return rc;
+        if (s->pause)
+            break;
+    }
+    return (long)used;
+}
+
+/* ---- queries ------------------------------------------------------------------ */
+
+hyper_h2_stream_state hyper_h2_stream_state_get(const hyper_h2_session *s, int32_t id)
+{
+    if (!s || id <= 0)
+        return HYPER_H2_STREAM_IDLE;
+    const h2_stream *st = h2_stream_find(s, (uint32_t)id);
+    if (st)
+        return (hyper_h2_stream_state)st->state;
+    return h2_id_was_used(s, (uint32_t)id) ? HYPER_H2_STREAM_CLOSED : HYPER_H2_STREAM_IDLE;
+}
+
+int hyper_h2_is_usable(const hyper_h2_session *s)
+{
+    return s && !s->err && !s->goaway_received && !s->goaway_sent &&
+           s->next_id <= HYPER_FRAME_STREAM_ID_MAX;
+}
+
+size_t hyper_h2_stream_count(const hyper_h2_session *s)
+{
+    return s ? s->nstreams : 0;
+}

@@ -1,0 +1,136 @@
+/*
+ * settings.c — our SETTINGS and the server's (RFC 9113 §6.5).
+ *
+ * When settings take effect (§6.5.3):
+ *  - the server's take effect as its SETTINGS frame is processed, and we
+ *    acknowledge at once;
+ *  - ours bind the server only once it acknowledged them. Until then the
+ *    RFC defaults stay in force where ours are stricter: the stream receive
+ *    window stays 65535 (the ACK moves every stream by the difference), the
+ *    HPACK decoder accepts a 4096-octet table, push counts as enabled (a
+ *    promise then is refused, not a connection error). Where ours are more
+ *    lenient (a larger frame size or table) they apply at once, which only
+ *    accepts more.
+ */
+#include "stream/h2_internal.h"
+
+int h2_settings_write_ours(hyper_h2_session *s)
+{
+    const hyper_h2_options *o = &s->opts;
+    hyper_frame_setting set[6] = {
+        {HYPER_SETTINGS_HEADER_TABLE_SIZE, o->header_table_size},
+        {HYPER_SETTINGS_ENABLE_PUSH, o->enable_push ? 1u : 0u},
+        {HYPER_SETTINGS_MAX_CONCURRENT_STREAMS, o->max_concurrent_streams},
+        {HYPER_SETTINGS_INITIAL_WINDOW_SIZE, o->initial_window_size},
+        {HYPER_SETTINGS_MAX_FRAME_SIZE, o->max_frame_size},
+        {HYPER_SETTINGS_MAX_HEADER_LIST_SIZE, o->max_header_list_size},
+    };
+    size_t need = HYPER_FRAME_PREFACE_LEN + 9 + sizeof set / sizeof set[0] * 6 + 13;
+    uint8_t *p = h2_out_begin(s, need);
+    if (!p)
+        return HYPER_EBUFFER;
+    size_t off = HYPER_FRAME_PREFACE_LEN;
+    for (size_t i = 0; i < off; i++)
+        p[i] = (uint8_t)HYPER_FRAME_PREFACE[i];
+    long n = hyper_frame_settings_encode(p + off, need - off, 0, set, 6);
+    if (n < 0)
+        return (int)n;
+    off += (size_t)n;
+    /* The connection window is not a setting: open it beyond the default
+     * with a WINDOW_UPDATE on stream 0 (§6.9.2). */
+    uint32_t extra = o->connection_window_size - HYPER_FRAME_DEFAULT_INITIAL_WINDOW_SIZE;
+    if (extra) {
+        n = hyper_frame_window_update_encode(p + off, need - off, 0, extra);
+        if (n < 0)
+            return (int)n;
+        off += (size_t)n;
+        s->recv_window += extra;
+    }
+    h2_out_commit(s, off);
+    return HYPER_OK;
+}
+
+/* The server acknowledged our SETTINGS: they bind it from now on. */
+static int local_acked(hyper_h2_session *s)
+{
+    hyper_event *e;
+    if (s->local_acked)
+        return HYPER_OK; /* we send SETTINGS once: a repeated ACK says nothing */
+    s->local_acked = 1;
+    int rc = hyper_hpack_decoder_set_max_table_size(s->dec, s->opts.header_table_size);
+    if (rc < 0)
+        return h2_conn_error(s, rc, HYPER_H2_INTERNAL_ERROR);
+    h2_flow_local_initial_window(s, s->opts.initial_window_size);
+    s->push_enabled = s->opts.enable_push;
+    e = h2_ev_push(s, HYPER_EVENT_SETTINGS_ACK, 0);
+    (void)e;
+    return HYPER_OK;
+}
+
+static int apply(hyper_h2_session *s, const hyper_frame_setting *set)
+{
+    switch (set->id) {
+    case HYPER_SETTINGS_HEADER_TABLE_SIZE: {
+        int rc = hyper_hpack_encoder_set_peer_table_size(s->enc, set->value);
+        if (rc < 0)
+            return h2_conn_error(s, rc, HYPER_H2_INTERNAL_ERROR);
+        s->peer.header_table_size = set->value;
+        return HYPER_OK;
+    }
+    case HYPER_SETTINGS_ENABLE_PUSH:
+        /* §6.5.2: a server MUST NOT set it to 1. */
+        if (set->value == 1)
+            return h2_conn_error(s, HYPER_EH2_SETTINGS_PUSH, HYPER_H2_PROTOCOL_ERROR);
+        s->peer.enable_push = 0;
+        return HYPER_OK;
+    case HYPER_SETTINGS_MAX_CONCURRENT_STREAMS:
+        s->peer.max_concurrent_streams = set->value;
+        return HYPER_OK;
+    case HYPER_SETTINGS_INITIAL_WINDOW_SIZE:
+        return h2_flow_peer_initial_window(s, set->value);
+    case HYPER_SETTINGS_MAX_FRAME_SIZE:
+        s->peer.max_frame_size = set->value;
+        return HYPER_OK;
+    case HYPER_SETTINGS_MAX_HEADER_LIST_SIZE:
+        s->peer.max_header_list_size = set->value;
+        return HYPER_OK;
+    default:
+        return HYPER_OK;
+    }
+}
+
+int h2_settings_recv(hyper_h2_session *s, const hyper_frame_hd *hd,
+                     const uint8_t *payload)
+{
+    hyper_frame_settings fs;
+    int rc = hyper_frame_settings_decode(&fs, hd, payload);
+    if (rc < 0)
+        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+    /* §3.4: the server's preface is a SETTINGS frame (not an ACK). */
+    if (!s->got_settings && fs.ack)
+        return h2_conn_error(s, HYPER_EH2_PREFACE, HYPER_H2_PROTOCOL_ERROR);
+    if (fs.ack)
+        return local_acked(s);
+    hyper_frame_setting set;
+    while (hyper_frame_settings_next(&fs, &set)) {
+        rc = apply(s, &set);
+        if (rc < 0)
+            return rc;
+    }
+    s->got_settings = 1;
+    uint8_t ack[9];
+    long n = hyper_frame_settings_ack_encode(ack, sizeof ack);
+    if (n < 0)
+        return h2_conn_error(s, (int)n, HYPER_H2_INTERNAL_ERROR);
+    rc = h2_out_ack(s, ack, (size_t)n);
+    if (rc < 0)
+        return h2_conn_error(s, rc, rc == HYPER_EH2_CALM ? HYPER_H2_ENHANCE_YOUR_CALM
+                                                         : HYPER_H2_INTERNAL_ERROR);
+    h2_ev_push(s, HYPER_EVENT_SETTINGS, 0);
+    return HYPER_OK;
+}
+
+void hyper_h2_peer_settings(const hyper_h2_session *s, hyper_h2_settings *out)
+{
+    *out = s->peer;
+}

@@ -1,0 +1,144 @@
+/*
+ * stream_table.c — live streams and the memory of closed ones.
+ *
+ * Live streams sit in an array sorted by id (our ids are handed out in
+ * increasing order, promised ids must increase too, so inserts are nearly
+ * always appends); lookups are binary searches. The array is bounded by
+ * max_streams + max_pushed_streams.
+ *
+ * A closed stream is freed at once; a ring of the last max_closed_streams
+ * (id, how it closed) pairs remains so that late frames get the answer
+ * RFC 9113 §5.1 asks for. An id at or below the highest one used but no
+ * longer remembered is "closed, reason unknown" (H2_CLOSED_UNKNOWN); an id
+ * above is idle (never opened).
+ */
+#include <string.h>
+#include "stream/h2_internal.h"
+
+static size_t lower_bound(const hyper_h2_session *s, uint32_t id)
+{
+    size_t lo = 0, hi = s->nstreams;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->streams[mid]->id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+h2_stream *h2_stream_find(const hyper_h2_session *s, uint32_t id)
+{
+    size_t i = lower_bound(s, id);
+    return i < s->nstreams && s->streams[i]->id == id ? s->streams[i] : NULL;
+}
+
+/* Creates an idle stream with this id (not yet in the table twice: the
+ * caller checked). HYPER_ENOMEM leaves nothing behind. */
+int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out)
+{
+    if (s->nstreams == s->streams_cap) {
+        size_t cap = s->streams_cap ? s->streams_cap * 2 : 8;
+        h2_stream **n = hyper_mem_realloc(&s->mem, s->streams,
+                                          s->streams_cap * sizeof *n, cap * sizeof *n);
+        if (!n)
+            return HYPER_ENOMEM;
+        s->streams = n;
+        s->streams_cap = cap;
+    }
+    if (h2_ev_reserve(s, 1) < 0)
+        return HYPER_ENOMEM;
+    h2_stream *st = hyper_mem_alloc(&s->mem, sizeof *st);
+    if (!st)
+        return HYPER_ENOMEM;
+    memset(st, 0, sizeof *st);
+    st->id = id;
+    st->state = HYPER_H2_STREAM_IDLE;
+    st->content_length = -1;
+    size_t i = lower_bound(s, id);
+    memmove(&s->streams[i + 1], &s->streams[i], (s->nstreams - i) * sizeof *s->streams);
+    s->streams[i] = st;
+    s->nstreams++;
+    *out = st;
+    return HYPER_OK;
+}
+
+static void remember(hyper_h2_session *s, uint32_t id, enum h2_closed_how how)
+{
+    size_t cap = s->opts.max_closed_streams;
+    if (cap == 0)
+        return;
+    if (s->closed_len == cap) {
+        s->closed_head = (s->closed_head + 1) % cap;
+        s->closed_len--;
+    }
+    h2_closed *c = &s->closed[(s->closed_head + s->closed_len) % cap];
+    c->id = id;
+    c->how = (uint8_t)how;
+    s->closed_len++;
+}
+
+static void stream_free(hyper_h2_session *s, h2_stream *st)
+{
+    hyper_mem_free(&s->mem, st->fields, st->fields_alloc);
+    hyper_mem_free(&s->mem, st->sendq, st->sendq_cap);
+    hyper_mem_free(&s->mem, st, sizeof *st);
+}
+
+/* Removes st from the table, remembers how it closed (unless it never left
+ * idle: a dropped queued request was never seen by the server), frees it. */
+void h2_stream_destroy(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how)
+{
+    size_t i = lower_bound(s, st->id);
+    if (i < s->nstreams && s->streams[i] == st) {
+        memmove(&s->streams[i], &s->streams[i + 1],
+                (s->nstreams - i - 1) * sizeof *s->streams);
+        s->nstreams--;
+    }
+    if (st->is_push) {
+        s->n_push--;
+    } else {
+        s->n_local--;
+        if (h2_state_is_active(st->state))
+            s->n_active--;
+    }
+    if (!st->queued)
+        remember(s, st->id, how);
+    if (s->rr > s->nstreams)
+        s->rr = 0;
+    stream_free(s, st);
+}
+
+/* How a no-longer-live stream closed: enum h2_closed_how, or -1 if the id
+ * was never used (idle). */
+int h2_closed_lookup(const hyper_h2_session *s, uint32_t id)
+{
+    size_t cap = s->opts.max_closed_streams;
+    for (size_t i = s->closed_len; i-- > 0;) {
+        const h2_closed *c = &s->closed[(s->closed_head + i) % cap];
+        if (c->id == id)
+            return c->how;
+    }
+    return h2_id_was_used(s, id) ? H2_CLOSED_UNKNOWN : -1;
+}
+
+/* 1 if id left the idle state at some point (opened by us, or promised);
+ * ids below an opened one are closed too (§5.1.1: opening a stream closes
+ * every idle stream with a lower id). */
+int h2_id_was_used(const hyper_h2_session *s, uint32_t id)
+{
+    if (id == 0)
+        return 0;
+    return (id & 1) ? id <= s->highest_opened : id <= s->highest_promised;
+}
+
+void h2_streams_free_all(hyper_h2_session *s)
+{
+    for (size_t i = 0; i < s->nstreams; i++)
+        stream_free(s, s->streams[i]);
+    hyper_mem_free(&s->mem, s->streams, s->streams_cap * sizeof *s->streams);
+    s->streams = NULL;
+    s->nstreams = s->streams_cap = 0;
+    s->n_local = s->n_active = s->n_push = 0;
+}
