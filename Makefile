@@ -18,16 +18,18 @@ EXTRA_CFLAGS ?=
 EXTRA_LDFLAGS ?=
 CFLAGS_ALL = -std=c11 -Wall -Wextra -Werror -fPIC $(OPT) -Iinclude -Isrc -Itools -Itest/util \
              -D_POSIX_C_SOURCE=200809L $(EXTRA_CFLAGS) $(CFLAGS)
-LDLIBS_ALL = $(EXTRA_LDFLAGS) -lz -lm
+LDLIBS_ALL = $(EXTRA_LDFLAGS) -lmbedtls -lmbedx509 -lmbedcrypto -lz -lm
 
 # ---- layers and what each one may use (arrows point down only) ---------------
-LAYERS = common hpack frame stream h1 content
+LAYERS = common hpack frame stream h1 content tls conn
 closure_common  = common
 closure_hpack   = hpack common
 closure_frame   = frame common
 closure_stream  = stream frame hpack common
 closure_h1      = h1 common
 closure_content = content common
+closure_tls     = tls common
+closure_conn    = conn tls stream frame hpack h1 content common
 
 layer_srcs = $(wildcard src/$(1)/*.c)
 layer_objs = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(call layer_srcs,$(1)))

@@ -210,7 +210,11 @@ size_t hyper_headers_get_count(const hyper_headers *h, const char *name);
  * be non-empty (HYPER_EINVAL otherwise, also for a NULL pointer with a
  * nonzero length, a NULL map, or a name/value over HYPER_HEADERS_MAX_STRING);
  * values may be empty and may hold any octet, NUL included. On any error
- * the map is left exactly as it was. Lookups are O(number of fields).) */
+ * the map is left exactly as it was. Strings passed in may point into the
+ * map itself (e.g. a value just read from it). set keeps the spelling of
+ * the first field's name. Memory: one arena for all names and values plus
+ * one array of field records, grown by doubling. Lookups are O(number of
+ * fields).) */
 
 /* Longest name or value the map stores (2^31 - 1 octets). */
 #define HYPER_HEADERS_MAX_STRING 0x7fffffffu
@@ -394,8 +398,8 @@ size_t hyper_hpack_decoder_table_count(const hyper_hpack_decoder *dec);
 /* Indexing strategy of the encoder: which literals enter the dynamic table. */
 #define HYPER_HPACK_INDEXING_AUTO 0 /* default: not the fields whose values rarely
                                        repeat (:path, content-length, etag,
-                                       if-modified-since, if-none-match, location,
-                                       age), nor entries over 3/4 of the table;
+                                       last-modified, age), nor entries over
+                                       3/4 of the table;
                                        sensitive fields are never indexed */
 #define HYPER_HPACK_INDEXING_ALL  1 /* every field that fits the table, as in
                                        RFC 7541 Appendix C; only fields flagged
@@ -692,13 +696,13 @@ int hyper_h2_consume(hyper_h2_session *s, int32_t id, size_t n);
 
 /* Stream states, with RFC 9113 §5.1's names. */
 typedef enum hyper_h2_stream_state {
-    HYPER_H2_STREAM_IDLE = 0,
-    HYPER_H2_STREAM_RESERVED_LOCAL,
-    HYPER_H2_STREAM_RESERVED_REMOTE,
-    HYPER_H2_STREAM_OPEN,
-    HYPER_H2_STREAM_HALF_CLOSED_LOCAL,
-    HYPER_H2_STREAM_HALF_CLOSED_REMOTE,
-    HYPER_H2_STREAM_CLOSED
+    HYPER_H2_STATE_IDLE = 0,
+    HYPER_H2_STATE_RESERVED_LOCAL,
+    HYPER_H2_STATE_RESERVED_REMOTE,
+    HYPER_H2_STATE_OPEN,
+    HYPER_H2_STATE_HALF_CLOSED_LOCAL,
+    HYPER_H2_STATE_HALF_CLOSED_REMOTE,
+    HYPER_H2_STATE_CLOSED
 } hyper_h2_stream_state;
 
 /* The state of stream id: IDLE also for a submitted stream still queued and

@@ -25,7 +25,7 @@ import re
 import sys
 
 # Bits per lookup of the fast table; must equal HYPER_HUFFMAN_FAST_BITS.
-FAST_BITS = 12
+FAST_BITS = 13
 
 # RFC 7541 Appendix B: sym, code as bits (MSB first), code as hex, len.
 APPENDIX_B = r"""

@@ -87,14 +87,13 @@ static int decode_file(const char *path, const tool_opts *o, size_t *blocks, siz
     int status = 0;
     for (size_t i = 0; i < s.case_count; i++) {
         const story_case *c = &s.cases[i];
+        long seqno = c->seqno >= 0 ? c->seqno : (long)i;
         if (!o->quiet)
-            printf("# %s case %zu (seqno %ld), %zu wire bytes\n", path, i, c->seqno,
-                   c->wire_len);
+            printf("# %s case %zu (seqno %ld), %zu wire bytes\n", path, i, seqno, c->wire_len);
         r = story_case_check(dec, c, o->piece, o->quiet ? NULL : stdout, err, sizeof err);
         if (r != 0) {
             fflush(stdout);
-            fprintf(stderr, "hpack-tool: %s: case %zu (seqno %ld): %s\n", path, i, c->seqno,
-                    err);
+            fprintf(stderr, "hpack-tool: %s: case %zu (seqno %ld): %s\n", path, i, seqno, err);
             status = c->has_wire ? 1 : 2;
             break; /* the context is lost after a failure */
         }

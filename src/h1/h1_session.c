@@ -274,8 +274,16 @@ static int hbuf_append(hyper_h1_session *s, const uint8_t *p, size_t n)
 static long recv_section(hyper_h1_session *s, const uint8_t *in, size_t len, int is_head)
 {
     int done, rc;
-    if (is_head && !s->nreq)
-        return HYPER_EH1_UNSOLICITED;
+    if (is_head && !s->nreq) {
+        /* Idle: only blank lines are tolerated (a stray CRLF after a body,
+         * §2.2); they go through the scanner, so they stay bounded. */
+        size_t k = 0;
+        while (k < len && (in[k] == '\r' || in[k] == '\n'))
+            k++;
+        if (!k)
+            return HYPER_EH1_UNSOLICITED;
+        len = k;
+    }
     long n = h1_scan_feed(&s->scan, &s->opt, is_head, in, len, &done);
     if (n < 0)
         return n;

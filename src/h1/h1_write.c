@@ -398,6 +398,8 @@ size_t hyper_h1_send_pending(hyper_h1_session *s, const uint8_t **ptr)
     if (!s || !ptr || s->error)
         return 0;
     size_t end = s->holding ? s->hold_at : s->olen;
+    if (end == s->ooff)
+        return 0;                      /* obuf may not exist yet */
     *ptr = s->obuf + s->ooff;
     return end - s->ooff;
 }

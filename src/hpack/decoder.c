@@ -52,6 +52,14 @@
 #define REP_OVERHEAD (3 * HYPER_HPACK_INT_MAX_LEN)
 #define NO_REQUIREMENT ((size_t)-1)
 
+/* The parse and apply steps are inlined into the decode loop: a field costs
+ * a few dozen instructions, and call overhead would be a good part of it. */
+#if defined(__GNUC__) || defined(__clang__)
+#define HOT static inline __attribute__((always_inline))
+#else
+#define HOT static inline
+#endif
+
 enum rep_kind { REP_INDEXED, REP_INCR, REP_NOINDEX, REP_NEVER, REP_UPDATE };
 
 /* A parsed representation; strings are still as on the wire. */
@@ -165,7 +173,7 @@ const hyper_hpack_table *hyper_hpack_decoder_table(const hyper_hpack_decoder *de
 
 /* Reads an integer at p[*pos] with a `bits` prefix. 1 done, 0 need more
  * (need set), < 0 error. */
-static int read_int(const uint8_t *p, size_t n, size_t *pos, unsigned bits,
+HOT int read_int(const uint8_t *p, size_t n, size_t *pos, unsigned bits,
                     uint32_t *v, size_t *need)
 {
     if (*pos >= n) {
@@ -190,14 +198,14 @@ static int read_int(const uint8_t *p, size_t n, size_t *pos, unsigned bits,
 }
 
 /* Shortest decoded length of a string (Huffman codes are at most 30 bits). */
-static size_t min_len(uint32_t wire, int huff)
+HOT size_t min_len(uint32_t wire, int huff)
 {
     return huff ? (size_t)wire * 8 / 30 : wire;
 }
 
 /* Name and value of table index i (1-based, static then dynamic); the index
  * has been checked against the table. */
-static void lookup(const hyper_hpack_decoder *dec, uint32_t i, const char **name,
+HOT void lookup(const hyper_hpack_decoder *dec, uint32_t i, const char **name,
                    size_t *name_len, const char **value, size_t *value_len)
 {
     if (i <= HYPER_HPACK_STATIC_COUNT) {
@@ -212,7 +220,7 @@ static void lookup(const hyper_hpack_decoder *dec, uint32_t i, const char **name
     }
 }
 
-static int check_index(const hyper_hpack_decoder *dec, uint32_t i)
+HOT int check_index(const hyper_hpack_decoder *dec, uint32_t i)
 {
     if (i == 0)
         return HYPER_EHPACK_INDEX_ZERO;
@@ -222,7 +230,7 @@ static int check_index(const hyper_hpack_decoder *dec, uint32_t i)
 }
 
 /* Checks that hold before any field representation of a block. */
-static int check_field_start(const hyper_hpack_decoder *dec)
+HOT int check_field_start(const hyper_hpack_decoder *dec)
 {
     if (dec->update_required && !dec->update_ok)
         return HYPER_EHPACK_SIZE_UPDATE_MISSING;
@@ -233,7 +241,7 @@ static int check_field_start(const hyper_hpack_decoder *dec)
 
 /* Reads a string's header (H bit and length) and checks the bounds: `before`
  * is what the field already holds (wire and shortest decoded). */
-static int read_string(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
+HOT int read_string(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
                        size_t *pos, uint32_t *len, uint8_t *huff, size_t before_wire,
                        size_t before_min, size_t *need)
 {
@@ -253,7 +261,7 @@ static int read_string(const hyper_hpack_decoder *dec, const uint8_t *p, size_t 
     return 1;
 }
 
-static int parse_update(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
+HOT int parse_update(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
                         rep *r, size_t *need)
 {
     /* §4.2: updates come first in a block, and at most two (a decrease and
@@ -272,7 +280,7 @@ static int parse_update(const hyper_hpack_decoder *dec, const uint8_t *p, size_t
 }
 
 /* Parses the literal representation at p (kind and prefix bits known). */
-static int parse_literal(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
+HOT int parse_literal(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
                          unsigned bits, rep *r, size_t *need)
 {
     size_t pos = 0, name_wire, name_min;
@@ -311,7 +319,7 @@ static int parse_literal(const hyper_hpack_decoder *dec, const uint8_t *p, size_
  * and fills r; 0 when n ends inside it (*need = the length worth waiting
  * for); or a negative error.
  */
-static int parse(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n, rep *r,
+HOT int parse(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n, rep *r,
                  size_t *need)
 {
     uint8_t b = p[0];
@@ -345,7 +353,7 @@ static int parse(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n, rep
 
 /* ---- apply: decode strings, update the table, fill the field ------------- */
 
-static int ensure(const hyper_mem *mem, uint8_t **p, size_t *cap, size_t want)
+static inline int ensure(const hyper_mem *mem, uint8_t **p, size_t *cap, size_t want)
 {
     if (want <= *cap)
         return HYPER_OK;
@@ -358,7 +366,7 @@ static int ensure(const hyper_mem *mem, uint8_t **p, size_t *cap, size_t want)
 }
 
 /* Counts a complete field against the block's bounds. */
-static int account(hyper_hpack_decoder *dec, const hyper_hpack_field *f)
+HOT int account(hyper_hpack_decoder *dec, const hyper_hpack_field *f)
 {
     size_t fs = f->name_len + f->value_len;
     if (fs > dec->max_field)
@@ -371,7 +379,7 @@ static int account(hyper_hpack_decoder *dec, const hyper_hpack_field *f)
 }
 
 /* Decodes a Huffman string into scratch at *used, at most `room` octets. */
-static int huffman(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t len, size_t room,
+HOT int huffman(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t len, size_t room,
                    size_t *used, const char **out, size_t *out_len)
 {
     long n = hyper_huffman_decode(s, len, dec->scratch + *used, room);
@@ -385,14 +393,14 @@ static int huffman(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t len, siz
     return HYPER_OK;
 }
 
-static size_t huff_max(uint32_t wire, size_t bound)
+HOT size_t huff_max(uint32_t wire, size_t bound)
 {
     uint64_t m = HYPER_HUFFMAN_DECODED_MAX((uint64_t)wire);
     return m < bound ? (size_t)m : bound;
 }
 
 /* The strings of a literal: from the table, in place, or Huffman-decoded. */
-static int literal_strings(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
+HOT int literal_strings(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
 {
     size_t used = 0, want = 0;
     if (r->name_huff)
@@ -429,7 +437,7 @@ static int literal_strings(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_f
 }
 
 /* Carries out a parsed representation. 1: field filled; 0: size update. */
-static int apply(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
+HOT int apply(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
 {
     if (r->kind == REP_UPDATE) {
         int rc = hyper_hpack_table_set_max(&dec->table, r->index);

@@ -239,6 +239,50 @@ static int plan_add(hyper_hpack_table *t, size_t len, plan *p)
     return HYPER_OK;
 }
 
+/* Stores the new entry's descriptor (its bytes are in place at off). */
+static void push(hyper_hpack_table *t, size_t off, size_t name_len, size_t value_len)
+{
+    t->head = (t->head + 1) & (t->ring_cap - 1);
+    t->ring[t->head] = (entry){(uint32_t)off, (uint32_t)name_len, (uint32_t)value_len};
+    t->count++;
+    t->size += name_len + value_len + ENTRY_OVERHEAD;
+    t->inserted++;
+}
+
+/* The common case, with no allocation: evicts and stores the entry when
+ * the ring has a free slot and the bytes fit. Returns 0 (nothing changed)
+ * when storage must grow. */
+static int add_in_place(hyper_hpack_table *t, const char *name, size_t name_len,
+                        const char *value, size_t value_len)
+{
+    size_t len = name_len + value_len, esz = len + ENTRY_OVERHEAD;
+    size_t n_evict = 0, size_after = t->size;
+    bstate s = {t->bytes_head, t->bytes_tail, t->wrap_end};
+    while (size_after + esz > t->max_size) {
+        const entry *e = oldest_plus(t, n_evict);
+        size_after -= entry_len(e) + ENTRY_OVERHEAD;
+        release(&s, e);
+        n_evict++;
+    }
+    size_t left = t->count - n_evict, off;
+    if (left + 1 > t->ring_cap ||
+        place(&s, t->bytes_cap, size_after - left * ENTRY_OVERHEAD, len, &off) != 0)
+        return 0;
+    t->count = left;
+    t->size = size_after;
+    if (len) {
+        uint8_t *dst = t->bytes + off;
+        memmove(dst, name, name_len); /* may overlap an evicted entry (§4.4) */
+        if (value_len)
+            memcpy(dst + name_len, value, value_len);
+    }
+    t->bytes_head = s.head;
+    t->bytes_tail = s.tail;
+    t->wrap_end = s.wrap_end;
+    push(t, off, name_len, value_len);
+    return 1;
+}
+
 int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_len,
                           const char *value, size_t value_len)
 {
@@ -249,6 +293,8 @@ int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_le
         return HYPER_OK;
     }
     size_t len = name_len + value_len;
+    if (add_in_place(t, name, name_len, value, value_len))
+        return HYPER_OK;
     plan p;
     int rc = plan_add(t, len, &p);
     if (rc < 0)
@@ -278,11 +324,7 @@ int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_le
     t->bytes_head = p.s.head;
     t->bytes_tail = p.s.tail;
     t->wrap_end = p.s.wrap_end;
-    t->head = (t->head + 1) & (t->ring_cap - 1);
-    t->ring[t->head] = (entry){(uint32_t)p.off, (uint32_t)name_len, (uint32_t)value_len};
-    t->count++;
-    t->size += len + ENTRY_OVERHEAD;
-    t->inserted++;
+    push(t, p.off, name_len, value_len);
     return HYPER_OK;
 }
 

@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #define HYPER_HUFFMAN_EOS 256
-#define HYPER_HUFFMAN_FAST_BITS 12
+#define HYPER_HUFFMAN_FAST_BITS 13
 
 extern const uint32_t hyper_huffman_code[257];
 extern const uint8_t hyper_huffman_bits[257];

@@ -43,9 +43,9 @@ int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd,
         return h2_late_frame(s, hd->stream_id, 0);
     /* Receiving WINDOW_UPDATE is allowed in every state but idle and
      * reserved (remote) (§5.1). */
-    if (st->state == HYPER_H2_STREAM_IDLE)
+    if (st->state == HYPER_H2_STATE_IDLE)
         return h2_conn_error(s, HYPER_EH2_IDLE_STREAM, HYPER_H2_PROTOCOL_ERROR);
-    if (st->state == HYPER_H2_STREAM_RESERVED_REMOTE)
+    if (st->state == HYPER_H2_STATE_RESERVED_REMOTE)
         return h2_conn_error(s, HYPER_EH2_PROTOCOL, HYPER_H2_PROTOCOL_ERROR);
     if (st->send_window + wu.increment > WINDOW_MAX)
         return h2_stream_error(s, st->id, HYPER_EH2_FLOW_CONTROL,
@@ -123,8 +123,8 @@ int h2_flow_write_updates(hyper_h2_session *s)
     for (size_t i = 0; i < s->nstreams; i++) {
         h2_stream *st = s->streams[i];
         /* Only a stream the server still sends on needs credit. */
-        if (st->recv_unacked < t || (st->state != HYPER_H2_STREAM_OPEN &&
-                                     st->state != HYPER_H2_STREAM_HALF_CLOSED_LOCAL))
+        if (st->recv_unacked < t || (st->state != HYPER_H2_STATE_OPEN &&
+                                     st->state != HYPER_H2_STATE_HALF_CLOSED_LOCAL))
             continue;
         int rc = write_update(s, st->id, &st->recv_window, &st->recv_unacked);
         if (rc < 0)

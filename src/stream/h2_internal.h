@@ -211,6 +211,7 @@ h2_stream *h2_stream_find(const hyper_h2_session *s, uint32_t id);
 int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out);
 void h2_stream_destroy(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how);
 int h2_closed_lookup(const hyper_h2_session *s, uint32_t id);
+void h2_closed_remember(hyper_h2_session *s, uint32_t id, enum h2_closed_how how);
 int h2_id_was_used(const hyper_h2_session *s, uint32_t id);
 void h2_streams_free_all(hyper_h2_session *s);
 
@@ -252,6 +253,7 @@ int h2_push_finish(hyper_h2_session *s);
 void h2_check_begin(h2_block *b, int trailers);
 int h2_check_field(h2_block *b, const hyper_hpack_field *f);
 int h2_check_finish(h2_block *b);
+int h2_check_value(const char *v, size_t len);
 int h2_check_request_field(const char *name, size_t nlen, const char *value,
                            size_t vlen);
 

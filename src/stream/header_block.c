@@ -120,8 +120,10 @@ int h2_block_feed(hyper_h2_session *s, const uint8_t *frag, size_t len, int fina
         if (rc < 0)
             return h2_conn_error(s, rc, rc == HYPER_ENOMEM ? HYPER_H2_INTERNAL_ERROR
                                                            : HYPER_H2_COMPRESSION_ERROR);
-        frag += used;
-        len -= used;
+        if (used) { /* frag may be NULL for an empty fragment */
+            frag += used;
+            len -= used;
+        }
         if (rc == 0)
             break;
         if (b->discard || !h2_check_field(b, &f))

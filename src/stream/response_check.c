@@ -44,7 +44,7 @@ static int name_ok(const char *n, size_t len)
     return 1;
 }
 
-static int value_ok(const char *v, size_t len)
+int h2_check_value(const char *v, size_t len)
 {
     for (size_t i = 0; i < len; i++)
         if (v[i] == 0 || v[i] == '\r' || v[i] == '\n')
@@ -67,7 +67,7 @@ static int connection_specific(const char *n, size_t nlen, const char *v, size_t
 /* Checks of a regular (non-pseudo) field shared by every message kind. */
 int h2_check_request_field(const char *name, size_t nlen, const char *value, size_t vlen)
 {
-    if (!name_ok(name, nlen) || !value_ok(value, vlen) ||
+    if (!name_ok(name, nlen) || !h2_check_value(value, vlen) ||
         connection_specific(name, nlen, value, vlen))
         return HYPER_EINVAL;
     return HYPER_OK;
@@ -128,7 +128,7 @@ static int pseudo_field(h2_block *b, const hyper_hpack_field *f, int err)
 {
     unsigned bit = pseudo_bit(b, f->name, f->name_len);
     if (b->trailers || b->seen_regular || !bit || (b->pseudo_seen & bit) ||
-        !value_ok(f->value, f->value_len) || f->value_len == 0) {
+        !h2_check_value(f->value, f->value_len) || f->value_len == 0) {
         b->bad = err;
         return 0;
     }

@@ -385,11 +385,11 @@ long hyper_h2_recv(hyper_h2_session *s, const uint8_t *data, size_t len)
 hyper_h2_stream_state hyper_h2_stream_state_get(const hyper_h2_session *s, int32_t id)
 {
     if (!s || id <= 0)
-        return HYPER_H2_STREAM_IDLE;
+        return HYPER_H2_STATE_IDLE;
     const h2_stream *st = h2_stream_find(s, (uint32_t)id);
     if (st)
         return (hyper_h2_stream_state)st->state;
-    return h2_id_was_used(s, (uint32_t)id) ? HYPER_H2_STREAM_CLOSED : HYPER_H2_STREAM_IDLE;
+    return h2_id_was_used(s, (uint32_t)id) ? HYPER_H2_STATE_CLOSED : HYPER_H2_STATE_IDLE;
 }
 
 int hyper_h2_is_usable(const hyper_h2_session *s)

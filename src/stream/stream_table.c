@@ -54,7 +54,7 @@ int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out)
         return HYPER_ENOMEM;
     memset(st, 0, sizeof *st);
     st->id = id;
-    st->state = HYPER_H2_STREAM_IDLE;
+    st->state = HYPER_H2_STATE_IDLE;
     st->content_length = -1;
     size_t i = lower_bound(s, id);
     memmove(&s->streams[i + 1], &s->streams[i], (s->nstreams - i) * sizeof *s->streams);
@@ -64,7 +64,7 @@ int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out)
     return HYPER_OK;
 }
 
-static void remember(hyper_h2_session *s, uint32_t id, enum h2_closed_how how)
+void h2_closed_remember(hyper_h2_session *s, uint32_t id, enum h2_closed_how how)
 {
     size_t cap = s->opts.max_closed_streams;
     if (cap == 0)
@@ -104,7 +104,7 @@ void h2_stream_destroy(hyper_h2_session *s, h2_stream *st, enum h2_closed_how ho
             s->n_active--;
     }
     if (!st->queued)
-        remember(s, st->id, how);
+        h2_closed_remember(s, st->id, how);
     if (s->rr > s->nstreams)
         s->rr = 0;
     stream_free(s, st);

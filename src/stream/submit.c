@@ -1,0 +1,236 @@
+/*
+ * submit.c — what the application asks of the session: requests, body
+ * data, stream resets, PING, GOAWAY.
+ *
+ * A submitted request gets its stream id at once (ids follow submission
+ * order, RFC 9113 §5.1.1) and waits in the table as a queued idle stream;
+ * send.c writes its HEADERS when the server's concurrency limit and the
+ * output buffer allow. The fields are copied into one allocation (the field
+ * array followed by the strings); the whole body is referenced, not copied;
+ * streamed body pieces are copied into a bounded per-stream queue.
+ */
+#include <string.h>
+#include "stream/h2_internal.h"
+
+static int session_refuses(const hyper_h2_session *s)
+{
+    if (s->err)
+        return s->err;
+    if (s->goaway_received)
+        return HYPER_EH2_GOAWAY;
+    if (s->goaway_sent)
+        return HYPER_EH2_SESSION_CLOSED;
+    return HYPER_OK;
+}
+
+/* Counts the fields and string octets of a request; HYPER_EINVAL if one is
+ * not acceptable on HTTP/2 (§8.2, §8.3.1). */
+static int measure(const hyper_h2_request *r, size_t *n, size_t *bytes, size_t *list)
+{
+    const char *pseudo[4] = {r->method, r->scheme, r->authority, r->path};
+    *n = *bytes = *list = 0;
+    for (size_t i = 0; i < 4; i++) {
+        if (!pseudo[i])
+            continue;
+        size_t len = strlen(pseudo[i]);
+        if (len == 0 || !h2_check_value(pseudo[i], len))
+            return HYPER_EINVAL;
+        (*n)++;
+        *bytes += len + 10;
+        *list += len + 10 + 32;
+    }
+    if (r->nfields && !r->fields)
+        return HYPER_EINVAL;
+    for (size_t i = 0; i < r->nfields; i++) {
+        const hyper_hpack_field *f = &r->fields[i];
+        if (!f->name || (!f->value && f->value_len) ||
+            h2_check_request_field(f->name, f->name_len, f->value ? f->value : "",
+                                   f->value_len) < 0)
+            return HYPER_EINVAL;
+        (*n)++;
+        *bytes += f->name_len + f->value_len;
+        *list += f->name_len + f->value_len + 32;
+    }
+    return HYPER_OK;
+}
+
+static char *put(char *dst, const char *src, size_t len)
+{
+    if (len)
+        memcpy(dst, src, len);
+    return dst + len;
+}
+
+/* Copies the request's fields (pseudo-headers first, §8.3) into st. */
+static int copy_fields(hyper_h2_session *s, h2_stream *st, const hyper_h2_request *r,
+                       size_t n, size_t bytes)
+{
+    static const char *const names[4] = {":method", ":scheme", ":authority", ":path"};
+    const char *vals[4] = {r->method, r->scheme, r->authority, r->path};
+    size_t size = n * sizeof(hyper_hpack_field) + bytes;
+    hyper_hpack_field *f = hyper_mem_alloc(&s->mem, size);
+    if (!f)
+        return HYPER_ENOMEM;
+    char *p = (char *)(f + n);
+    size_t k = 0;
+    for (size_t i = 0; i < 4; i++) {
+        if (!vals[i])
+            continue;
+        size_t nl = strlen(names[i]), vl = strlen(vals[i]);
+        f[k] = (hyper_hpack_field){p, nl, NULL, vl, 0};
+        p = put(p, names[i], nl);
+        f[k].value = p;
+        p = put(p, vals[i], vl);
+        k++;
+    }
+    for (size_t i = 0; i < r->nfields; i++, k++) {
+        const hyper_hpack_field *in = &r->fields[i];
+        f[k] = (hyper_hpack_field){p, in->name_len, NULL, in->value_len, in->flags};
+        p = put(p, in->name, in->name_len);
+        f[k].value = p;
+        p = put(p, in->value, in->value_len);
+    }
+    st->fields = f;
+    st->nfields = n;
+    st->fields_alloc = size;
+    return HYPER_OK;
+}
+
+int32_t hyper_h2_submit(hyper_h2_session *s, const hyper_h2_request *r)
+{
+    if (!s || !r || !r->method || (!r->body && r->body_len))
+        return HYPER_EINVAL;
+    int rc = session_refuses(s);
+    if (rc < 0)
+        return rc;
+    if (s->next_id > HYPER_FRAME_STREAM_ID_MAX)
+        return HYPER_EH2_IDS_EXHAUSTED;
+    if (s->n_local >= s->opts.max_streams)
+        return HYPER_ELIMIT;
+    size_t n, bytes, list;
+    rc = measure(r, &n, &bytes, &list);
+    if (rc < 0)
+        return rc;
+    /* The block must fit the output buffer with its frame headers, and the
+     * server announced how large a header list it takes (§6.5.2). */
+    if (list > s->peer.max_header_list_size)
+        return HYPER_ELIMIT;
+    h2_stream *st;
+    rc = h2_stream_new(s, s->next_id, &st);
+    if (rc < 0)
+        return rc;
+    s->n_local++;
+    st->queued = 1;
+    rc = copy_fields(s, st, r, n, bytes);
+    size_t bound = rc < 0 ? 0 : hyper_hpack_encode_bound(s->enc, st->fields, st->nfields);
+    if (rc == HYPER_OK &&
+        bound + 9 * (bound / HYPER_FRAME_DEFAULT_MAX_FRAME_SIZE + 2) > s->opts.output_buffer_size)
+        rc = HYPER_ELIMIT;
+    if (rc < 0) {
+        h2_stream_destroy(s, st, H2_CLOSED_UNKNOWN);
+        return rc;
+    }
+    st->body = r->body;
+    st->body_len = r->body_len;
+    st->local_end = r->end_stream != 0;
+    st->head_request = strcmp(r->method, "HEAD") == 0;
+    st->send_window = s->peer.initial_window_size;
+    st->recv_window = s->local_window;
+    int32_t id = (int32_t)s->next_id;
+    s->next_id += 2;
+    return id;
+}
+
+long hyper_h2_send_data(hyper_h2_session *s, int32_t id, const uint8_t *data,
+                        size_t len, int end_stream)
+{
+    if (!s || (!data && len) || id <= 0)
+        return HYPER_EINVAL;
+    if (s->err)
+        return s->err;
+    h2_stream *st = h2_stream_find(s, (uint32_t)id);
+    if (!st || st->is_push)
+        return HYPER_ENOTFOUND;
+    if (st->local_end || (st->state != HYPER_H2_STATE_IDLE && st->state != HYPER_H2_STATE_OPEN &&
+                          st->state != HYPER_H2_STATE_HALF_CLOSED_REMOTE))
+        return HYPER_ESTATE;
+    size_t cap = s->opts.stream_send_buffer;
+    if (!st->sendq && len) {
+        st->sendq = hyper_mem_alloc(&s->mem, cap);
+        if (!st->sendq)
+            return HYPER_ENOMEM;
+        st->sendq_cap = cap;
+        st->sendq_off = st->sendq_len = 0;
+    }
+    size_t n = len < cap - st->sendq_len ? len : cap - st->sendq_len;
+    if (n && st->sendq_off + st->sendq_len + n > cap) {
+        memmove(st->sendq, st->sendq + st->sendq_off, st->sendq_len);
+        st->sendq_off = 0;
+    }
+    if (n)
+        memcpy(st->sendq + st->sendq_off + st->sendq_len, data, n);
+    st->sendq_len += n;
+    if (end_stream && n == len)
+        st->local_end = 1;
+    return (long)n;
+}
+
+int hyper_h2_reset_stream(hyper_h2_session *s, int32_t id, uint32_t code)
+{
+    if (!s || id <= 0)
+        return HYPER_ENOTFOUND;
+    h2_stream *st = h2_stream_find(s, (uint32_t)id);
+    if (!st)
+        return HYPER_ENOTFOUND;
+    if (st->queued) {
+        /* Never on the wire: the server will see a higher id open first,
+         * which closes this one implicitly (§5.1.1). */
+        h2_stream_destroy(s, st, H2_CLOSED_UNKNOWN);
+        return HYPER_OK;
+    }
+    int rc = h2_out_rst(s, st->id, code);
+    if (rc < 0)
+        return rc;
+    (void)h2_stream_apply(s, st, H2_IN_SEND_RST);
+    return HYPER_OK;
+}
+
+int hyper_h2_ping(hyper_h2_session *s, const uint8_t opaque[8])
+{
+    if (!s || !opaque)
+        return HYPER_EINVAL;
+    if (s->err)
+        return s->err;
+    uint8_t *p = h2_out_begin(s, 17);
+    if (!p)
+        return HYPER_EBUFFER;
+    long n = hyper_frame_ping_encode(p, 17, opaque, 0);
+    if (n < 0)
+        return (int)n;
+    h2_out_commit(s, (size_t)n);
+    return HYPER_OK;
+}
+
+int hyper_h2_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *debug,
+                    size_t debug_len)
+{
+    if (!s || (!debug && debug_len))
+        return HYPER_EINVAL;
+    if (s->err)
+        return s->err;
+    if (s->goaway_sent)
+        return HYPER_EH2_SESSION_CLOSED;
+    int rc = h2_out_goaway(s, code, debug, debug_len);
+    if (rc < 0)
+        return rc;
+    s->goaway_sent = 1;
+    /* Queued requests will never open: tell the application. */
+    for (size_t i = s->nstreams; i-- > 0;) {
+        h2_stream *st = s->streams[i];
+        if (!st->queued)
+            continue;
+        h2_ev_reset(s, st->id, HYPER_EH2_SESSION_CLOSED, HYPER_H2_NO_ERROR);
+        h2_stream_destroy(s, st, H2_CLOSED_UNKNOWN);
+    }
+    return HYPER_OK;
+}
