@@ -3,20 +3,23 @@
  * header blocks, arbitrary bounds and table sizes, fed in arbitrary pieces.
  *
  * Input layout:
- *   byte 0   low 3 bits: initial SETTINGS_HEADER_TABLE_SIZE (from a list);
- *            high 5 bits: how many blocks the rest is cut into (1..32)
- *   byte 1   max_field_size (low nibble) and max_fields (high nibble) choices
- *   byte 2   max_header_list_size choice
- *   byte 3   seed of the generator that picks block lengths, split points
- *            and table-size changes between blocks
- *   rest     the blocks, back to back
+ *   byte 0   low 3 bits: initial SETTINGS_HEADER_TABLE_SIZE (from a list)
+ *   byte 1   max_field_size (low 3 bits) and max_fields (bits 4-6) choices
+ *   byte 2   max_header_list_size choice (low 3 bits)
+ *   byte 3   seed of the generator that picks the split points
+ *   rest     blocks, each a 2-octet big-endian header then its bytes:
+ *              bit 15      a new table size is ACKed before this block,
+ *              bits 12-14  ... this one (from the list)
+ *              bits 0-11   the block's length (cut short at the end)
+ *            every block is fed in pieces split at pseudo-random points, as
+ *            HEADERS + CONTINUATION frames would deliver it
  *
  * Beyond "no crash, no leak, no UB" (the sanitizers), it checks what the
  * API promises: consumed never exceeds the piece; every field respects the
  * configured bounds; the dynamic table never exceeds the largest size we
- * allowed; and once a call fails, every later call returns
- * HYPER_EHPACK_BROKEN. Each returned string is read in full, so a dangling
- * pointer shows up under ASan.
+ * allowed, nor, after a complete block, the size in force; once a call
+ * fails, every later call returns HYPER_EHPACK_BROKEN. Each returned string
+ * is read in full, so a dangling pointer shows up under ASan.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -107,7 +110,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bounds b = {o.max_field_size ? o.max_field_size : 16384, o.max_fields ? o.max_fields : 256,
                 o.max_header_list_size ? o.max_header_list_size : 65536,
                 o.max_table_size ? o.max_table_size : 4096};
-    size_t nblocks = 1 + (data[0] >> 3);
     uint32_t rng = data[3] * 0x01000193u + (uint32_t)size;
     data += 4;
     size -= 4;
@@ -117,13 +119,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     int failed = 0;
     size_t off = 0;
-    for (size_t i = 0; i < nblocks; i++) {
-        size_t len = i + 1 == nblocks ? size - off : next_rand(&rng) % (size - off + 1);
-        if (!failed && (next_rand(&rng) & 7) == 0) {
-            /* A new SETTINGS_HEADER_TABLE_SIZE ACKed between blocks. */
-            uint32_t ts = table_sizes[next_rand(&rng) & 7];
-            if (hyper_hpack_decoder_set_max_table_size(dec, ts) == HYPER_OK && ts > b.table)
-                b.table = ts;
+    uint32_t cur = b.table; /* the setting in force (RFC 7541 §4.2) */
+    while (off + 2 <= size) {
+        unsigned head = (unsigned)data[off] << 8 | data[off + 1];
+        size_t len = head & 0xfff;
+        off += 2;
+        if (len > size - off)
+            len = size - off;
+        if (head & 0x8000) {
+            uint32_t ts = table_sizes[(head >> 12) & 7];
+            int r = hyper_hpack_decoder_set_max_table_size(dec, ts);
+            if (r == HYPER_OK) {
+                cur = ts;
+                if (ts > b.table)
+                    b.table = ts;
+            }
         }
         int r = decode_block(dec, data + off, len, &b, &rng);
         if (failed)
@@ -131,6 +141,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r < 0)
             failed = 1;
         CHECK(hyper_hpack_decoder_table_size(dec) <= b.table);
+        /* A block that decoded fully obeys the setting in force: a lower
+         * setting needs a size update at the start of the next block. */
+        if (r == 0)
+            CHECK(hyper_hpack_decoder_table_size(dec) <= cur);
         off += len;
     }
     hyper_hpack_decoder_free(dec);

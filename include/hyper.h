@@ -15,7 +15,7 @@
  *
  * Sections: 1 basics (errors, memory) · 2 header map · 3 engine events ·
  * 4 HPACK · 5 HTTP/2 protocol constants · 6 HTTP/2 engine · 7 HTTP/1.1 engine ·
- * 8 content decoding.
+ * 8 content decoding · 9 transport · 10 connection object.
  */
 #ifndef HYPER_H
 #define HYPER_H
@@ -139,7 +139,11 @@ enum hyper_error {
     HYPER_ECONTENT_TOO_MANY = -133,     /* more stacked codings than HYPER_CONTENT_MAX_CODINGS */
     /* (content owner: add codes above this line, before -150) */
 
-    /* -- transport and TLS (-150 .. -179), connection (-180 .. -199): later -- */
+    /* -- transport and TLS (-150 .. -179) -- */
+    /* (transport owner: add codes here) */
+
+    /* -- connection object (-180 .. -199) -- */
+    /* (connection owner: add codes here) */
 };
 
 /* A one-line description of an error code; never NULL ("unknown error" for
@@ -299,7 +303,10 @@ typedef enum hyper_event_type {
  *              (an END event follows as well).
  *  error       a negative hyper_error for RESET and ERROR.
  *  error_code  the RFC 9113 error code sent or received, for RESET, GOAWAY, ERROR.
+ *  reason      HTTP/1.1 only: the status line's reason phrase.
  */
+#define HYPER_EVENT_REASON_MAX 64
+
 typedef struct hyper_event {
     hyper_event_type type;
     int32_t stream_id;
@@ -314,6 +321,11 @@ typedef struct hyper_event {
     int32_t promised_id;
     int32_t last_stream_id;
     uint8_t opaque[8];
+    /* HTTP/1.1 HEADERS and INFORMATIONAL: the reason phrase, copied (cut at
+     * HYPER_EVENT_REASON_MAX - 1 octets, NUL-terminated); empty on HTTP/2,
+     * which has none. */
+    char reason[HYPER_EVENT_REASON_MAX];
+    size_t reason_len;
 } hyper_event;
 
 /* ========================================================================
@@ -1048,6 +1060,37 @@ size_t hyper_content_decoder_memory(const hyper_content_decoder *dec);
 
 /* The Accept-Encoding value matching what we decode: "gzip, deflate". */
 const char *hyper_content_accept_encoding(void);
+
+/* ========================================================================
+ * 9. Transport (TCP, TLS) — the only I/O below the connection object
+ *
+ * One small interface so a device can plug in its own network stack: the
+ * connection object only ever calls these four functions.
+ * ====================================================================== */
+
+typedef struct hyper_transport {
+    /* Reads up to len bytes, waiting at most timeout_ms (< 0: no limit).
+     * Returns bytes read (> 0), 0 at a clean end of stream, or a negative
+     * hyper_error (HYPER_ETIMEOUT when nothing arrived in time). */
+    long (*read)(void *ctx, uint8_t *buf, size_t len, int timeout_ms);
+    /* Writes up to len bytes, waiting at most timeout_ms; returns bytes
+     * written (> 0) or a negative hyper_error. */
+    long (*write)(void *ctx, const uint8_t *buf, size_t len, int timeout_ms);
+    /* The protocol ALPN chose ("h2", "http/1.1"), or NULL when none was
+     * negotiated (plaintext, or a server without ALPN). */
+    const char *(*protocol)(void *ctx);
+    /* Closes the connection and frees ctx; the transport is unusable after. */
+    void (*close)(void *ctx);
+    void *ctx;
+} hyper_transport;
+
+/* (transport owner: declare TCP/TLS options and the open functions here) */
+
+/* ========================================================================
+ * 10. Connection object (blocking API, the quickstart in C)
+ * ====================================================================== */
+
+/* (connection owner: declare hyper_conn, hyper_request, hyper_response here) */
 
 #ifdef __cplusplus
 }

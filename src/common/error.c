@@ -99,6 +99,8 @@ static const struct error_text errors[] = {
     E(HYPER_ECONTENT_CORRUPT, "content decoding: corrupt compressed body"),
     E(HYPER_ECONTENT_TRUNCATED, "content decoding: body ends inside the compressed stream"),
     E(HYPER_ECONTENT_TOO_MANY, "content decoding: too many stacked content codings"),
+    /* transport and TLS: rows here */
+    /* connection object: rows here */
 };
 #undef E
 

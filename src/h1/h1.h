@@ -78,6 +78,8 @@ struct h1_head {
     uint8_t conn_close;       /* Connection: close */
     uint8_t conn_keep_alive;  /* Connection: keep-alive */
     uint8_t upgrade_h2c;      /* Upgrade: h2c */
+    char reason[HYPER_EVENT_REASON_MAX];   /* reason phrase, cut to fit, NUL-terminated */
+    size_t reason_len;
 };
 
 struct hyper_h1_session {

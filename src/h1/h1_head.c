@@ -114,6 +114,14 @@ static int parse_status(const uint8_t *l, size_t n, struct h1_head *h)
             return HYPER_EH1_STATUS_LINE;
     h->minor = l[7] - '0';
     h->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+    /* Kept for the user (HTTP/1.1 only); a long phrase is cut, never refused. */
+    size_t rl = n > 13 ? n - 13 : 0;
+    if (rl > sizeof h->reason - 1)
+        rl = sizeof h->reason - 1;
+    if (rl)
+        memcpy(h->reason, l + 13, rl);
+    h->reason[rl] = 0;
+    h->reason_len = rl;
     return HYPER_OK;
 }
 

@@ -165,6 +165,12 @@ size_t hyper_h1_outstanding(const hyper_h1_session *s)
 /* ---- response heads ------------------------------------------------------- */
 
 /* 1xx: informational, or the 101 that ends HTTP/1.1 on this connection. */
+static void set_reason(hyper_event *ev, const struct h1_head *h)
+{
+    memcpy(ev->reason, h->reason, h->reason_len + 1);
+    ev->reason_len = h->reason_len;
+}
+
 static int on_interim(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
 {
     if (h->status == 101) {
@@ -183,6 +189,7 @@ static int on_interim(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
     hyper_event *ev = h1_event_push(s, HYPER_EVENT_INFORMATIONAL);
     ev->status = h->status;
     ev->headers = h->headers;
+    set_reason(ev, h);
     return HYPER_OK;
 }
 
@@ -229,6 +236,7 @@ static int on_final(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
     hyper_event *ev = h1_event_push(s, HYPER_EVENT_HEADERS);
     ev->status = h->status;
     ev->headers = h->headers;
+    set_reason(ev, h);
     ev->end_stream = next == R_HEAD;
     if (next == R_HEAD)
         finish_response(s);

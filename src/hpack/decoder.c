@@ -283,7 +283,7 @@ HOT int parse_update(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
 HOT int parse_literal(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
                          unsigned bits, rep *r, size_t *need)
 {
-    size_t pos = 0, name_wire, name_min;
+    size_t pos = 0, name_wire = 0, name_min = 0;
     int rc = read_int(p, n, &pos, bits, &r->index, need);
     if (rc <= 0)
         return rc;

@@ -368,20 +368,3 @@ int hyper_hpack_table_set_limit(hyper_hpack_table *t, size_t limit)
     t->limit = limit;
     return HYPER_OK;
 }
-
-int hyper_hpack_table_get(const hyper_hpack_table *t, size_t i, const char **name,
-                          size_t *name_len, const char **value, size_t *value_len)
-{
-    if (i == 0 || i > t->count)
-        return HYPER_EHPACK_INDEX;
-    const entry *e = &t->ring[(t->head - (i - 1)) & (t->ring_cap - 1)];
-    if (entry_len(e) == 0) {
-        *name = *value = "";
-    } else {
-        *name = (const char *)t->bytes + e->off;
-        *value = *name + e->name_len;
-    }
-    *name_len = e->name_len;
-    *value_len = e->value_len;
-    return HYPER_OK;
-}

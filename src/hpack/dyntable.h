@@ -79,10 +79,29 @@ int hyper_hpack_table_set_max(hyper_hpack_table *t, size_t max_size);
 int hyper_hpack_table_set_limit(hyper_hpack_table *t, size_t limit);
 
 /* Entry at dynamic index i (1 = newest). Returns HYPER_EHPACK_INDEX when i is
- * 0 or past the count. Pointers stay valid until the next add, set_max,
+ * 0 or past the count (the outputs are then empty strings). Pointers stay valid until the next add, set_max,
  * set_limit or free. */
-int hyper_hpack_table_get(const hyper_hpack_table *t, size_t i, const char **name,
-                          size_t *name_len, const char **value, size_t *value_len);
+static inline int hyper_hpack_table_get(const hyper_hpack_table *t, size_t i,
+                                        const char **name, size_t *name_len,
+                                        const char **value, size_t *value_len)
+{
+    /* Inline: the decoder calls it for every dynamic-table reference. */
+    if (i == 0 || i > t->count) {
+        *name = *value = "";
+        *name_len = *value_len = 0;
+        return HYPER_EHPACK_INDEX;
+    }
+    const struct hyper_hpack_table_entry *e = &t->ring[(t->head - (i - 1)) & (t->ring_cap - 1)];
+    if (e->name_len + e->value_len == 0) {
+        *name = *value = ""; /* zero-length entries own no bytes */
+    } else {
+        *name = (const char *)t->bytes + e->off;
+        *value = *name + e->name_len;
+    }
+    *name_len = e->name_len;
+    *value_len = e->value_len;
+    return HYPER_OK;
+}
 
 static inline size_t hyper_hpack_table_count(const hyper_hpack_table *t) { return t->count; }
 static inline size_t hyper_hpack_table_size(const hyper_hpack_table *t) { return t->size; }

@@ -45,6 +45,7 @@
 #include "hpack/dyntable.h"
 #include "hpack/hpack_int.h"
 #include "hpack/huffman.h"
+#include "hpack/huffman_table.h"
 #include "hpack/static_table.h"
 
 /* The size every HTTP/2 peer starts with (RFC 9113 §6.5.2). */
@@ -343,18 +344,80 @@ static int should_index(const hyper_hpack_encoder *enc, const hyper_hpack_field 
 
 /* ---- output ---------------------------------------------------------------- */
 
+/* Writes an integer (§5.1); values that fit the prefix without a call. */
+static size_t put_int(uint8_t *out, uint32_t v, unsigned prefix, uint8_t first)
+{
+    if (v < (1u << prefix) - 1) {
+        out[0] = (uint8_t)(first | v);
+        return 1;
+    }
+    return hyper_hpack_int_encode(out, v, prefix, first);
+}
+
+/*
+ * Huffman-codes src[0..len) into dst as long as the result stays shorter
+ * than len (the AUTO policy, §5.2): one pass, no separate length count,
+ * and a string that does not compress is given up as soon as the output
+ * reaches its raw length. dst has room for len octets. Returns the coded
+ * length, or 0 when Huffman is not strictly shorter. The tables are
+ * huffman_table.c's; hyper_huffman_encode is the unconditional version.
+ */
+static size_t huffman_if_shorter(const uint8_t *src, size_t len, uint8_t *dst)
+{
+    uint64_t acc = 0; /* the low `bits` bits are pending output */
+    unsigned bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned b = hyper_huffman_bits[src[i]];
+        acc = acc << b | hyper_huffman_code[src[i]];
+        bits += b;
+        if (bits >= 32) {
+            if (o + 4 >= len)
+                return 0; /* at least len octets: not shorter */
+            bits -= 32;
+            uint32_t w = (uint32_t)(acc >> bits);
+            dst[o] = (uint8_t)(w >> 24);
+            dst[o + 1] = (uint8_t)(w >> 16);
+            dst[o + 2] = (uint8_t)(w >> 8);
+            dst[o + 3] = (uint8_t)w;
+            o += 4;
+        }
+    }
+    size_t tail = (bits + 7) / 8;
+    if (o + tail >= len)
+        return 0;
+    if (bits & 7) { /* pad with the most significant bits of EOS */
+        unsigned pad = 8 - (bits & 7);
+        acc = acc << pad | ((1u << pad) - 1);
+        bits += pad;
+    }
+    while (bits) {
+        bits -= 8;
+        dst[o++] = (uint8_t)(acc >> bits);
+    }
+    return o;
+}
+
 /* Writes a string literal (§5.2) under the Huffman policy. */
 static size_t put_string(uint8_t *out, const char *s, size_t len, int policy)
 {
     const uint8_t *p = (const uint8_t *)s;
-    if (policy != HYPER_HPACK_HUFFMAN_NEVER) {
-        size_t hl = hyper_huffman_encoded_len(p, len);
-        if (policy == HYPER_HPACK_HUFFMAN_ALWAYS || hl < len) {
-            size_t n = hyper_hpack_int_encode(out, (uint32_t)hl, 7, 0x80);
-            return n + hyper_huffman_encode(p, len, out + n);
+    if (policy == HYPER_HPACK_HUFFMAN_ALWAYS) {
+        size_t n = put_int(out, (uint32_t)hyper_huffman_encoded_len(p, len), 7, 0x80);
+        return n + hyper_huffman_encode(p, len, out + n);
+    }
+    size_t n = put_int(out, (uint32_t)len, 7, 0);
+    if (policy == HYPER_HPACK_HUFFMAN_AUTO) {
+        /* Coded after the raw length's prefix; a shorter length may need a
+         * shorter prefix, then the code moves down (only past 126 octets). */
+        size_t hl = huffman_if_shorter(p, len, out + n);
+        if (hl) {
+            size_t hn = put_int(out, (uint32_t)hl, 7, 0x80); /* hn <= n */
+            if (hn < n)
+                memmove(out + hn, out + n, hl);
+            return hn + hl;
         }
     }
-    size_t n = hyper_hpack_int_encode(out, (uint32_t)len, 7, 0);
     if (len)
         memcpy(out + n, s, len);
     return n + len;
@@ -440,22 +503,17 @@ static size_t put_field(hyper_hpack_encoder *enc, const hyper_hpack_field *f, ui
 {
     match m;
     lookup(enc, f, &m);
-    if (m.index) {
-        if (m.index < 0x7f) { /* the common case, without a call */
-            out[0] = (uint8_t)(REP_INDEXED | m.index);
-            return 1;
-        }
-        return hyper_hpack_int_encode(out, m.index, 7, REP_INDEXED);
-    }
+    if (m.index)
+        return put_int(out, m.index, 7, REP_INDEXED);
     /* The name index was taken before any add: the decoder resolves it
      * before inserting (§3.2). */
     size_t n;
     if (m.sensitive)
-        n = hyper_hpack_int_encode(out, m.name_index, 4, REP_NEVER);
+        n = put_int(out, m.name_index, 4, REP_NEVER);
     else if (should_index(enc, f, m.static_name) && index_field(enc, f, &m))
-        n = hyper_hpack_int_encode(out, m.name_index, 6, REP_INCREMENTAL);
+        n = put_int(out, m.name_index, 6, REP_INCREMENTAL);
     else
-        n = hyper_hpack_int_encode(out, m.name_index, 4, REP_NO_INDEX);
+        n = put_int(out, m.name_index, 4, REP_NO_INDEX);
     if (!m.name_index)
         n += put_string(out + n, f->name, f->name_len, enc->huffman);
     return n + put_string(out + n, f->value, f->value_len, enc->huffman);

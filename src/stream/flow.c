@@ -40,7 +40,7 @@ int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd,
     }
     h2_stream *st = h2_stream_find(s, hd->stream_id);
     if (!st)
-        return h2_late_frame(s, hd->stream_id, 0);
+        return h2_late_frame(s, hd->stream_id, 1);
     /* Receiving WINDOW_UPDATE is allowed in every state but idle and
      * reserved (remote) (§5.1). */
     if (st->state == HYPER_H2_STATE_IDLE)

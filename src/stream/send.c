@@ -104,14 +104,18 @@ static int send_data(hyper_h2_session *s, h2_stream *st, int *progress)
     size_t avail = (st->body_len - st->body_off) + st->sendq_len;
     if (avail == 0 && !st->local_end)
         return 0;
-    if (h2_out_free(s) < 9 + (avail ? 1 : 0))
-        return HYPER_EBUFFER;
     size_t n = min_size(avail, s->send_window);
     n = min_size(n, st->send_window);
     n = min_size(n, s->peer.max_frame_size);
-    n = min_size(n, (int64_t)(h2_out_free(s) - 9));
     if (n == 0 && avail > 0)
         return 0; /* blocked by a window until WINDOW_UPDATE */
+    /* Whole frames: wait for the buffer to drain rather than cut a short
+     * one, unless the frame cannot fit even in an empty buffer. */
+    if (h2_out_free(s) < 9 + n) {
+        if (s->out_tail > s->out_head || h2_out_free(s) < 9 + 1)
+            return HYPER_EBUFFER;
+        n = h2_out_free(s) - 9;
+    }
     int end = st->local_end && n == avail;
     uint8_t *p = h2_out_begin(s, 9 + n);
     hyper_frame_hd hd = {(uint32_t)n, HYPER_FRAME_DATA, end ? HYPER_FRAME_FLAG_END_STREAM : 0,

@@ -451,10 +451,50 @@ static void allocation_failures(void **state)
     assert_string_equal(t.buf, "I103{Link=</a>}H200{Transfer-Encoding=chunked,X-A=1}D[body]T{X-T=2}$E");
 }
 
+/* The reason phrase reaches the user, cut (never refused) when long; a
+ * 1xx carries its own. Fed one octet at a time so the head is assembled. */
+static void reason_phrase_delivered(void **state)
+{
+    (void)state;
+    static const char resp[] =
+        "HTTP/1.1 100 Continue\r\n\r\n"
+        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+        "HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n"
+        "HTTP/1.1 500 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\n"
+        "Content-Length: 0\r\n\r\n";
+    static const struct { int status; const char *reason; } want[] = {
+        {100, "Continue"}, {404, "Not Found"}, {200, ""},
+        {500, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+    };
+    hyper_h1_session *s = session(NULL, 4);
+    for (int i = 0; i < 3; i++)
+        assert_true(tr_submit(s, "GET", "/") > 0);
+    size_t k = 0;
+    for (size_t off = 0; off < sizeof resp - 1; off++) {
+        assert_int_equal(hyper_h1_recv(s, (const uint8_t *)resp + off, 1), 1);
+        hyper_event ev;
+        while (hyper_h1_next_event(s, &ev) == 1) {
+            if (ev.type == HYPER_EVENT_HEADERS || ev.type == HYPER_EVENT_INFORMATIONAL) {
+                assert_true(k < sizeof want / sizeof want[0]);
+                assert_int_equal(ev.status, want[k].status);
+                assert_string_equal(ev.reason, want[k].reason);
+                assert_int_equal(ev.reason_len, strlen(want[k].reason));
+                k++;
+                if (k == 3)
+                    assert_true(tr_submit(s, "GET", "/") > 0);
+            }
+            hyper_headers_free(ev.headers);
+        }
+    }
+    assert_int_equal(k, 4);
+    hyper_h1_session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(keep_alive_sequence),
+        cmocka_unit_test(reason_phrase_delivered),
         cmocka_unit_test(reuse_rules),
         cmocka_unit_test(our_connection_close),
         cmocka_unit_test(pipelining_in_order),

@@ -172,6 +172,24 @@ static inline void t_drain_events(h2t *t)
 {
     hyper_event e;
     while (hyper_h2_next_event(t->s, &e)) {
+        t_event *prev = t->nev ? &t->ev[t->nev - 1] : NULL;
+        if (e.type == HYPER_EVENT_DATA && prev && prev->ev.type == HYPER_EVENT_DATA &&
+            prev->ev.stream_id == e.stream_id && !prev->ev.end_stream &&
+            prev->data_off + prev->ev.len == t->data_len && t->ev_pos < t->nev) {
+            /* Chunks of one stream in a row are joined (byte-wise feeding
+             * would otherwise give one event per octet). */
+            assert_true(t->data_len + e.len <= T_DATA_MAX);
+            if (e.len)
+                memcpy(t->data + t->data_len, e.data, e.len);
+            t->data_len += e.len;
+            prev->ev.len += e.len;
+            prev->ev.flow_len += e.flow_len;
+            prev->ev.end_stream = e.end_stream;
+            t->consumed_total += e.flow_len;
+            if (t->auto_consume)
+                assert_int_equal(hyper_h2_consume(t->s, e.stream_id, e.flow_len), HYPER_OK);
+            continue;
+        }
         assert_true(t->nev < T_EV_MAX);
         t_event *te = &t->ev[t->nev++];
         te->ev = e;
