@@ -140,7 +140,25 @@ enum hyper_error {
     /* (content owner: add codes above this line, before -150) */
 
     /* -- transport and TLS (-150 .. -179) -- */
-    /* (transport owner: add codes here) */
+    /* general transport (-150 .. -159) */
+    HYPER_ETIMEOUT = -150,        /* nothing happened within the time allowed */
+    HYPER_EDNS = -151,            /* the host name does not resolve */
+    HYPER_ECONNECT = -152,        /* no address accepted the connection (refused, unreachable) */
+    HYPER_EIO = -153,             /* socket error while reading or writing */
+    HYPER_ECLOSED = -154,         /* the peer closed or reset the connection while writing */
+    /* TLS (-160 .. -179); hyper_transport_open's detail text says more */
+    HYPER_ETLS_HANDSHAKE = -160,  /* TLS handshake failed (alert, protocol, no common cipher) */
+    HYPER_ETLS_UNTRUSTED = -161,  /* certificate chain not signed by a trusted CA */
+    HYPER_ETLS_HOSTNAME = -162,   /* certificate does not match the host name or IP address */
+    HYPER_ETLS_EXPIRED = -163,    /* certificate (or one in its chain) has expired */
+    HYPER_ETLS_NOT_YET_VALID = -164, /* certificate (or one in its chain) is not valid yet */
+    HYPER_ETLS_VERIFY = -165,     /* other certificate problem (key usage, signature, revoked) */
+    HYPER_ETLS_ALPN = -166,       /* no application protocol in common (ALPN alert) */
+    HYPER_ETLS_CA_FILE = -167,    /* the CA file, folder or data could not be loaded */
+    HYPER_ETLS_CLIENT_CERT = -168, /* client certificate or key unreadable, wrong password, or mismatched */
+    HYPER_ETLS = -169,            /* TLS error after the handshake (bad record, MAC, alert) */
+    HYPER_ETLS_CERT_REQUIRED = -170, /* the server refused us for want of a (valid) client certificate */
+    /* (transport owner: add codes above this line, before -180) */
 
     /* -- connection object (-180 .. -199) -- */
     /* (connection owner: add codes here) */
@@ -432,7 +450,8 @@ typedef struct hyper_hpack_encoder_opts {
  * (unknown huffman or indexing value). The peer's decoder starts with a
  * 4096-octet table (RFC 9113 §6.5.2); when max_table_size is smaller, the
  * first block starts with a size update to it. Memory: the table plus a
- * hash of about 24 octets per 32 octets of table size. */
+ * hash of 32 octets per 32 octets of table size. max_table_size above
+ * 2^30 is HYPER_EINVAL. */
 int hyper_hpack_encoder_init(hyper_hpack_encoder **enc, const hyper_mem *mem,
                              const hyper_hpack_encoder_opts *opts);
 /* Frees the encoder. NULL is a no-op. */
@@ -1084,7 +1103,131 @@ typedef struct hyper_transport {
     void *ctx;
 } hyper_transport;
 
-/* (transport owner: declare TCP/TLS options and the open functions here) */
+/* (transport owner I: section 9 below this line)
+ *
+ * Our transports (src/tls/): TCP through the OS sockets, and TLS through
+ * mbedTLS 2.28 over any hyper_transport (so a device can put our TLS on top
+ * of its own network stack). Semantics of the four members for them:
+ *  - read: 0 means end of stream, both after a TLS close_notify and after a
+ *    bare TCP close (RFC 9112 §9.8: HTTP framing decides whether a response
+ *    was complete). A read timeout leaves the connection usable.
+ *  - write: may write fewer than len bytes; never raises SIGPIPE (a peer
+ *    that went away gives HYPER_ECLOSED). After HYPER_ETIMEOUT from a TLS
+ *    write, part of a record may be queued: call write again with the SAME
+ *    bytes (as mbedtls_ssl_write requires), or close.
+ *  - close: sends close_notify (TLS, bounded by HYPER_TRANSPORT_CLOSE_MS),
+ *    closes the socket, frees everything. Never blocks longer than that.
+ * One transport is used by one thread at a time.
+ *
+ * Memory: our own state comes from the hyper_mem given to the open call.
+ * mbedTLS allocates its own (records, certificates, handshake) with the C
+ * library's calloc/free: mbedtls_platform_set_calloc_free is process-wide,
+ * so hyper leaves it alone; an application may set it itself.
+ * Entropy: each TLS transport has its own mbedtls_entropy + ctr_drbg,
+ * seeded from the OS at open (no shared state, no locks; ~1 KiB and a
+ * few microseconds per connection).
+ */
+
+/* Longest detail text an open call writes (NUL included). */
+#define HYPER_TRANSPORT_DETAIL_MAX 512
+/* How long close() waits to send a TLS close_notify. */
+#define HYPER_TRANSPORT_CLOSE_MS 1000
+/* At most this many ALPN protocols, each 1..255 octets (RFC 7301 §3.1). */
+#define HYPER_TRANSPORT_MAX_ALPN 8
+
+typedef struct hyper_transport_opts {
+    int connect_timeout_ms;    /* TCP connect, all addresses together (default
+                                  10000; < 0: no limit) */
+    int handshake_timeout_ms;  /* whole TLS handshake (default 10000; < 0: no
+                                  limit). Reads and writes afterwards take
+                                  their own timeout_ms argument. */
+    int tls;                   /* nonzero (default): TLS over the TCP socket;
+                                  0: plaintext (hyper_transport_open only) */
+    const char *server_name;   /* C string or NULL (default: the host given
+                                  to open). The name sent in SNI and checked
+                                  against the certificate: set it to reach a
+                                  server by address but verify it by name. */
+    const char *const *alpn;   /* protocols to offer, most preferred first;
+                                  NULL (default): "h2", "http/1.1". A non-NULL
+                                  list with alpn_count 0 offers no ALPN. */
+    size_t alpn_count;
+    const char *ca_file;       /* PEM/DER file of trusted CAs; NULL with
+                                  ca_path and ca_data NULL (default): the
+                                  system bundle HYPER_TRANSPORT_SYSTEM_CA */
+    const char *ca_path;       /* folder of PEM/DER CA files (all are read) */
+    const uint8_t *ca_data;    /* CA certificates in memory (PEM with its
+                                  terminating NUL counted in ca_data_len, or
+                                  DER); any of the three may be combined */
+    size_t ca_data_len;
+    const char *client_cert_file; /* client certificate chain (PEM/DER), sent
+                                     when the server asks; needs the key */
+    const char *client_key_file;  /* its private key (PEM/DER) */
+    const char *client_key_password; /* C string for an encrypted key, or NULL */
+    /* DANGEROUS: nonzero accepts ANY certificate for ANY name (no chain, no
+     * date, no host name check): anyone on the path can read and change the
+     * traffic. For tests against throw-away servers only. Default 0. */
+    int insecure_skip_verify;
+} hyper_transport_opts;
+
+#define HYPER_TRANSPORT_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
+
+/* Fills *o with the defaults above (TLS on, verification on, system CAs). */
+void hyper_transport_opts_init(hyper_transport_opts *o);
+
+/*
+ * Opens a TCP connection to host:port and stores the transport in *t.
+ *  host   C string: a DNS name, an IPv4 literal, or an IPv6 literal (with or
+ *         without [brackets]). Every address getaddrinfo gives (IPv4 and
+ *         IPv6) is tried in turn within connect_timeout_ms. TCP_NODELAY is set.
+ *  opts   NULL: defaults. Only connect_timeout_ms is used here.
+ *  mem    allocator of the transport's state (NULL: default)
+ *  detail optional buffer (NULL, or detail_len > 0; HYPER_TRANSPORT_DETAIL_MAX
+ *         is enough) that receives a one-line explanation on failure
+ *         ("connect to 127.0.0.1 port 9: Connection refused"), "" on success.
+ * Returns HYPER_OK, HYPER_EINVAL (t or host NULL, empty host), HYPER_EDNS,
+ * HYPER_ECONNECT (every address refused or unreachable), HYPER_ETIMEOUT,
+ * HYPER_EIO, HYPER_ENOMEM. On failure *t is zeroed and nothing is left open.
+ * protocol() of a TCP transport is always NULL.
+ */
+int hyper_transport_tcp_open(hyper_transport *t, const char *host, uint16_t port,
+                             const hyper_transport_opts *opts, const hyper_mem *mem,
+                             char *detail, size_t detail_len);
+
+/*
+ * Runs a TLS client handshake over `lower` (any transport: ours from
+ * hyper_transport_tcp_open, or a device's own) and stores the TLS transport
+ * in *t. `lower` is taken over in every case: on success the TLS transport
+ * closes it; on failure it is closed before returning.
+ *  host   C string: the name the connection was opened to; used for SNI and
+ *         verification unless opts->server_name is set. TLS 1.2 at least.
+ * Verification (unless insecure_skip_verify): the chain must lead to a
+ * trusted CA and be within its dates, and the leaf must match the name: a
+ * DNS name against the certificate's DNS names (mbedTLS), an IP literal
+ * against its iPAddress subjectAltNames (checked by hyper, byte for byte;
+ * no SNI is sent for an IP, RFC 6066 §3).
+ * Returns HYPER_OK or: HYPER_EINVAL (bad arguments, ALPN list too long or
+ * with an empty/overlong name), HYPER_ENOMEM, HYPER_ETLS_CA_FILE,
+ * HYPER_ETLS_CLIENT_CERT, HYPER_ETLS_UNTRUSTED, HYPER_ETLS_HOSTNAME,
+ * HYPER_ETLS_EXPIRED, HYPER_ETLS_NOT_YET_VALID, HYPER_ETLS_VERIFY,
+ * HYPER_ETLS_ALPN, HYPER_ETLS_CERT_REQUIRED, HYPER_ETLS_HANDSHAKE,
+ * HYPER_ETIMEOUT, HYPER_ECLOSED / HYPER_EIO (from the lower transport).
+ * When several certificate problems apply, the first in this order wins:
+ * untrusted, expired, not yet valid, host name, other. `detail` (as for
+ * tcp_open) gets the mbedTLS text, e.g. "certificate verification failed:
+ * The certificate Common Name (CN) does not match with the expected CN
+ * (expected 'localhost')".
+ */
+int hyper_transport_tls_wrap(hyper_transport *t, hyper_transport lower,
+                             const char *host, const hyper_transport_opts *opts,
+                             const hyper_mem *mem, char *detail, size_t detail_len);
+
+/*
+ * hyper_transport_tcp_open, then (opts->tls, the default) tls_wrap: what
+ * the connection object calls. Same arguments, returns and detail text.
+ */
+int hyper_transport_open(hyper_transport *t, const char *host, uint16_t port,
+                         const hyper_transport_opts *opts, const hyper_mem *mem,
+                         char *detail, size_t detail_len);
 
 /* ========================================================================
  * 10. Connection object (blocking API, the quickstart in C)

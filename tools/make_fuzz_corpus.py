@@ -141,10 +141,10 @@ def seeds():
         "truncated_int": "ff",
         "int_overflow": "ffffffffffff0f",
         "string_past_end": "400a6375",
-        "huffman_eos": "0081ff0161",
+        "huffman_eos": "0084ffffffff0161",
         "huffman_bad_padding": "0081000161",
         "size_update_after_field": "823f00",
-        "size_update_above_limit": "3fe11f",
+        "size_update_above_limit": "3fe21f",
     }
     for name, block in hostile.items():
         dec["hostile_" + name] = decode_input([block, "82"])

@@ -100,6 +100,22 @@ static const struct error_text errors[] = {
     E(HYPER_ECONTENT_TRUNCATED, "content decoding: body ends inside the compressed stream"),
     E(HYPER_ECONTENT_TOO_MANY, "content decoding: too many stacked content codings"),
     /* transport and TLS: rows here */
+    E(HYPER_ETIMEOUT, "transport: timed out"),
+    E(HYPER_EDNS, "transport: host name does not resolve"),
+    E(HYPER_ECONNECT, "transport: connection refused or host unreachable"),
+    E(HYPER_EIO, "transport: socket error"),
+    E(HYPER_ECLOSED, "transport: the peer closed or reset the connection"),
+    E(HYPER_ETLS_HANDSHAKE, "TLS: handshake failed"),
+    E(HYPER_ETLS_UNTRUSTED, "TLS: certificate not signed by a trusted CA"),
+    E(HYPER_ETLS_HOSTNAME, "TLS: certificate does not match the host name or address"),
+    E(HYPER_ETLS_EXPIRED, "TLS: certificate has expired"),
+    E(HYPER_ETLS_NOT_YET_VALID, "TLS: certificate is not valid yet"),
+    E(HYPER_ETLS_VERIFY, "TLS: certificate verification failed"),
+    E(HYPER_ETLS_ALPN, "TLS: no application protocol (ALPN) in common with the server"),
+    E(HYPER_ETLS_CA_FILE, "TLS: CA certificates could not be loaded"),
+    E(HYPER_ETLS_CLIENT_CERT, "TLS: client certificate or key could not be loaded"),
+    E(HYPER_ETLS, "TLS: error on an established connection"),
+    E(HYPER_ETLS_CERT_REQUIRED, "TLS: the server requires a valid client certificate"),
     /* connection object: rows here */
 };
 #undef E

@@ -382,6 +382,11 @@ HOT int account(hyper_hpack_decoder *dec, const hyper_hpack_field *f)
 HOT int huffman(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t len, size_t room,
                    size_t *used, const char **out, size_t *out_len)
 {
+    if (len == 0) { /* scratch may still be NULL */
+        *out = "";
+        *out_len = 0;
+        return HYPER_OK;
+    }
     long n = hyper_huffman_decode(s, len, dec->scratch + *used, room);
     if (n == HYPER_EBUFFER)
         return HYPER_EHPACK_FIELD_SIZE; /* decodes to more than the field bound */

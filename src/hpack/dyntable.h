@@ -79,8 +79,8 @@ int hyper_hpack_table_set_max(hyper_hpack_table *t, size_t max_size);
 int hyper_hpack_table_set_limit(hyper_hpack_table *t, size_t limit);
 
 /* Entry at dynamic index i (1 = newest). Returns HYPER_EHPACK_INDEX when i is
- * 0 or past the count (the outputs are then empty strings). Pointers stay valid until the next add, set_max,
- * set_limit or free. */
+ * 0 or past the count (the outputs are then empty strings). Pointers stay
+ * valid until the next add, set_max, set_limit or free. */
 static inline int hyper_hpack_table_get(const hyper_hpack_table *t, size_t i,
                                         const char **name, size_t *name_len,
                                         const char **value, size_t *value_len)

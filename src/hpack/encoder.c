@@ -2,8 +2,7 @@
  * encoder.c — the HPACK encoder (RFC 7541 §2.3, §4.2, §6).
  *
  * Implementation notes
- *  - Lookups. The static table is searched by hyper_hpack_static_find (its
- *    own hash). The dynamic table is searched through a chained hash kept
+ *  - Lookups. The dynamic table is searched through a chained hash kept
  *    here, with two chains per entry: one keyed on name+value, one on name.
  *    A chain link is the sequence number of an entry (dyntable.h), not a
  *    pointer: nodes live in a ring, node[seq & mask], and chains run from the
@@ -12,29 +11,36 @@
  *    never touches the hash, and since a chain only grows older, the first
  *    evicted link ends the walk. The ring has a slot for every entry that
  *    can be alive (max_size / 32, RFC 7541 §4.1 counts 32 octets per entry),
- *    so a live sequence number always owns its slot.
- *    Sequence numbers are kept as 32 bits to halve the memory; after 2^32
- *    insertions a stale link may alias a live entry, which is harmless:
- *    every hash hit is confirmed by comparing the bytes, and walks are
- *    bounded by the entry count.
- *  - Memory. The hash is sized from the largest table size in use and only
- *    grows, when a size update raises the table; growth is the only
- *    allocation hyper_hpack_encode can ask for besides the table's own, and
- *    it happens before anything is written (HYPER_ENOMEM, state unchanged).
- *    If the table cannot store a new entry, the field goes out as a literal
- *    without indexing instead: the block stays valid and in step with the
- *    peer's decoder.
+ *    so a live sequence number always owns its slot. Sequence numbers are
+ *    kept as 32 bits to halve the memory; after 2^32 insertions a stale
+ *    link may alias a live entry, which is harmless: every hash hit is
+ *    confirmed by comparing the bytes, and walks are bounded by the count.
+ *    The dynamic table is searched before the static one
+ *    (hyper_hpack_static_find, its own perfect hash): repeated headers, the
+ *    common case, then cost two hashes and one bucket.
+ *  - Memory: the table, plus 32 octets of hash per 32 octets of table size
+ *    (16 per node, 2 x 2 bucket heads of 4). The hash is sized from the
+ *    table size in use and only grows, when a size update raises it; that
+ *    is the only allocation hyper_hpack_encode makes besides the table's,
+ *    and it happens before anything is written (HYPER_ENOMEM, state
+ *    unchanged). If the table cannot store a new entry, the field goes out
+ *    as a literal without indexing: the block stays valid and in step with
+ *    the peer's decoder.
+ *  - Huffman (§5.2): AUTO codes in one pass straight into the output and
+ *    gives up as soon as the code reaches the raw length, instead of
+ *    counting the coded length first.
  *  - Strategy (what to index) starts from nghttp2's and was measured on
  *    the 32 hpack-test-case raw-data stories (4096-octet table): fields
  *    whose values rarely repeat (:path, content-length, etag,
  *    last-modified, age) are not indexed, nor an entry larger than 3/4 of
  *    the table, which would flush most of it. Unlike nghttp2, location,
  *    if-modified-since and if-none-match are indexed (location alone saves
- *    ~1.2 KB on the stories; not indexing last-modified saves a little);
- *    in all 357478 octets against nghttp2's 358782. Sensitive fields (authorization, proxy-authorization, set-cookie,
- *    cookies shorter than 20 octets, HYPER_HPACK_NEVER_INDEX) are
- *    never-indexed literals (§6.2.3, §7.1.3), as nghttp2 and RFC 9113
- *    §8.2.3 advise for low-entropy secrets.
+ *    ~1.2 KB on the stories; not indexing last-modified saves a little):
+ *    357478 octets in all against nghttp2's 358782. Sensitive fields
+ *    (authorization, proxy-authorization, set-cookie, cookies shorter than
+ *    20 octets, HYPER_HPACK_NEVER_INDEX) are never-indexed literals
+ *    (§6.2.3, §7.1.3), as nghttp2 does and RFC 9113 §8.2.3 advises for
+ *    low-entropy secrets.
  *  - Table size (§4.2, §6.3): the table used is min(our maximum, the peer's
  *    SETTINGS_HEADER_TABLE_SIZE). A change is announced at the start of the
  *    next block; when the size went below what the peer last heard and came
@@ -87,8 +93,9 @@ typedef struct enc_node {
 struct hyper_hpack_encoder {
     const hyper_mem *mem;
     hyper_hpack_table table; /* limit: opts.max_table_size */
-    /* One allocation: nodes[cap], then heads_nv[cap], heads_n[cap]. cap is
-     * a power of two >= table.max_size / 32 at every moment. */
+    /* One allocation: nodes[cap], then heads_nv and heads_n, cap <<
+     * HEADS_SHIFT each. cap is a power of two >= table.max_size / 32 at
+     * every moment. */
     enc_node *nodes;
     uint32_t *heads_nv, *heads_n;
     size_t cap;
@@ -364,12 +371,23 @@ static size_t put_int(uint8_t *out, uint32_t v, unsigned prefix, uint8_t first)
  */
 static size_t huffman_if_shorter(const uint8_t *src, size_t len, uint8_t *dst)
 {
-    uint64_t acc = 0; /* the low `bits` bits are pending output */
+    uint64_t acc = 0; /* the low `bits` bits are pending output, bits < 32 */
     unsigned bits = 0;
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
+    size_t o = 0, i = 0;
+    while (i < len) {
+        /* Two symbols at a time while their codes fit 33 bits (any text:
+         * printable ASCII codes are at most 15 bits), else one: pending
+         * bits never pass 64. */
         unsigned b = hyper_huffman_bits[src[i]];
         acc = acc << b | hyper_huffman_code[src[i]];
+        if (i + 1 < len && b + hyper_huffman_bits[src[i + 1]] <= 33) {
+            unsigned b2 = hyper_huffman_bits[src[i + 1]];
+            acc = acc << b2 | hyper_huffman_code[src[i + 1]];
+            b += b2;
+            i += 2;
+        } else {
+            i++;
+        }
         bits += b;
         if (bits >= 32) {
             if (o + 4 >= len)

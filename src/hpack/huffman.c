@@ -3,7 +3,7 @@
  *
  * Implementation notes:
  *  - Decode reads the input through a 64-bit accumulator, bits left-aligned.
- *    While at least 8 input octets remain, one unaligned big-endian load
+ *    While at least 16 input octets remain, one unaligned big-endian load
  *    tops it up to >= 56 bits (the refill of Giesen's "reading bits in far
  *    too many ways"), and four table steps follow without bounds checks:
  *    each step looks the next HYPER_HUFFMAN_FAST_BITS bits up in
@@ -18,14 +18,13 @@
  *    window < limit[L], and its symbol is an index into a sorted list.
  *  - The last < 16 octets (all of a typical header string) take the same
  *    table steps with exact bit accounting, then single symbols once fewer
- *    than a window of bits is left; what is left when no complete code
- *    remains is padding,
- *    which must be a prefix of EOS (all ones, §5.2) and shorter than 8 bits.
- *    EOS itself is 30 ones and is refused when decoded.
+ *    than a window of bits is left. What is left when no complete code
+ *    remains is padding, which must be a prefix of EOS (all ones, §5.2) and
+ *    shorter than 8 bits. EOS itself is 30 ones and is refused when decoded.
  *  - HYPER_HUFFMAN_FAST_BITS = 13 (a 32 KB table) measured ~10% faster
  *    than 12 (16 KB) and about as fast as 14 (64 KB) on header text.
  *  - With -DHYPER_HUFFMAN_COMPACT the fast table (32 KB) is left out and
- *    every symbol goes through the canonical decode (~0.4 KB of tables).
+ *    every symbol goes through the canonical decode (~0.5 KB of tables).
  *  - Encode shifts codes into a 64-bit accumulator and stores 4 octets at a
  *    time; the caller sized dst with hyper_huffman_encoded_len.
  */
@@ -200,7 +199,7 @@ static long decode_tail(bitreader *rp, uint8_t *dst, size_t cap, size_t *np)
 out:
     *rp = r;
     *np = n;
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 long hyper_huffman_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t cap)

@@ -2,7 +2,10 @@
  * huffman.h — the HPACK Huffman code (RFC 7541 §5.2, Appendix B).
  *
  * Encode and decode are driven by tables in huffman_table.c, which
- * tools/gen_huffman.py generates from the Appendix B code table.
+ * tools/gen_huffman.py generates from the Appendix B code table. Decode uses
+ * a 32 KB lookup table (two symbols per step); build with
+ * -DHYPER_HUFFMAN_COMPACT to drop it and decode through ~0.5 KB of
+ * canonical-code tables instead (same results, up to 2.5x slower).
  */
 #ifndef HYPER_HUFFMAN_H
 #define HYPER_HUFFMAN_H
@@ -18,8 +21,12 @@
  * Decodes a complete Huffman string src[0..len) into dst (room for cap
  * bytes). Returns the decoded length, or HYPER_EHPACK_HUFFMAN_EOS,
  * HYPER_EHPACK_HUFFMAN_PADDING (more than 7 bits of padding),
- * HYPER_EHPACK_HUFFMAN_PADDING_BITS (padding not all ones), or
- * HYPER_EBUFFER when cap is too small.
+ * HYPER_EHPACK_HUFFMAN_PADDING_BITS (padding not all ones, or a truncated
+ * code), or HYPER_EBUFFER when cap is too small (cap =
+ * HYPER_HUFFMAN_DECODED_MAX(len) always suffices). Errors are reported in
+ * input order: the first problem met wins. Octets of dst past the returned
+ * length (up to cap) may be overwritten; nothing at or past dst + cap is.
+ * src may be NULL when len is 0.
  */
 long hyper_huffman_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t cap);
 
@@ -27,7 +34,8 @@ long hyper_huffman_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t c
 size_t hyper_huffman_encoded_len(const uint8_t *src, size_t len);
 
 /* Encodes src[0..len) into dst, which has hyper_huffman_encoded_len(src, len)
- * bytes of room; pads the last octet with ones. Returns the octets written. */
+ * bytes of room (it writes exactly that many); pads the last octet with the
+ * most significant bits of EOS (ones). Returns the octets written. */
 size_t hyper_huffman_encode(const uint8_t *src, size_t len, uint8_t *dst);
 
 #endif

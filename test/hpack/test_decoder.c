@@ -361,6 +361,35 @@ static void long_literal_in_byte_pieces(void **state)
     assert_int_equal(tm.in_use, 0);
 }
 
+/* Empty names and values, raw and Huffman (a zero-length Huffman string
+ * decodes to nothing and needs no scratch), with and without indexing. */
+static void empty_strings(void **state)
+{
+    (void)state;
+    uint32_t seed = 9;
+    for (int mode = 0; mode < SPLIT_COUNT; mode++) {
+        test_mem tm;
+        test_mem_init(&tm);
+        hyper_hpack_decoder *dec;
+        hyper_hpack_decoder_init(&dec, &tm.mem, NULL);
+        uint8_t wire[16];
+        size_t len = hex_block("0080 80 0480 4000 00 be 1000 80", wire, sizeof wire);
+        assert_int_equal(feed_block(dec, wire, len, mode, &seed, &g), 0);
+        assert_int_equal(g.n, 5);
+        got_expect(&g, 0, "", "");
+        got_expect(&g, 1, ":path", "");
+        got_expect(&g, 2, "", "");          /* added to the table (32 octets) */
+        got_expect(&g, 3, "", "");          /* index 62: that entry */
+        got_expect(&g, 4, "", "");
+        assert_int_equal(g.f[3].flags, 0);
+        assert_int_equal(g.f[4].flags, HYPER_HPACK_NEVER_INDEX);
+        assert_int_equal(hyper_hpack_decoder_table_size(dec), 32);
+        assert_int_equal(hyper_hpack_decoder_table_count(dec), 1);
+        hyper_hpack_decoder_free(dec);
+        assert_int_equal(tm.in_use, 0);
+    }
+}
+
 /* Each allocation in turn fails: HYPER_ENOMEM, the decoder is broken, and
  * freeing it leaks nothing. Random pieces force the partial buffer. */
 static void alloc_failure_everywhere(void **state)
@@ -427,6 +456,7 @@ int main(void)
         cmocka_unit_test(block_end_without_closing_call),
         cmocka_unit_test(set_max_between_blocks_only),
         cmocka_unit_test(long_literal_in_byte_pieces),
+        cmocka_unit_test(empty_strings),
         cmocka_unit_test(alloc_failure_everywhere),
         cmocka_unit_test(bounds_reset_per_block),
     };

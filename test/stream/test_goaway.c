@@ -1,0 +1,359 @@
+/*
+ * Tests for GOAWAY both ways (RFC 9113 §6.8), RST_STREAM from the server
+ * (§6.4, §8.1), server push (§6.6, §8.4) and PRIORITY (§5.3.2). Scenarios
+ * run whole and byte by byte.
+ */
+#include "h2_script.h"
+
+static int WHOLE = 0, BYTEWISE = 1;
+#define MODE(state) (*(int *)*(state))
+
+static void goaway_from_server(void **state)
+{
+    h2t t;
+    t_init(&t, NULL, MODE(state));
+    hyper_frame_setting set[] = {{HYPER_SETTINGS_MAX_CONCURRENT_STREAMS, 3}};
+    t_handshake(&t, set, 1);
+    for (int i = 0; i < 4; i++)
+        t_get(&t, "/");
+    t_expect_get(&t, 1, "/");
+    t_expect_get(&t, 3, "/");
+    t_expect_get(&t, 5, "/");
+    srv_goaway(&t, 3, HYPER_H2_NO_ERROR, "bye now");
+    assert_int_equal(t_feed(&t), 0);
+    const t_event *e = t_expect_event(&t, HYPER_EVENT_GOAWAY, 0);
+    assert_int_equal(e->ev.last_stream_id, 3);
+    assert_int_equal(e->ev.error_code, HYPER_H2_NO_ERROR);
+    assert_int_equal(e->ev.len, 7);
+    assert_memory_equal(t.data + e->data_off, "bye now", 7);
+    /* Above last-stream-id: not processed, safe to retry (queued 7 too). */
+    t_expect_reset(&t, 7, HYPER_EH2_REFUSED, HYPER_H2_REFUSED_STREAM);
+    t_expect_reset(&t, 5, HYPER_EH2_REFUSED, HYPER_H2_REFUSED_STREAM);
+    assert_true(t_no_event(&t));
+    assert_false(hyper_h2_is_usable(t.s));
+    hyper_h2_request r = {"GET", "https", "a", "/", NULL, 0, NULL, 0, 1};
+    assert_int_equal(hyper_h2_submit(t.s, &r), HYPER_EH2_GOAWAY);
+    /* Streams at or below it run to completion. */
+    srv_headers(&t, 1, EH | ES, ":status", "200", NULL);
+    srv_headers(&t, 3, EH, ":status", "404", NULL);
+    srv_data(&t, 3, ES, "gone", 4);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_event(&t, HYPER_EVENT_HEADERS, 1);
+    t_expect_event(&t, HYPER_EVENT_END, 1);
+    t_expect_event(&t, HYPER_EVENT_HEADERS, 3);
+    t_expect_event(&t, HYPER_EVENT_DATA, 3);
+    t_expect_event(&t, HYPER_EVENT_END, 3);
+    /* Late frames on the refused stream are ignored. */
+    srv_headers(&t, 5, EH, ":status", "200", NULL);
+    /* A second GOAWAY may lower last-stream-id, never raise it. */
+    srv_goaway(&t, 1, HYPER_H2_NO_ERROR, NULL);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_event(&t, HYPER_EVENT_GOAWAY, 0);
+    assert_true(t_no_event(&t));
+    srv_goaway(&t, 3, HYPER_H2_NO_ERROR, NULL);
+    assert_int_equal(t_feed(&t), HYPER_EH2_PROTOCOL);
+    assert_true(t_no_frame(&t) == 0);
+    t_expect_goaway(&t, 0, HYPER_H2_PROTOCOL_ERROR);
+    t_done(&t);
+}
+
+static void our_goaway(void **state)
+{
+    h2t t;
+    t_init(&t, NULL, MODE(state));
+    hyper_frame_setting set[] = {{HYPER_SETTINGS_MAX_CONCURRENT_STREAMS, 1}};
+    t_handshake(&t, set, 1);
+    t_get(&t, "/");
+    t_get(&t, "/queued");
+    t_expect_get(&t, 1, "/");
+    assert_int_equal(hyper_h2_goaway(t.s, HYPER_H2_NO_ERROR, (const uint8_t *)"done", 4),
+                     HYPER_OK);
+    t_frame f = t_expect(&t, HYPER_FRAME_GOAWAY, 0, 0);
+    assert_int_equal(f.hd.length, 12);
+    assert_memory_equal(f.payload + 8, "done", 4);
+    t_drain_events(&t);
+    t_expect_reset(&t, 3, HYPER_EH2_SESSION_CLOSED, HYPER_H2_NO_ERROR);
+    assert_int_equal(hyper_h2_goaway(t.s, 0, NULL, 0), HYPER_EH2_SESSION_CLOSED);
+    hyper_h2_request r = {"GET", "https", "a", "/", NULL, 0, NULL, 0, 1};
+    assert_int_equal(hyper_h2_submit(t.s, &r), HYPER_EH2_SESSION_CLOSED);
+    /* The open stream still completes. */
+    srv_headers(&t, 1, EH | ES, ":status", "200", NULL);
+    assert_int_equal(t_feed(&t), 0);
+    t_drain_events(&t);
+    t_expect_event(&t, HYPER_EVENT_HEADERS, 1);
+    t_expect_event(&t, HYPER_EVENT_END, 1);
+    t_done(&t);
+}
+
+/* Our GOAWAY on a connection error carries the error's name (§5.4.1). */
+static void connection_error_debug_data(void **state)
+{
+    h2t t;
+    t_init(&t, NULL, MODE(state));
+    t_handshake(&t, NULL, 0);
+    srv_window_update(&t, 0, 0x7fffffff);
+    assert_int_equal(t_feed(&t), HYPER_EH2_FLOW_CONTROL);
+    t_frame f = t_expect(&t, HYPER_FRAME_GOAWAY, 0, 0);
+    const char *name = "HYPER_EH2_FLOW_CONTROL";
+    assert_int_equal(f.hd.length, 8 + strlen(name));
+    assert_memory_equal(f.payload + 8, name, strlen(name));
+    t_expect_error(&t, HYPER_EH2_FLOW_CONTROL, HYPER_H2_FLOW_CONTROL_ERROR);
+    assert_true(t_no_frame(&t));
+    t_done(&t);
+}
+
+static void rst_from_server(void **state)
+{
+    h2t t;
+    t_init(&t, NULL, MODE(state));
+    t_handshake(&t, NULL, 0);
+    t_get(&t, "/");
+    t_get(&t, "/");
+    t_expect_get(&t, 1, "/");
+    t_expect_get(&t, 3, "/");
+    srv_rst(&t, 1, HYPER_H2_REFUSED_STREAM);
+    srv_rst(&t, 3, HYPER_H2_CANCEL);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_reset(&t, 1, HYPER_EH2_REFUSED, HYPER_H2_REFUSED_STREAM);
+    t_expect_reset(&t, 3, HYPER_EH2_STREAM_RESET, HYPER_H2_CANCEL);
+    /* §8.1: a complete response, then RST_STREAM NO_ERROR to stop our
+     * upload: no error for the application. */
+    hyper_h2_request r = {"POST", "https", "a", "/", NULL, 0, NULL, 0, 0};
+    assert_int_equal(hyper_h2_submit(t.s, &r), 5);
+    t_next_frame(&t);
+    srv_headers(&t, 5, EH | ES, ":status", "413", NULL);
+    srv_rst(&t, 5, HYPER_H2_NO_ERROR);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_event(&t, HYPER_EVENT_HEADERS, 5);
+    t_expect_event(&t, HYPER_EVENT_END, 5);
+    assert_true(t_no_event(&t));
+    assert_int_equal(hyper_h2_stream_state_get(t.s, 5), HYPER_H2_STATE_CLOSED);
+    assert_int_equal(hyper_h2_send_data(t.s, 5, (const uint8_t *)"x", 1, 1), HYPER_ENOTFOUND);
+    t_done(&t);
+}
+
+static void push_opts(hyper_h2_options *o)
+{
+    hyper_h2_options_init(o);
+    o->enable_push = 1;
+}
+
+static void push_promise_accepted(void **state)
+{
+    hyper_h2_options o;
+    push_opts(&o);
+    h2t t;
+    t_init(&t, &o, MODE(state));
+    t_handshake(&t, NULL, 0);
+    t_get(&t, "/");
+    t_expect_get(&t, 1, "/");
+    srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https", ":authority",
+                     "example.com", ":path", "/style.css", NULL);
+    srv_headers(&t, 1, EH, ":status", "200", NULL);
+    srv_headers(&t, 2, EH, ":status", "200", "content-type", "text/css", NULL);
+    srv_data(&t, 2, ES, "body{}", 6);
+    srv_data(&t, 1, ES, "<html>", 6);
+    assert_int_equal(t_feed(&t), 0);
+    const t_event *e = t_expect_event(&t, HYPER_EVENT_PUSH_PROMISE, 1);
+    assert_int_equal(e->ev.promised_id, 2);
+    size_t len;
+    const char *v = t_header(e, ":path", &len);
+    assert_non_null(v);
+    assert_memory_equal(v, "/style.css", len);
+    t_expect_event(&t, HYPER_EVENT_HEADERS, 1);
+    t_expect_event(&t, HYPER_EVENT_HEADERS, 2);
+    t_expect_event(&t, HYPER_EVENT_DATA, 2);
+    t_expect_event(&t, HYPER_EVENT_END, 2);
+    t_expect_event(&t, HYPER_EVENT_DATA, 1);
+    t_expect_event(&t, HYPER_EVENT_END, 1);
+    assert_int_equal(hyper_h2_stream_state_get(t.s, 2), HYPER_H2_STATE_CLOSED);
+    assert_true(t_no_frame(&t));
+    t_done(&t);
+}
+
+static void push_refused_by_application(void **state)
+{
+    hyper_h2_options o;
+    push_opts(&o);
+    h2t t;
+    t_init(&t, &o, MODE(state));
+    t_handshake(&t, NULL, 0);
+    t_get(&t, "/");
+    t_expect_get(&t, 1, "/");
+    srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https", ":authority",
+                     "a", ":path", "/x", NULL);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_event(&t, HYPER_EVENT_PUSH_PROMISE, 1);
+    assert_int_equal(hyper_h2_stream_state_get(t.s, 2), HYPER_H2_STATE_RESERVED_REMOTE);
+    assert_int_equal(hyper_h2_refuse_push(t.s, 2), HYPER_OK);
+    t_expect_rst(&t, 2, HYPER_H2_CANCEL);
+    assert_int_equal(hyper_h2_refuse_push(t.s, 2), HYPER_ENOTFOUND);
+    assert_int_equal(hyper_h2_refuse_push(t.s, 1), HYPER_ENOTFOUND);
+    srv_headers(&t, 2, EH, ":status", "200", NULL);
+    srv_data(&t, 2, ES, "late", 4);
+    assert_int_equal(t_feed(&t), 0);
+    assert_true(t_no_event(&t));
+    assert_true(t_no_frame(&t));
+    t_done(&t);
+}
+
+/* Push off (our default): before the server acknowledged our SETTINGS a
+ * promise is refused; after, it is a connection error (§8.4). And a server
+ * may not turn push on (§6.5.2). */
+static void push_disabled(void **state)
+{
+    h2t t;
+    t_init(&t, NULL, MODE(state));
+    t_get(&t, "/");
+    t_expect_get(&t, 1, "/");
+    hyper_frame_setting none[1];
+    srv_settings(&t, none, 0);
+    srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https", ":authority",
+                     "a", ":path", "/x", NULL);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect(&t, HYPER_FRAME_SETTINGS, HYPER_FRAME_FLAG_ACK, 0);
+    t_expect_rst(&t, 2, HYPER_H2_REFUSED_STREAM);
+    t_expect_event(&t, HYPER_EVENT_SETTINGS, 0);
+    assert_true(t_no_event(&t));
+    srv_settings_ack(&t);
+    srv_push_promise(&t, 1, 4, EH, ":method", "GET", ":scheme", "https", ":authority",
+                     "a", ":path", "/x", NULL);
+    assert_int_equal(t_feed(&t), HYPER_EH2_PUSH_DISABLED);
+    t_expect_goaway(&t, 2, HYPER_H2_PROTOCOL_ERROR);
+    t_done(&t);
+
+    t_init(&t, NULL, MODE(state));
+    hyper_frame_setting push_on[] = {{HYPER_SETTINGS_ENABLE_PUSH, 1}};
+    srv_settings(&t, push_on, 1);
+    assert_int_equal(t_feed(&t), HYPER_EH2_SETTINGS_PUSH);
+    t_expect_goaway(&t, 0, HYPER_H2_PROTOCOL_ERROR);
+    t_done(&t);
+}
+
+static void push_violations(void **state)
+{
+    for (int c = 0; c < 5; c++) {
+        hyper_h2_options o;
+        push_opts(&o);
+        h2t t;
+        t_init(&t, &o, MODE(state));
+        t_handshake(&t, NULL, 0);
+        t_get(&t, "/");
+        t_expect_get(&t, 1, "/");
+        int err = HYPER_EH2_BAD_PUSH;
+        switch (c) {
+        case 0: /* odd promised id */
+            srv_push_promise(&t, 1, 3, EH, ":method", "GET", ":scheme", "https",
+                             ":authority", "a", ":path", "/x", NULL);
+            break;
+        case 1: /* promised ids must increase */
+            srv_push_promise(&t, 1, 4, EH, ":method", "GET", ":scheme", "https",
+                             ":authority", "a", ":path", "/x", NULL);
+            srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https",
+                             ":authority", "a", ":path", "/x", NULL);
+            break;
+        case 2: /* on a stream that does not exist */
+            srv_push_promise(&t, 5, 2, EH, ":method", "GET", ":scheme", "https",
+                             ":authority", "a", ":path", "/x", NULL);
+            err = HYPER_EH2_PROTOCOL;
+            break;
+        case 3: /* on a pushed stream */
+            srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https",
+                             ":authority", "a", ":path", "/x", NULL);
+            srv_push_promise(&t, 2, 4, EH, ":method", "GET", ":scheme", "https",
+                             ":authority", "a", ":path", "/y", NULL);
+            err = HYPER_EH2_PROTOCOL;
+            break;
+        case 4: /* DATA on a reserved stream (§5.1) */
+            srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https",
+                             ":authority", "a", ":path", "/x", NULL);
+            srv_data(&t, 2, 0, "x", 1);
+            err = HYPER_EH2_PROTOCOL;
+            break;
+        }
+        assert_int_equal(t_feed(&t), err);
+        t_flush(&t);
+        t.out_pos = t.out_len - 9 - 8 - strlen(hyper_strerror_name(err));
+        t_expect(&t, HYPER_FRAME_GOAWAY, 0, 0);
+        t_done(&t);
+    }
+}
+
+/* An invalid promised request (unsafe method, missing :authority) is a
+ * stream error on the promised stream (§8.4); the application never hears
+ * of the stream. */
+static void bad_promised_request(void **state)
+{
+    hyper_h2_options o;
+    push_opts(&o);
+    h2t t;
+    t_init(&t, &o, MODE(state));
+    t_handshake(&t, NULL, 0);
+    t_get(&t, "/");
+    t_expect_get(&t, 1, "/");
+    srv_push_promise(&t, 1, 2, EH, ":method", "POST", ":scheme", "https", ":authority",
+                     "a", ":path", "/x", NULL);
+    srv_push_promise(&t, 1, 4, EH, ":method", "GET", ":scheme", "https", ":path", "/x", NULL);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_rst(&t, 2, HYPER_H2_PROTOCOL_ERROR);
+    t_expect_rst(&t, 4, HYPER_H2_PROTOCOL_ERROR);
+    assert_true(t_no_event(&t));
+    assert_true(hyper_h2_is_usable(t.s));
+    t_done(&t);
+}
+
+/* A promise on a stream we reset is refused, not an error (§6.6). */
+static void push_on_reset_stream(void **state)
+{
+    hyper_h2_options o;
+    push_opts(&o);
+    h2t t;
+    t_init(&t, &o, MODE(state));
+    t_handshake(&t, NULL, 0);
+    t_get(&t, "/");
+    t_expect_get(&t, 1, "/");
+    assert_int_equal(hyper_h2_reset_stream(t.s, 1, HYPER_H2_CANCEL), HYPER_OK);
+    t_expect_rst(&t, 1, HYPER_H2_CANCEL);
+    srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https", ":authority",
+                     "a", ":path", "/x", NULL);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_rst(&t, 2, HYPER_H2_REFUSED_STREAM);
+    assert_true(t_no_event(&t));
+    t_done(&t);
+}
+
+static void priority_ignored(void **state)
+{
+    h2t t;
+    t_init(&t, NULL, MODE(state));
+    t_handshake(&t, NULL, 0);
+    t_get(&t, "/");
+    t_expect_get(&t, 1, "/");
+    srv_priority(&t, 1, 0);
+    srv_priority(&t, 3, 1); /* idle stream: allowed */
+    srv_priority(&t, 1, 1); /* depends on itself: stream error (§5.3.1) */
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_rst(&t, 1, HYPER_H2_PROTOCOL_ERROR);
+    t_expect_reset(&t, 1, HYPER_EH2_PRIORITY_SELF, HYPER_H2_PROTOCOL_ERROR);
+    assert_true(t_no_frame(&t));
+    t_done(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define BOTH(fn) cmocka_unit_test_prestate(fn, &WHOLE), cmocka_unit_test_prestate(fn, &BYTEWISE)
+        BOTH(goaway_from_server),
+        BOTH(our_goaway),
+        BOTH(connection_error_debug_data),
+        BOTH(rst_from_server),
+        BOTH(push_promise_accepted),
+        BOTH(push_refused_by_application),
+        BOTH(push_disabled),
+        BOTH(push_violations),
+        BOTH(bad_promised_request),
+        BOTH(push_on_reset_stream),
+        BOTH(priority_ignored),
+    };
+    return cmocka_run_group_tests_name("h2_goaway_push", tests, NULL, NULL);
+}
