@@ -474,7 +474,7 @@ static void row(const char *what, double ours, double ng, const char *fmt, const
     char a[32], b[32];
     snprintf(a, sizeof a, fmt, ours);
     snprintf(b, sizeof b, fmt, ng);
-    printf("  %-30s %14s %14s %9.2f   %s%s\n", what, a, b, ours / ng, target,
+    printf("  %-30s %14s %14s %9.3f   %s%s\n", what, a, b, ours / ng, target,
            target[0] ? (met ? "  met" : "  BELOW TARGET") : "");
 }
 

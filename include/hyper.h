@@ -162,6 +162,14 @@ enum hyper_error {
 
     /* -- connection object (-180 .. -199) -- */
     /* (connection owner: add codes here) */
+    HYPER_ECONN_NOT_PROCESSED = -180, /* the server did not process the request (GOAWAY,
+                                         REFUSED_STREAM) and it was not retried */
+    HYPER_ECONN_CLOSED = -181,   /* the connection ended with this response outstanding */
+    HYPER_ECONN_DEADLINE = -182, /* the request's total deadline passed */
+    HYPER_ECONN_NO_H2 = -183,    /* HTTP/2 was required but the server did not select it */
+    HYPER_ECONN_BUFFER = -184,   /* a body to buffer (read out of order) exceeds max_buffered */
+    HYPER_ECONN_CANCELLED = -185, /* the response or push was cancelled by us */
+    HYPER_ECONN_UNSUPPORTED = -186, /* not possible on this protocol (PING or push on HTTP/1.1) */
 };
 
 /* A one-line description of an error code; never NULL ("unknown error" for
@@ -429,8 +437,8 @@ size_t hyper_hpack_decoder_table_count(const hyper_hpack_decoder *dec);
 #define HYPER_HPACK_INDEXING_AUTO 0 /* default: not the fields whose values rarely
                                        repeat (:path, content-length, etag,
                                        last-modified, age), nor entries over
-                                       3/4 of the table;
-                                       sensitive fields are never indexed */
+                                       3/4 of the table; sensitive fields are
+                                       never indexed */
 #define HYPER_HPACK_INDEXING_ALL  1 /* every field that fits the table, as in
                                        RFC 7541 Appendix C; only fields flagged
                                        NEVER_INDEX / NO_INDEX are kept out (no
@@ -916,7 +924,11 @@ int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *req);
  * BODY_CHUNKED). Bytes are copied into the output buffer as far as it has
  * room; returns how many were taken (0 .. len; call again with the rest
  * after sending). With BODY_CHUNKED each call makes one chunk, and `end`
- * (honoured only when all len bytes were taken) writes the last chunk; a
+ * is honoured only together with every data octet: a return of len (len
+ * > 0) means the last chunk is written and the body closed; when the last
+ * chunk does not fit, fewer than len octets are taken. `end` with len 0
+ * returns 0 once the last chunk is written, or HYPER_EBUFFER when the
+ * output buffer has no room for it (send, then call again). A
  * BODY_LENGTH body ends by itself after content_length bytes (then `end`
  * is allowed). Errors: HYPER_ESTATE (no open body), HYPER_EINVAL (more
  * than content_length, or `end` before it), HYPER_EH1_BODY_REFUSED (the
@@ -1233,7 +1245,261 @@ int hyper_transport_open(hyper_transport *t, const char *host, uint16_t port,
  * 10. Connection object (blocking API, the quickstart in C)
  * ====================================================================== */
 
-/* (connection owner: declare hyper_conn, hyper_request, hyper_response here) */
+/* (connection owner J: section 10)
+ *
+ * A hyper_conn is one connection to one origin (scheme, host, port), used
+ * the way Python hyper's HTTPConnection is: open it, start requests, collect
+ * each response by the id hyper_request returned, in any order, and read
+ * bodies that are decompressed for you, without caring whether the server
+ * speaks HTTP/2 or HTTP/1.1:
+ *  - over TLS the protocol follows ALPN: "h2" gives HTTP/2, "http/1.1" or
+ *    nothing gives HTTP/1.1;
+ *  - over cleartext the first request carries "Upgrade: h2c" (RFC 7540
+ *    §3.2) when the HTTP/2 engine supports it; a 101 continues in HTTP/2
+ *    (that first response arrives on stream 1), anything else in HTTP/1.1;
+ *  - options force HTTP/2 with prior knowledge (RFC 9113 §3.3) or HTTP/1.1.
+ *
+ * Thread-safety: a connection, and every response and push it gave out, is
+ * used by ONE thread at a time (there are no locks inside). Different
+ * connections are independent and may run on different threads at once.
+ *
+ * Blocking: calls wait on the network through the transport, bounded by the
+ * timeouts of hyper_conn_opts; a dead or silent peer gives an error
+ * (HYPER_ETIMEOUT, HYPER_ECONN_CLOSED, ...), never a hang, unless the
+ * timeouts were set to "no limit".
+ *
+ * Memory (all through opts.mem): the engines' bounded buffers, one receive
+ * buffer, per request a copy of its method, path, fields and whole body
+ * (kept for a GOAWAY retry until the response head arrives), and the body
+ * bytes received but not read yet. Those are bounded by HTTP/2 flow control
+ * (at most h2.initial_window_size per stream: the connection consumes
+ * window only as the application reads) and, on HTTP/1.1, by max_buffered
+ * for a response buffered because a later one was read first.
+ *
+ * Request ids: on HTTP/2, the stream id (1, 3, 5, ...; pushes even). After
+ * a reconnection (GOAWAY, close) ids keep growing and never repeat: they are
+ * the new connection's stream id plus an even offset; a retried request
+ * keeps its id. On HTTP/1.1 hyper_request returns 0 and responses come back
+ * in request order; an id of 0 (or negative) asks for the oldest response
+ * not yet collected.
+ */
+typedef struct hyper_conn hyper_conn;
+typedef struct hyper_response hyper_response;
+
+/* hyper_conn_opts.protocol */
+#define HYPER_CONN_PROTO_AUTO  0 /* ALPN over TLS, Upgrade: h2c over cleartext */
+#define HYPER_CONN_PROTO_H2    1 /* HTTP/2 only: ALPN offers only "h2" (TLS), or
+                                    prior knowledge (cleartext) */
+#define HYPER_CONN_PROTO_HTTP1 2 /* HTTP/1.1 only: ALPN "http/1.1", no upgrade */
+
+/*
+ * Makes the transport instead of hyper_transport_open (a device's own
+ * network stack, a test's fault injector). secure: TLS wanted; topts: the
+ * transport options the connection computed (ALPN list, timeouts, CA, ...).
+ * Returns HYPER_OK and fills *out, or a negative hyper_error (and may write
+ * a line into detail).
+ */
+typedef int (*hyper_conn_connect_fn)(void *ctx, const char *host, uint16_t port,
+                                     int secure, const hyper_transport_opts *topts,
+                                     hyper_transport *out, char *detail,
+                                     size_t detail_len);
+
+/* Options: hyper_conn_opts_init fills the defaults, then change members.
+ * Strings and the memory they point to are copied at hyper_conn_open. */
+typedef struct hyper_conn_opts {
+    int secure;             /* -1 (default): TLS when port is 443; 1: TLS; 0: cleartext */
+    int protocol;           /* HYPER_CONN_PROTO_* (default AUTO) */
+    int enable_push;        /* accept server push (default 0; HTTP/2 only) */
+    int decompress;         /* decode gzip/deflate bodies and send
+                               "accept-encoding: gzip, deflate" (default 1) */
+    int connect_timeout_ms; /* TCP connect and TLS handshake, each (default
+                               10000; < 0: no limit) */
+    int read_timeout_ms;    /* idle: longest wait for the next byte while a
+                               call waits for the server (default 30000; < 0:
+                               no limit) */
+    int request_timeout_ms; /* total per request, from hyper_request to the
+                               end of its body (default -1: no limit);
+                               HYPER_ECONN_DEADLINE when it passes */
+    const char *user_agent; /* C string; NULL (default): "hyper/" HYPER_VERSION;
+                               "": no user-agent field */
+    const hyper_mem *mem;   /* NULL (default): malloc */
+    size_t max_buffered;    /* HTTP/1.1: body octets held for a response whose
+                               reader is not reading it (default 16 MiB) */
+    int retry_on_goaway;    /* retry unprocessed idempotent requests once on a
+                               fresh connection (default 1) */
+    hyper_transport_opts transport; /* CA, client certificate, server name, ...
+                               (its tls, alpn and timeouts are set by the
+                               connection from the members above) */
+    hyper_h2_options h2;    /* HTTP/2 engine bounds (enable_push is taken from
+                               above; connection_window_size defaults here to
+                               2^31-1, as bodies are bounded per stream) */
+    hyper_h1_options h1;    /* HTTP/1.1 engine bounds */
+    hyper_conn_connect_fn connect; /* NULL (default): hyper_transport_open */
+    void *connect_ctx;
+} hyper_conn_opts;
+
+void hyper_conn_opts_init(hyper_conn_opts *opts);
+
+/*
+ * Opens a connection to host:port now (TCP, then TLS with ALPN when secure),
+ * so DNS, connect and certificate failures are reported here.
+ *  host  C string: DNS name or IP literal (IPv6 with or without brackets)
+ *  opts  NULL: defaults
+ *  err   where to store the error on failure (may be NULL)
+ * Returns the connection, or NULL with *err: HYPER_EINVAL, HYPER_ENOMEM, a
+ * transport error (HYPER_EDNS, HYPER_ECONNECT, HYPER_ETIMEOUT, HYPER_ETLS_*),
+ * or HYPER_ECONN_NO_H2 (PROTO_H2 over TLS and ALPN did not pick h2).
+ * hyper_conn_open_detail also writes a one-line explanation into detail
+ * (HYPER_TRANSPORT_DETAIL_MAX is enough; "" on success).
+ */
+hyper_conn *hyper_conn_open(const char *host, uint16_t port,
+                            const hyper_conn_opts *opts, int *err);
+hyper_conn *hyper_conn_open_detail(const char *host, uint16_t port,
+                                   const hyper_conn_opts *opts, int *err,
+                                   char *detail, size_t detail_len);
+
+/* The protocol in use: "h2" or "http/1.1" (before a cleartext upgrade has
+ * been answered: "http/1.1"); NULL while closed. Static string. */
+const char *hyper_conn_protocol(const hyper_conn *c);
+
+/* The error of the last call on c that failed (0 if none yet); for the calls
+ * that return a pointer. */
+int hyper_conn_last_error(const hyper_conn *c);
+
+/*
+ * Starts a request and returns without waiting for the response (on
+ * cleartext AUTO, the first request waits for the answer to its upgrade
+ * offer before a second request is started).
+ *  method, path  C strings ("GET", "/get?x=1")
+ *  headers, n    extra fields (names in any case: lower-cased for HTTP/2);
+ *                copied. Overrides: "host" (or ":authority") replaces the
+ *                authority, "user-agent" and "accept-encoding" replace ours;
+ *                "content-length" must equal len if given. Connection-
+ *                specific fields (connection, keep-alive, proxy-connection,
+ *                transfer-encoding, upgrade) are dropped on HTTP/2.
+ *  body, len     request body, copied (NULL/0: none; content-length is
+ *                sent for a body, and for POST/PUT/PATCH without one)
+ * Returns the id (> 0) on HTTP/2, 0 on HTTP/1.1, or a negative error:
+ * HYPER_EINVAL, HYPER_ENOMEM, HYPER_ESTATE (a streamed request is open),
+ * HYPER_ELIMIT, a transport or engine error. A closed connection is opened
+ * again first.
+ */
+int32_t hyper_request(hyper_conn *c, const char *method, const char *path,
+                      const hyper_hpack_field *headers, size_t n,
+                      const void *body, size_t len);
+
+/*
+ * The low-level form, for bodies streamed in pieces (Python hyper's
+ * putrequest/putheader/endheaders/send). One streamed request is composed at
+ * a time: start, any number of header calls, end_headers, then send until
+ * end. With a "content-length" field the body is that long; without, it is
+ * chunked on HTTP/1.1 (DATA frames on HTTP/2). A streamed request is never
+ * retried, and never carries the h2c upgrade offer.
+ *  hyper_request_start     HYPER_OK, HYPER_EINVAL, HYPER_ESTATE (one open)
+ *  hyper_request_header    HYPER_OK, HYPER_EINVAL, HYPER_ENOMEM
+ *  hyper_request_end_headers  sends the head; final nonzero: no body.
+ *                          Returns the id as hyper_request does.
+ *  hyper_request_send      sends all len octets (blocking, with the flow
+ *                          control window), end nonzero for the last piece;
+ *                          id as returned by end_headers. Returns HYPER_OK or
+ *                          an error (HYPER_EINVAL: more than content-length,
+ *                          or end before it).
+ */
+int hyper_request_start(hyper_conn *c, const char *method, const char *path);
+int hyper_request_header(hyper_conn *c, const char *name, size_t name_len,
+                         const char *value, size_t value_len);
+int32_t hyper_request_end_headers(hyper_conn *c, int final);
+int hyper_request_send(hyper_conn *c, int32_t id, const void *data, size_t len,
+                       int end);
+
+/*
+ * Waits for the response to request id (0 or negative: the oldest one not
+ * yet collected) and returns it once its final head has arrived; the body is
+ * read with hyper_response_read. Any order works: bodies of other responses
+ * arriving meanwhile are kept. A request the server did not process is
+ * retried once on a fresh connection when its method is idempotent (GET,
+ * HEAD, PUT, DELETE, OPTIONS, TRACE) and its body was given whole.
+ * Returns NULL on failure (hyper_conn_last_error): HYPER_ENOTFOUND (no such
+ * request, or already collected), HYPER_ECONN_NOT_PROCESSED,
+ * HYPER_ECONN_CLOSED, HYPER_ECONN_DEADLINE, HYPER_ETIMEOUT, an engine error
+ * (HYPER_EH2_STREAM_RESET, HYPER_EH1_*, ...), HYPER_ENOMEM. The response is
+ * the caller's: hyper_response_free it (before or after closing c).
+ */
+hyper_response *hyper_get_response(hyper_conn *c, int32_t id);
+
+/* Status code (200, 404, ...). */
+int hyper_response_status(const hyper_response *r);
+/* HTTP/1.1 reason phrase as a C string ("OK"); "" on HTTP/2. */
+const char *hyper_response_reason(const hyper_response *r);
+/* The request id this response answers. */
+int32_t hyper_response_id(const hyper_response *r);
+/* The response header fields (never NULL); valid until hyper_response_free. */
+const hyper_headers *hyper_response_headers(const hyper_response *r);
+/* Trailer fields, once the body has been read to its end; NULL before, or
+ * when the response had none. Valid until hyper_response_free. */
+const hyper_headers *hyper_response_trailers(const hyper_response *r);
+
+/* Turns decoding of this response's Content-Encoding off (0) or on (1)
+ * before its first read. HYPER_OK, or HYPER_ESTATE after a read. */
+int hyper_response_set_decompress(hyper_response *r, int on);
+
+/*
+ * Reads up to n body octets into buf, decoded (gzip/deflate) unless turned
+ * off, waiting for the network as needed. Returns the count (> 0), 0 at the
+ * end of the body (trailers are then available), or a negative error:
+ * HYPER_ECONTENT_* (bad coding, or cut short), HYPER_EH2_STREAM_RESET,
+ * HYPER_EH1_TRUNCATED, HYPER_ECONN_CLOSED, HYPER_ETIMEOUT,
+ * HYPER_ECONN_DEADLINE. The error is sticky.
+ */
+long hyper_response_read(hyper_response *r, void *buf, size_t n);
+
+/*
+ * Reads the body one piece at a time as it arrived: one DATA frame (HTTP/2)
+ * or one received piece (HTTP/1.1). When decoding, the decoded octets of
+ * the next piece, at most 16 KiB per call. Stores a pointer in *data, valid
+ * until the next call on r. Returns as hyper_response_read does. Do not mix
+ * with hyper_response_read on one response.
+ */
+long hyper_response_read_chunk(hyper_response *r, const uint8_t **data);
+
+/* Frees the response. A body not read to its end is cancelled (RST_STREAM
+ * CANCEL on HTTP/2; drained, or the connection closed, on HTTP/1.1). */
+void hyper_response_free(hyper_response *r);
+
+/*
+ * Server push (HTTP/2 with enable_push). Pushes promised on stream `id`
+ * arrive with its response: after hyper_get_response(c, id) the promises
+ * sent before its head are known, after its body has been read all are.
+ * hyper_conn_next_push returns the id (even, > 0) of the next promise made
+ * on stream id that was not returned before, or 0 when none is known now,
+ * or a negative error (HYPER_ECONN_UNSUPPORTED on HTTP/1.1). A pushed
+ * response is collected with hyper_get_response(c, promised_id) and read
+ * like any other; hyper_conn_push_cancel refuses or resets it (RST_STREAM
+ * CANCEL) and forgets it. Unclaimed pushes are freed with the connection.
+ */
+int32_t hyper_conn_next_push(hyper_conn *c, int32_t id);
+/* The promised request: fields :method, :scheme, :authority, :path first,
+ * then the other request fields. NULL if unknown. Valid until the push is
+ * collected, cancelled or the connection closed. */
+const hyper_headers *hyper_conn_push_request(const hyper_conn *c, int32_t promised_id);
+int hyper_conn_push_cancel(hyper_conn *c, int32_t promised_id);
+
+/* Sends a PING and waits for its acknowledgement; stores the round-trip
+ * time in microseconds. HYPER_OK, HYPER_ECONN_UNSUPPORTED (HTTP/1.1),
+ * HYPER_ETIMEOUT, or a connection error. */
+int hyper_conn_ping(hyper_conn *c, uint64_t *rtt_us);
+
+/*
+ * Closes the network connection (GOAWAY on HTTP/2) and releases the engines
+ * and every buffer; responses already collected keep what they buffered
+ * and then report HYPER_ECONN_CLOSED, requests not yet collected are
+ * dropped. The object stays valid: the next hyper_request opens a new
+ * connection to the same origin. Closing a closed connection is a no-op.
+ */
+void hyper_conn_close(hyper_conn *c);
+
+/* Closes c and frees it. NULL is a no-op. */
+void hyper_conn_free(hyper_conn *c);
 
 #ifdef __cplusplus
 }

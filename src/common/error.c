@@ -117,6 +117,13 @@ static const struct error_text errors[] = {
     E(HYPER_ETLS, "TLS: error on an established connection"),
     E(HYPER_ETLS_CERT_REQUIRED, "TLS: the server requires a valid client certificate"),
     /* connection object: rows here */
+    E(HYPER_ECONN_NOT_PROCESSED, "connection: the server did not process the request"),
+    E(HYPER_ECONN_CLOSED, "connection: closed with the response outstanding"),
+    E(HYPER_ECONN_DEADLINE, "connection: the request's total deadline passed"),
+    E(HYPER_ECONN_NO_H2, "connection: HTTP/2 required but not selected by the server"),
+    E(HYPER_ECONN_BUFFER, "connection: response body too large to buffer"),
+    E(HYPER_ECONN_CANCELLED, "connection: cancelled"),
+    E(HYPER_ECONN_UNSUPPORTED, "connection: not available on this protocol"),
 };
 #undef E
 

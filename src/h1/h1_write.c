@@ -334,27 +334,55 @@ static long send_length(hyper_h1_session *s, const uint8_t *data, size_t len, in
     return (long)take;
 }
 
+/* Octets of one chunk carrying n data octets: size line, data, CRLF. */
+static size_t chunk_len(size_t n)
+{
+    return hex_len(n) + 2 + n + 2;
+}
+
+#define LAST_CHUNK_LEN 5   /* "0\r\n\r\n": last-chunk, no trailers */
+
+/*
+ * How many of len data octets one chunk takes when `room` octets are free,
+ * and whether the last chunk fits behind it (*tail). Invariants the caller
+ * relies on: take <= len; take == len exactly when the whole call is done
+ * (so with `end`, only together with the last chunk: a return of len says
+ * the body is closed); chunk_len(take) + *tail <= room.
+ */
+static size_t chunk_take(size_t len, size_t room, int end, size_t *tail)
+{
+    *tail = end ? LAST_CHUNK_LEN : 0;
+    if (chunk_len(len) <= room && room - chunk_len(len) >= *tail)
+        return len;
+    *tail = 0;                      /* the rest, and the end, come later */
+    if (room < chunk_len(1))
+        return 0;
+    /* hex_len(room) >= hex_len(take): the size line is never longer */
+    size_t take = room - (hex_len(room) + 4);
+    if (take > len)
+        take = len;
+    if (end && take == len)
+        take--;                     /* keep one octet back to carry the end */
+    return take;
+}
+
 /* One chunk per call (RFC 9112 §7.1); `end` adds the last chunk, and is
  * taken only together with every data octet, so a return of len says the
  * body is closed. */
 static long send_chunk(hyper_h1_session *s, const uint8_t *data, size_t len, int end)
 {
-    size_t room = obuf_room(s), tail = end ? 5 : 0;
-    size_t take = len;
+    size_t room = obuf_room(s), tail = end ? LAST_CHUNK_LEN : 0;
+    size_t take = 0;
     if (len) {
-        size_t over = hex_len(len) + 4;
-        if (len > room || room - len < over + tail) {
-            tail = 0;                           /* the rest comes later */
-            if (room < over + 1)
-                return 0;
-            take = room - over;
-        }
+        take = chunk_take(len, room, end, &tail);
+        if (!take)
+            return 0;
     } else if (!end) {
         return 0;
-    } else if (room < 5) {
+    } else if (room < LAST_CHUNK_LEN) {
         return HYPER_EBUFFER;
     }
-    size_t need = (take ? hex_len(take) + 4 + take : 0) + tail;
+    size_t need = (take ? chunk_len(take) : 0) + tail;
     if (obuf_reserve(s, need) != HYPER_OK)
         return HYPER_ENOMEM;
     if (take) {

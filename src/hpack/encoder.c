@@ -61,9 +61,7 @@
 #define MAX_STRING (UINT32_MAX / 4)
 
 /* Buckets per node slot, as a shift: 2 keeps chains short at full load. */
-#ifndef HEADS_SHIFT
 #define HEADS_SHIFT 1
-#endif
 
 /* Representation patterns (RFC 7541 §6). */
 #define REP_INDEXED 0x80     /* §6.1, 7-bit prefix */
@@ -258,6 +256,12 @@ static int hash_reserve(hyper_hpack_encoder *enc, uint32_t size)
     return HYPER_OK;
 }
 
+/* Equal octet strings; an empty one may come as NULL. */
+static int bytes_eq(const char *a, const char *b, size_t n)
+{
+    return n == 0 || memcmp(a, b, n) == 0;
+}
+
 /* Dynamic index (1 = newest) of the newest entry with this name and value,
  * or 0. */
 static size_t find_nv(const hyper_hpack_encoder *enc, uint32_t hash, const hyper_hpack_field *f)
@@ -272,8 +276,8 @@ static size_t find_nv(const hyper_hpack_encoder *enc, uint32_t hash, const hyper
             const char *n, *v;
             size_t nl, vl, idx = ins - s;
             hyper_hpack_table_get(t, idx, &n, &nl, &v, &vl);
-            if (nl == f->name_len && vl == f->value_len && memcmp(v, f->value, vl) == 0 &&
-                memcmp(n, f->name, nl) == 0)
+            if (nl == f->name_len && vl == f->value_len && bytes_eq(v, f->value, vl) &&
+                bytes_eq(n, f->name, nl))
                 return idx;
         }
         s = e->next_nv;
@@ -295,7 +299,7 @@ static size_t find_name(const hyper_hpack_encoder *enc, uint32_t hash,
             const char *n, *v;
             size_t nl, vl, idx = ins - s;
             hyper_hpack_table_get(t, idx, &n, &nl, &v, &vl);
-            if (nl == f->name_len && memcmp(n, f->name, nl) == 0)
+            if (nl == f->name_len && bytes_eq(n, f->name, nl))
                 return idx;
         }
         s = e->next_n;
@@ -373,21 +377,10 @@ static size_t huffman_if_shorter(const uint8_t *src, size_t len, uint8_t *dst)
 {
     uint64_t acc = 0; /* the low `bits` bits are pending output, bits < 32 */
     unsigned bits = 0;
-    size_t o = 0, i = 0;
-    while (i < len) {
-        /* Two symbols at a time while their codes fit 33 bits (any text:
-         * printable ASCII codes are at most 15 bits), else one: pending
-         * bits never pass 64. */
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
         unsigned b = hyper_huffman_bits[src[i]];
         acc = acc << b | hyper_huffman_code[src[i]];
-        if (i + 1 < len && b + hyper_huffman_bits[src[i + 1]] <= 33) {
-            unsigned b2 = hyper_huffman_bits[src[i + 1]];
-            acc = acc << b2 | hyper_huffman_code[src[i + 1]];
-            b += b2;
-            i += 2;
-        } else {
-            i++;
-        }
         bits += b;
         if (bits >= 32) {
             if (o + 4 >= len)

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "common.h"
+#include "common/common.h"
 
 /* A point in time on the monotonic clock, or "never" (no limit). */
 typedef struct hyper_tls_deadline {

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "hyper.h"
@@ -245,6 +246,85 @@ static void output_bound(void **state)
     hyper_h1_session_free(s);
 }
 
+/* Decodes a chunked body (our own output, strict CRLF) into out; returns 1
+ * when the last chunk was seen. */
+static int dechunk(const char *p, size_t n, char *out, size_t *outlen)
+{
+    size_t i = 0;
+    *outlen = 0;
+    while (i < n) {
+        size_t size = 0, digits = 0;
+        for (; i < n && strchr("0123456789abcdef", p[i]) && p[i]; i++, digits++)
+            size = size * 16 + (size_t)(p[i] <= '9' ? p[i] - '0' : p[i] - 'a' + 10);
+        assert_true(digits > 0 && i + 2 <= n && memcmp(p + i, "\r\n", 2) == 0);
+        i += 2;
+        if (size == 0) {
+            assert_true(i + 2 == n && memcmp(p + i, "\r\n", 2) == 0);
+            return 1;
+        }
+        assert_true(i + size + 2 <= n && memcmp(p + i + size, "\r\n", 2) == 0);
+        memcpy(out + *outlen, p + i, size);
+        *outlen += size;
+        i += size + 2;
+    }
+    return 0;
+}
+
+/*
+ * A chunked body with `end` in an output buffer of every size near the
+ * edge: a call never takes more than it was given (the data sits in a
+ * heap block of exactly len octets, so an over-read is an ASan error),
+ * a return of len means the body is closed and the last chunk is written,
+ * and what goes out is valid chunked coding of exactly the data given.
+ */
+static void chunk_edges_of_output_room(void **state)
+{
+    (void)state;
+    static const char text[] = "0123456789abcdefghijklmnopqrstu";   /* 31 octets */
+    hyper_h1_session *s = new_session(0);
+    hyper_h1_request r = base("POST", "/");
+    r.body_mode = HYPER_H1_BODY_CHUNKED;
+    assert_int_equal(hyper_h1_submit(s, &r), 1);
+    const uint8_t *p;
+    size_t head = hyper_h1_send_pending(s, &p);
+    hyper_h1_session_free(s);
+    for (size_t len = 1; len < sizeof text; len += 3) {
+        uint8_t *data = malloc(len);
+        assert_non_null(data);
+        memcpy(data, text, len);
+        for (size_t room = 0; room <= len + 12; room++) {
+            s = new_session(head + room);
+            assert_int_equal(hyper_h1_submit(s, &r), 1);
+            char out[256], body[64];
+            size_t olen = 0, blen, sent = 0;
+            int closed = 0;
+            assert_int_equal(hyper_h1_sent(s, 0), HYPER_OK);
+            for (int round = 0; round < 40 && !closed; round++) {
+                long took = hyper_h1_send_body(s, data + sent, len - sent, 1);
+                assert_true(took >= 0 && (size_t)took <= len - sent);
+                sent += (size_t)took;
+                closed = sent == len;
+                size_t n;
+                while ((n = hyper_h1_send_pending(s, &p)) > 0) {
+                    assert_true(olen + n < sizeof out);
+                    memcpy(out + olen, p, n);
+                    olen += n;
+                    hyper_h1_sent(s, n);
+                }
+            }
+            assert_true(closed);
+            assert_true(olen > head);
+            if (!dechunk(out + head, olen - head, body, &blen))
+                fail_msg("len %zu room %zu: no last chunk", len, room);
+            assert_int_equal(blen, len);
+            assert_memory_equal(body, text, len);
+            assert_int_equal(hyper_h1_send_body(s, data, 1, 0), HYPER_ESTATE);
+            hyper_h1_session_free(s);
+        }
+        free(data);
+    }
+}
+
 /* Partial sends: the rest is offered again, in order. */
 static void partial_sends(void **state)
 {
@@ -336,6 +416,7 @@ int main(void)
         cmocka_unit_test(refused_fields),
         cmocka_unit_test(refused_request_lines),
         cmocka_unit_test(output_bound),
+        cmocka_unit_test(chunk_edges_of_output_room),
         cmocka_unit_test(partial_sends),
         cmocka_unit_test(base64url_vectors),
         cmocka_unit_test(upgrade_request),

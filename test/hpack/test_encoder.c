@@ -469,6 +469,12 @@ static void bad_arguments(void **state)
     assert_int_equal(hyper_hpack_encode(enc, &huge, 1, out, sizeof out), HYPER_EINVAL);
     hyper_hpack_field null_value = {"a", 1, NULL, 1, 0};
     assert_int_equal(hyper_hpack_encode(enc, &null_value, 1, out, sizeof out), HYPER_EINVAL);
+    /* Empty strings may be NULL: a literal first, then found in the table. */
+    hyper_hpack_field empty = {NULL, 0, NULL, 0, 0};
+    assert_int_equal(hyper_hpack_encode(enc, &empty, 1, out, sizeof out), 3);
+    assert_int_equal(out[0], 0x40);
+    assert_int_equal(hyper_hpack_encode(enc, &empty, 1, out, sizeof out), 1);
+    assert_int_equal(out[0], 0xbe);
     assert_int_equal(hyper_hpack_encode(NULL, req1, 4, out, sizeof out), HYPER_EINVAL);
     assert_int_equal(hyper_hpack_encoder_set_peer_table_size(NULL, 1), HYPER_EINVAL);
     hyper_hpack_encoder_free(enc);

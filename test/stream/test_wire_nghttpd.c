@@ -261,29 +261,6 @@ static void submit_all(hyper_h2_session *s)
     }
 }
 
-/* Feeds what arrived, pausing for events as the engine asks. */
-static int feed(hyper_h2_session *s, const uint8_t *buf, size_t n)
-{
-    int ended = 0;
-    size_t pos = 0;
-    while (pos < n) {
-        long r = hyper_h2_recv(s, buf + pos, n - pos);
-        if (r < 0)
-            fail_msg("recv: %s", hyper_strerror((int)r));
-        pos += (size_t)r;
-        ended += handle_events(s);
-        if (r == 0) { /* output full: must send first */
-            const uint8_t *p;
-            size_t m = hyper_h2_send_pending(s, &p);
-            assert_true(m > 0);
-            ssize_t w = send(-1, p, 0, 0);
-            (void)w;
-            return -1 - ended; /* caller sends, then calls again */
-        }
-    }
-    return ended;
-}
-
 static void hundred_requests_over_one_connection(void **state)
 {
     (void)state;
@@ -338,7 +315,6 @@ static void hundred_requests_over_one_connection(void **state)
     assert_int_equal(tm.in_use, 0);
     /* The engine never held more than its configured buffers. */
     assert_true(tm.peak < 512 * 1024);
-    (void)feed;
 }
 
 int main(void)
