@@ -562,7 +562,9 @@ typedef struct hyper_h2_options {
     uint32_t max_concurrent_streams; /* pushed streams the server may open: 100 */
     uint32_t initial_window_size;    /* per-stream receive window: 262144 (up to 2^31-1) */
     uint32_t connection_window_size; /* connection receive window: 1048576 (65535 .. 2^31-1) */
-    uint32_t max_frame_size;         /* largest frame we accept: 16384 (16384 .. 2^24-1) */
+    uint32_t max_frame_size;         /* largest frame we accept: 16384 (16384 .. 2^24-1);
+                                        also the size of the buffer where frames
+                                        split across reads are assembled */
     uint32_t max_header_list_size;   /* response header section bound: 65536 */
     /* Window update policy (RFC 9113 §6.9): a WINDOW_UPDATE is sent once the
      * bytes the application consumed (hyper_h2_consume) and not yet returned
@@ -704,11 +706,13 @@ long hyper_h2_send_data(hyper_h2_session *s, int32_t id, const uint8_t *data,
                         size_t len, int end_stream);
 
 /* Resets a stream (RST_STREAM with code, RFC 9113 §6.4); a queued stream is
- * dropped without any frame. No event follows. HYPER_OK or HYPER_ENOTFOUND. */
+ * dropped without any frame. No event follows; frames the server sent
+ * meanwhile are ignored (their DATA is credited back to the connection).
+ * HYPER_OK, HYPER_ENOTFOUND, or HYPER_EBUFFER (output full: send, retry). */
 int hyper_h2_reset_stream(hyper_h2_session *s, int32_t id, uint32_t code);
 
 /* Refuses a promised stream (RST_STREAM CANCEL, RFC 9113 §8.4).
- * HYPER_OK or HYPER_ENOTFOUND (not a live pushed stream). */
+ * HYPER_OK, HYPER_ENOTFOUND (not a live pushed stream) or HYPER_EBUFFER. */
 int hyper_h2_refuse_push(hyper_h2_session *s, int32_t promised_id);
 
 /* Sends a PING (RFC 9113 §6.7); its ACK gives a PING_ACK event with the

@@ -340,26 +340,11 @@ const char *hyper_conn_protocol(const hyper_conn *c)
     return c->cur->proto == CONN_H2 ? "h2" : "http/1.1";
 }
 
-static void draft_clear(hyper_conn *c)
-{
-    conn_draft *d = &c->draft;
-    for (size_t i = 0; i < d->nfields; i++) {
-        hyper_mem_free(&c->mem, (void *)d->fields[i].name,
-                       d->fields[i].name_len + d->fields[i].value_len + 1);
-    }
-    hyper_mem_free(&c->mem, d->fields, d->cap * sizeof *d->fields);
-    if (d->method)
-        hyper_mem_free(&c->mem, d->method, strlen(d->method) + 1);
-    if (d->path)
-        hyper_mem_free(&c->mem, d->path, strlen(d->path) + 1);
-    memset(d, 0, sizeof *d);
-}
-
 void hyper_conn_close(hyper_conn *c)
 {
     if (!c)
         return;
-    draft_clear(c);
+    conn_draft_free(c);
     /* Records the user holds keep their buffered body and learn that the
      * rest will not come; the others are dropped. */
     hyper_response **pp = &c->recs;

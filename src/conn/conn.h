@@ -161,11 +161,17 @@ hyper_response *conn_find_wire(hyper_conn *c, conn_link *l, int32_t wire_id);
 int conn_wait_timeout(hyper_conn *c, const hyper_response *r);
 
 /* ---- conn_request.c ---- */
+hyper_response *conn_rec_new(hyper_conn *c, const char *method, const char *path,
+                             const hyper_hpack_field *f, size_t n,
+                             const uint8_t *body, size_t body_len);
+void conn_rec_append(hyper_conn *c, hyper_response *r);
 int conn_submit(hyper_conn *c, hyper_response *r);
 int conn_kick_queue(hyper_conn *c);
 int conn_retryable(const hyper_response *r);
-int conn_h2_upgrade(hyper_conn *c, conn_link *l, hyper_response *r,
-                    const uint8_t *rest, size_t rest_len);
+int conn_h2_upgrade(hyper_conn *c, conn_link *l, hyper_response *r);
+
+/* ---- conn_upload.c ---- */
+void conn_draft_free(hyper_conn *c);
 
 /* ---- conn_response.c ---- */
 void conn_rec_free(hyper_response *r);
@@ -173,5 +179,6 @@ void conn_rec_unlink(hyper_conn *c, hyper_response *r);
 int conn_piece_add(hyper_response *r, const uint8_t *data, size_t len, size_t flow);
 void conn_rec_fail(hyper_response *r, int err);
 int conn_wait(hyper_conn *c, hyper_response *r, int (*ready)(const hyper_response *));
+void conn_reap(hyper_conn *c);
 
 #endif

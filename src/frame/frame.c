@@ -36,14 +36,19 @@ void hyper_frame_hd_encode(uint8_t out[9], const hyper_frame_hd *hd)
     hyper_put_u32(out + 5, hd->stream_id & HYPER_FRAME_STREAM_ID_MAX);
 }
 
-/* Reads the optional pad-length octet: on return *off is where the next
- * field starts and *pad the pad length (0 when not padded). */
-static int read_pad(const hyper_frame_hd *hd, const uint8_t *p, size_t *off,
+/* The start shared by the three frame types that belong to a stream and
+ * may be padded (DATA §6.1, HEADERS §6.2, PUSH_PROMISE §6.6): the stream
+ * id rule, then the optional pad-length octet. On return *off is where the
+ * next field starts and *pad the pad length (0 when not padded). */
+static int stream_and_pad(const hyper_frame_hd *hd, const uint8_t *p, size_t *off,
                     int *padded, uint8_t *pad)
 {
-    *padded = (hd->flags & HYPER_FRAME_FLAG_PADDED) != 0;
+    *padded = 0;
     *pad = 0;
     *off = 0;
+    if (hd->stream_id == 0)
+        return HYPER_EH2_STREAM_ID_ZERO;
+    *padded = (hd->flags & HYPER_FRAME_FLAG_PADDED) != 0;
     if (!*padded)
         return HYPER_OK;
     if (hd->length < 1) /* §4.2: too small for mandatory frame data */
@@ -66,9 +71,7 @@ int hyper_frame_data_decode(hyper_frame_data *out, const hyper_frame_hd *hd,
 {
     size_t off;
     memset(out, 0, sizeof *out);
-    if (hd->stream_id == 0) /* §6.1 */
-        return HYPER_EH2_STREAM_ID_ZERO;
-    int rc = read_pad(hd, payload, &off, &out->padded, &out->pad_len);
+    int rc = stream_and_pad(hd, payload, &off, &out->padded, &out->pad_len);
     if (rc)
         return rc;
     if (out->pad_len > hd->length - off) /* §6.1: pad length >= payload length */
@@ -83,9 +86,7 @@ int hyper_frame_headers_decode(hyper_frame_headers *out, const hyper_frame_hd *h
 {
     size_t off;
     memset(out, 0, sizeof *out);
-    if (hd->stream_id == 0) /* §6.2 */
-        return HYPER_EH2_STREAM_ID_ZERO;
-    int rc = read_pad(hd, payload, &off, &out->padded, &out->pad_len);
+    int rc = stream_and_pad(hd, payload, &off, &out->padded, &out->pad_len);
     if (rc)
         return rc;
     if (hd->flags & HYPER_FRAME_FLAG_PRIORITY) {
@@ -201,9 +202,7 @@ int hyper_frame_push_promise_decode(hyper_frame_push_promise *out,
 {
     size_t off;
     memset(out, 0, sizeof *out);
-    if (hd->stream_id == 0) /* §6.6 */
-        return HYPER_EH2_STREAM_ID_ZERO;
-    int rc = read_pad(hd, payload, &off, &out->padded, &out->pad_len);
+    int rc = stream_and_pad(hd, payload, &off, &out->padded, &out->pad_len);
     if (rc)
         return rc;
     if (hd->length < off + 4)

@@ -4,7 +4,9 @@
  *
  * Implementation notes: every encoder computes the payload length first,
  * checks that the frame fits (24-bit length, 31-bit ids, the caller's cap)
- * and only then writes, so a failed call leaves `out` untouched. Protocol
+ * and only then writes, so a failed call leaves `out` untouched. A
+ * caller's length is checked against 2^24-1 before padding or fixed fields
+ * are added to it, so the sum cannot wrap round to a small value. Protocol
  * rules are deliberately not enforced here (see frame.h): the same encoders
  * build malformed frames for the tests.
  */
@@ -60,8 +62,8 @@ static size_t pad_overhead(int padded, uint8_t pad_len)
 long hyper_frame_data_encode(uint8_t *out, size_t cap, uint32_t stream_id,
                              uint8_t flags, const hyper_frame_data *d)
 {
-    if (d->len && d->data == NULL)
-        return HYPER_EINVAL;
+    if ((d->len && d->data == NULL) || d->len > HYPER_FRAME_LENGTH_MAX)
+        return HYPER_EINVAL;              /* (checked before adding padding: no wrap) */
     size_t plen = d->len + pad_overhead(d->padded, d->pad_len);
     long n = begin(out, cap, plen, HYPER_FRAME_DATA, pad_flags(flags, d->padded), stream_id);
     if (n < 0)
@@ -82,7 +84,7 @@ long hyper_frame_headers_encode(uint8_t *out, size_t cap, uint32_t stream_id,
 {
     uint8_t prio[HYPER_FRAME_PRIORITY_LEN];
     size_t prio_len = 0;
-    if ((h->len && h->fragment == NULL) ||
+    if ((h->len && h->fragment == NULL) || h->len > HYPER_FRAME_LENGTH_MAX ||
         (h->has_priority && h->prio.dependency > HYPER_FRAME_STREAM_ID_MAX))
         return HYPER_EINVAL;
     flags = pad_flags(flags, h->padded) & (uint8_t)~HYPER_FRAME_FLAG_PRIORITY;
@@ -112,15 +114,21 @@ long hyper_frame_priority_encode(uint8_t *out, size_t cap, uint32_t stream_id,
     return n;
 }
 
+/* A frame whose payload is one 32-bit value: RST_STREAM (§6.4) and
+ * WINDOW_UPDATE (§6.9) have the same layout, 4 octets and no flags. */
+static long u32_frame(uint8_t *out, size_t cap, uint8_t type, uint32_t stream_id,
+                      uint32_t value)
+{
+    long n = begin(out, cap, 4, type, 0, stream_id);
+    if (n >= 0)
+        hyper_put_u32(out + HYPER_FRAME_HEADER_LEN, value);
+    return n;
+}
+
 long hyper_frame_rst_stream_encode(uint8_t *out, size_t cap, uint32_t stream_id,
                                    uint32_t error_code)
 {
-    long n = begin(out, cap, HYPER_FRAME_RST_STREAM_LEN, HYPER_FRAME_RST_STREAM, 0,
-                   stream_id);
-    if (n < 0)
-        return n;
-    hyper_put_u32(out + HYPER_FRAME_HEADER_LEN, error_code);
-    return n;
+    return u32_frame(out, cap, HYPER_FRAME_RST_STREAM, stream_id, error_code);
 }
 
 long hyper_frame_settings_encode(uint8_t *out, size_t cap, uint8_t flags,
@@ -150,7 +158,8 @@ long hyper_frame_push_promise_encode(uint8_t *out, size_t cap, uint32_t stream_i
                                      uint8_t flags, const hyper_frame_push_promise *pp)
 {
     uint8_t promised[4];
-    if ((pp->len && pp->fragment == NULL) || pp->promised_id > HYPER_FRAME_STREAM_ID_MAX)
+    if ((pp->len && pp->fragment == NULL) || pp->len > HYPER_FRAME_LENGTH_MAX ||
+        pp->promised_id > HYPER_FRAME_STREAM_ID_MAX)
         return HYPER_EINVAL;
     hyper_put_u32(promised, pp->promised_id);
     size_t plen = sizeof promised + pp->len + pad_overhead(pp->padded, pp->pad_len);
@@ -195,12 +204,7 @@ long hyper_frame_window_update_encode(uint8_t *out, size_t cap, uint32_t stream_
 {
     if (increment > HYPER_FRAME_WINDOW_MAX)
         return HYPER_EINVAL;
-    long n = begin(out, cap, HYPER_FRAME_WINDOW_UPDATE_LEN, HYPER_FRAME_WINDOW_UPDATE, 0,
-                   stream_id);
-    if (n < 0)
-        return n;
-    hyper_put_u32(out + HYPER_FRAME_HEADER_LEN, increment);
-    return n;
+    return u32_frame(out, cap, HYPER_FRAME_WINDOW_UPDATE, stream_id, increment);
 }
 
 long hyper_frame_continuation_encode(uint8_t *out, size_t cap, uint32_t stream_id,

@@ -29,7 +29,8 @@ struct h1_req {
  * the octets arrive, so nothing is buffered past them.
  */
 struct h1_scan {
-    size_t line_len;          /* octets of the unfinished line (CR included) */
+    size_t line_len;          /* octets of the unfinished line (a CR is only
+                                 allowed right before LF and not counted) */
     size_t fields;            /* complete non-empty lines after the start line */
     size_t total;             /* octets of the section so far */
     uint8_t cr;               /* the previous octet was CR */
@@ -136,6 +137,8 @@ static inline int h1_is_tchar(uint8_t c)
 
 /* h1_session.c */
 hyper_event *h1_event_push(hyper_h1_session *s, hyper_event_type type);
+int h1_buf_grow(const hyper_mem *m, uint8_t **buf, size_t *cap, size_t need,
+                size_t bound, size_t min);
 struct h1_req *h1_req_current(hyper_h1_session *s);
 
 /* h1_head.c */

@@ -94,14 +94,20 @@ struct h1_req *h1_req_current(hyper_h1_session *s)
     return s->nreq ? &s->reqs[s->req_head] : NULL;
 }
 
-/* Queues an event for the current request; the caller guarantees a slot. */
-hyper_event *h1_event_push(hyper_h1_session *s, hyper_event_type type)
+/* A fresh event about the request being answered (0 when none is). */
+static void stamp(hyper_h1_session *s, hyper_event *ev, hyper_event_type type)
 {
-    hyper_event *ev = &s->evq[(s->ev_head + s->nev++) % H1_EVQ];
     struct h1_req *r = h1_req_current(s);
     memset(ev, 0, sizeof *ev);
     ev->type = type;
     ev->stream_id = r ? r->seq : 0;
+}
+
+/* Queues an event for the current request; the caller guarantees a slot. */
+hyper_event *h1_event_push(hyper_h1_session *s, hyper_event_type type)
+{
+    hyper_event *ev = &s->evq[(s->ev_head + s->nev++) % H1_EVQ];
+    stamp(s, ev, type);
     return ev;
 }
 
@@ -116,10 +122,7 @@ int hyper_h1_next_event(hyper_h1_session *s, hyper_event *ev)
         return 1;
     }
     if (s->error && !s->error_reported) {
-        struct h1_req *r = h1_req_current(s);
-        memset(ev, 0, sizeof *ev);
-        ev->type = HYPER_EVENT_ERROR;
-        ev->stream_id = r ? r->seq : 0;
+        stamp(s, ev, HYPER_EVENT_ERROR);  /* after every event queued before */
         ev->error = s->error;
         s->error_reported = 1;
         return 1;
@@ -258,21 +261,36 @@ static int on_head(hyper_h1_session *s, const uint8_t *p, size_t len)
     return rc;
 }
 
+/*
+ * Grows a buffer of *cap octets to hold `need`, doubling from `min` but
+ * never past `bound`, so a buffer's memory is within its configured bound
+ * even when the bound is below `min`. The buffer is untouched on failure.
+ * Returns HYPER_OK, HYPER_ELIMIT (need > bound) or HYPER_ENOMEM.
+ */
+int h1_buf_grow(const hyper_mem *m, uint8_t **buf, size_t *cap, size_t need,
+                size_t bound, size_t min)
+{
+    if (need <= *cap)
+        return HYPER_OK;
+    if (need > bound)
+        return HYPER_ELIMIT;
+    size_t nc = *cap ? *cap : min < bound ? min : bound;
+    while (nc < need)
+        nc = nc > bound / 2 ? bound : nc * 2;   /* (no overflow: nc <= bound) */
+    uint8_t *b = hyper_mem_realloc(m, *buf, *cap, nc);
+    if (!b)
+        return HYPER_ENOMEM;
+    *buf = b;
+    *cap = nc;
+    return HYPER_OK;
+}
+
 /* Appends to hbuf, which the scanner keeps within max_head. */
 static int hbuf_append(hyper_h1_session *s, const uint8_t *p, size_t n)
 {
-    if (s->hlen + n > s->hcap) {
-        size_t cap = s->hcap ? s->hcap : 256;
-        while (cap < s->hlen + n)
-            cap *= 2;
-        if (cap > s->opt.max_head)
-            cap = s->opt.max_head;
-        uint8_t *b = hyper_mem_realloc(s->mem, s->hbuf, s->hcap, cap);
-        if (!b)
-            return HYPER_ENOMEM;
-        s->hbuf = b;
-        s->hcap = cap;
-    }
+    int rc = h1_buf_grow(s->mem, &s->hbuf, &s->hcap, s->hlen + n, s->opt.max_head, 256);
+    if (rc != HYPER_OK)
+        return rc;
     memcpy(s->hbuf + s->hlen, p, n);
     s->hlen += n;
     return HYPER_OK;
@@ -411,7 +429,11 @@ int hyper_h1_recv_eof(hyper_h1_session *s)
     case R_HEAD:
         if (!s->nreq)
             return HYPER_OK;           /* an idle connection closed */
-        return fail(s, s->scan.total ? HYPER_EH1_TRUNCATED : HYPER_EH1_CLOSED);
+        /* Blank lines (a stray CRLF after the previous body, §2.2) are no
+         * response octet: the request was not answered and may be retried
+         * (§9.3.1), whereas a begun status line is a truncated response. */
+        return fail(s, s->scan.started || s->scan.line_len ? HYPER_EH1_TRUNCATED
+                                                           : HYPER_EH1_CLOSED);
     case R_CLOSE_BODY:
         finish_response(s);            /* §6.3 item 8: the close ends it */
         return s->error;

@@ -129,15 +129,8 @@ static int obuf_reserve(hyper_h1_session *s, size_t n)
         if (s->olen + n <= s->ocap)
             return HYPER_OK;
     }
-    size_t cap = s->ocap ? s->ocap : 1024;
-    while (cap < s->olen + n)
-        cap = cap > s->opt.max_output / 2 ? s->opt.max_output : cap * 2;
-    uint8_t *b = hyper_mem_realloc(s->mem, s->obuf, s->ocap, cap);
-    if (!b)
-        return HYPER_ENOMEM;
-    s->obuf = b;
-    s->ocap = cap;
-    return HYPER_OK;
+    /* olen == pending here, so olen + n is within max_output */
+    return h1_buf_grow(s->mem, &s->obuf, &s->ocap, s->olen + n, s->opt.max_output, 1024);
 }
 
 /* Octets that may be added now without growing past max_output. */

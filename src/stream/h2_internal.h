@@ -160,7 +160,6 @@ struct hyper_h2_session {
     int got_settings;            /* the server's first SETTINGS arrived */
     int local_acked;             /* the server acknowledged our SETTINGS */
     uint32_t local_window;       /* stream receive window in force */
-    int push_enabled;            /* our ENABLE_PUSH in force (after ACK) */
 
     /* connection flow control */
     int64_t send_window;

@@ -53,7 +53,6 @@ int h2_settings_write_ours(hyper_h2_session *s)
 /* The server acknowledged our SETTINGS: they bind it from now on. */
 static int local_acked(hyper_h2_session *s)
 {
-    hyper_event *e;
     if (s->local_acked)
         return HYPER_OK; /* we send SETTINGS once: a repeated ACK says nothing */
     s->local_acked = 1;
@@ -61,9 +60,7 @@ static int local_acked(hyper_h2_session *s)
     if (rc < 0)
         return h2_conn_error(s, rc, HYPER_H2_INTERNAL_ERROR);
     h2_flow_local_initial_window(s, s->opts.initial_window_size);
-    s->push_enabled = s->opts.enable_push;
-    e = h2_ev_push(s, HYPER_EVENT_SETTINGS_ACK, 0);
-    (void)e;
+    h2_ev_push(s, HYPER_EVENT_SETTINGS_ACK, 0);
     return HYPER_OK;
 }
 

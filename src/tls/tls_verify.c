@@ -136,18 +136,47 @@ static int verify_error(struct tls *s, char *detail, size_t dlen)
     size_t n = strlen(info);
     while (n && (info[n - 1] == '\n' || info[n - 1] == ' '))
         info[--n] = '\0';
-    const char *why = "";
-    if (code == HYPER_ETLS_HOSTNAME)
-        why = s->ip_mismatch ? " (no iPAddress subjectAltName equals the address)"
-                             : " (no DNS name of the certificate matches)";
-    hyper_tls_detail(detail, dlen, "certificate verification failed for '%s': %s%s "
-                     "[flags 0x%x]", s->name, info, why, (unsigned)f);
+    if (code == HYPER_ETLS_HOSTNAME) {
+        /* mbedTLS speaks of the CN; say what was really compared. */
+        hyper_tls_detail(detail, dlen, "certificate verification failed: the certificate "
+                         "is not valid for '%s' (%s) [flags 0x%x]", s->name,
+                         s->ip_mismatch ? "no iPAddress subjectAltName equals the address"
+                                        : "no DNS name of the certificate matches",
+                         (unsigned)f);
+        return code;
+    }
+    hyper_tls_detail(detail, dlen, "certificate verification failed for '%s': %s "
+                     "[flags 0x%x]", s->name, info, (unsigned)f);
     return code;
 }
 
-static int alert_error(struct tls *s, char *detail, size_t dlen)
+/*
+ * A server refusing our certificate flight often sends its alert and closes
+ * at once, so our next write fails (reset) before mbedTLS reads the alert.
+ * The alert is then the next thing waiting, unencrypted (it precedes
+ * ChangeCipherSpec, RFC 5246 §7.2): read it from the lower transport.
+ * Returns the alert description, or -1 when no fatal alert is there.
+ */
+static int late_alert(struct tls *s)
 {
-    int a = s->ssl.in_msg ? s->ssl.in_msg[1] : 0;
+    uint8_t rec[7];
+    size_t n = 0;
+    hyper_tls_deadline d = hyper_tls_deadline_in(500);
+    while (n < sizeof rec) {
+        long r = s->lower.read(s->lower.ctx, rec + n, sizeof rec - n,
+                               hyper_tls_deadline_left(&d));
+        if (r <= 0)
+            return -1;
+        n += (size_t)r;
+    }
+    /* ContentType alert(21), version 3.x, length 2, AlertLevel fatal(2) */
+    if (rec[0] != 21 || rec[1] != 3 || rec[3] != 0 || rec[4] != 2 || rec[5] != 2)
+        return -1;
+    return rec[6];
+}
+
+static int alert_error(struct tls *s, int a, char *detail, size_t dlen)
+{
     if (a == MBEDTLS_SSL_ALERT_MSG_NO_APPLICATION_PROTOCOL) {
         hyper_tls_detail(detail, dlen, "%s refused every protocol we offered in ALPN "
                          "(alert 120 no_application_protocol)", s->name);
@@ -173,14 +202,27 @@ int hyper_tls_handshake_error(struct tls *s, int ret, char *detail, size_t dlen)
     if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)
         return verify_error(s, detail, dlen);
     if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
-        return alert_error(s, detail, dlen);
+        return alert_error(s, s->ssl.in_msg ? s->ssl.in_msg[1] : 0, detail, dlen);
     if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
         return HYPER_ENOMEM;
     if ((ret == MBEDTLS_ERR_NET_SEND_FAILED || ret == MBEDTLS_ERR_NET_RECV_FAILED) &&
         s->io_err) {
+        int a = s->io_err == HYPER_ECLOSED ? late_alert(s) : -1;
+        if (a >= 0)
+            return alert_error(s, a, detail, dlen);
         hyper_tls_detail(detail, dlen, "TLS handshake with %s: %s", s->name,
                          hyper_strerror(s->io_err));
         return s->io_err;
+    }
+    if ((ret == MBEDTLS_ERR_SSL_CONN_EOF || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) &&
+        s->ssl.client_auth) {
+        /* Some servers (node) check the client certificate after their
+         * TLS stack accepted it and just close: no alert to go by. */
+        hyper_tls_detail(detail, dlen, "%s asked for a client certificate and closed the "
+                         "connection during the handshake: %s", s->name,
+                         s->own_cert.version ? "it probably refused ours"
+                                             : "none was given");
+        return HYPER_ETLS_CERT_REQUIRED;
     }
     if (ret == MBEDTLS_ERR_SSL_CONN_EOF || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
         hyper_tls_detail(detail, dlen, "%s closed the connection during the TLS handshake",

@@ -125,6 +125,22 @@ static void values_that_do_not_fit(void **state)
     assert_int_equal(hyper_frame_data_encode(out, sizeof out, 1, 0, &d), HYPER_EINVAL);
     d.len = 0xffffff, d.padded = 1; /* pad octet pushes it over 2^24-1 */
     assert_int_equal(hyper_frame_data_encode(out, sizeof out, 1, 0, &d), HYPER_EINVAL);
+    /* Lengths near SIZE_MAX must not wrap round when padding, priority or
+     * the promised id are added: refused before any octet is read. */
+    d = (hyper_frame_data){big, SIZE_MAX, 1, 5};
+    assert_int_equal(hyper_frame_data_encode(out, sizeof out, 1, 0, &d), HYPER_EINVAL);
+    d = (hyper_frame_data){big, SIZE_MAX - 1, 1, 0};
+    assert_int_equal(hyper_frame_data_encode(out, sizeof out, 1, 0, &d), HYPER_EINVAL);
+    hyper_frame_headers hw = {big, SIZE_MAX - 2, 0, 0, 1, {1, 0, 0}};
+    assert_int_equal(hyper_frame_headers_encode(out, sizeof out, 3, 0, &hw), HYPER_EINVAL);
+    hw = (hyper_frame_headers){big, SIZE_MAX - 5, 1, 0, 1, {1, 0, 0}};
+    assert_int_equal(hyper_frame_headers_encode(out, sizeof out, 3, 0, &hw), HYPER_EINVAL);
+    hyper_frame_push_promise pw = {2, big, SIZE_MAX - 3, 0, 0};
+    assert_int_equal(hyper_frame_push_promise_encode(out, sizeof out, 1, 0, &pw), HYPER_EINVAL);
+    pw = (hyper_frame_push_promise){2, big, SIZE_MAX - 4, 1, 0};
+    assert_int_equal(hyper_frame_push_promise_encode(out, sizeof out, 1, 0, &pw), HYPER_EINVAL);
+    assert_int_equal(hyper_frame_goaway_encode(out, sizeof out, 1, 0, big, SIZE_MAX - 7),
+                     HYPER_EINVAL);
     d = (hyper_frame_data){NULL, 3, 0, 0};
     assert_int_equal(hyper_frame_data_encode(out, sizeof out, 1, 0, &d), HYPER_EINVAL);
     d = (hyper_frame_data){NULL, 0, 0, 0};

@@ -7,6 +7,13 @@
 //   /chunked   chunked body with trailers X-Body-Len and X-Crc32
 //   /gzip      gzip body (Content-Encoding: gzip), X-Raw-Len and X-Raw-Crc32
 //              describe the compressed bytes as sent
+//   /gzip-chunked  2000 lines "row <i> <i*i mod 9973>" gzipped by a zlib
+//              stream, sent chunked in the 512-octet pieces it yields
+//   /deflate, /deflate-raw  Content-Encoding: deflate, zlib-wrapped (RFC 1950)
+//              and raw (RFC 1951) as some servers send it
+//   /early     103 Early Hints with two Link fields, then 200
+//   /upload    (PUT, Expect: 100-continue) node answers 100 Continue by
+//              itself; the reply is "<length> <crc32>" of the body received
 //   /204, /304 empty responses with those statuses
 'use strict';
 const http = require('http');
@@ -34,16 +41,56 @@ function gzip(res) {
   res.end(raw);
 }
 
+function gzipChunked(res) {
+  res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Type': 'text/plain' });
+  const z = zlib.createGzip({ chunkSize: 512 });
+  z.on('data', (d) => res.write(d));
+  z.on('end', () => res.end());
+  for (let i = 0; i < 2000; i++) z.write(`row ${i} ${(i * i) % 9973}\n`);
+  z.end();
+}
+
+function deflate(res, raw) {
+  const body = raw ? zlib.deflateRawSync(Buffer.from(GZIP_TEXT))
+                   : zlib.deflateSync(Buffer.from(GZIP_TEXT));
+  res.writeHead(200, { 'Content-Encoding': 'deflate', 'Content-Length': body.length });
+  res.end(body);
+}
+
+function upload(req, res) {
+  const parts = [];
+  req.on('data', (d) => parts.push(d));
+  req.on('end', () => {
+    const body = Buffer.concat(parts);
+    const reply = body.length + ' ' + zlib.crc32(body);
+    res.writeHead(200, { 'Content-Length': reply.length });
+    res.end(reply);
+  });
+}
+
+const routes = {
+  '/chunked': (req, res) => chunked(res),
+  '/gzip': (req, res) => gzip(res),
+  '/gzip-chunked': (req, res) => gzipChunked(res),
+  '/deflate': (req, res) => deflate(res, false),
+  '/deflate-raw': (req, res) => deflate(res, true),
+  '/upload': upload,
+  '/early': (req, res) => {
+    res.writeEarlyHints({ link: ['</style.css>; rel=preload; as=style',
+                                 '</app.js>; rel=preload; as=script'] });
+    res.writeHead(200, { 'Content-Length': 10 });
+    res.end('early body');
+  },
+};
+
 const server = http.createServer((req, res) => {
   const m = /^\/n\/(\d+)$/.exec(req.url);
   if (m) {
     const body = 'hello ' + m[1];
     res.writeHead(200, { 'Content-Length': Buffer.byteLength(body), 'X-Conn': req.socket.connId });
     res.end(req.method === 'HEAD' ? undefined : body);
-  } else if (req.url === '/chunked') {
-    chunked(res);
-  } else if (req.url === '/gzip') {
-    gzip(res);
+  } else if (routes[req.url]) {
+    routes[req.url](req, res);
   } else if (req.url === '/204') {
     res.writeHead(204, { 'X-Empty': 'yes' });
     res.end();

@@ -206,6 +206,45 @@ static void stray_crlf_between_responses(void **state)
     }
 }
 
+/* The close that races a new request on a kept-alive connection: the
+ * request got no response octet, so it fails with HYPER_EH1_CLOSED (safe
+ * to retry), even when a stray CRLF came after the previous body. Once a
+ * status line has begun, the same close is a truncated response. */
+static void close_before_response_is_retryable(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *first, *second;
+        int want;
+    } v[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "", HYPER_EH1_CLOSED},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok\r\n", "", HYPER_EH1_CLOSED},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok\r\n\n", "\r\n", HYPER_EH1_CLOSED},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok\r\n", "H", HYPER_EH1_TRUNCATED},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "\r\nHTTP/1.1", HYPER_EH1_TRUNCATED},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        hyper_h1_session *s = session(NULL, 1);
+        struct transcript t;
+        memset(&t, 0, sizeof t);
+        assert_int_equal(tr_submit(s, "GET", "/"), 1);
+        tr_feed(&t, s, (const uint8_t *)v[i].first, strlen(v[i].first), 0, 0);
+        assert_string_equal(t.buf, "H200{Content-Length=2}D[ok]$E");
+        assert_int_equal(tr_submit(s, "GET", "/"), 2);
+        const char *sec = v[i].second;
+        assert_int_equal(hyper_h1_recv(s, (const uint8_t *)sec, strlen(sec)), (long)strlen(sec));
+        int rc = hyper_h1_recv_eof(s);
+        if (rc != v[i].want)
+            fail_msg("vector %zu: %s", i, hyper_strerror_name(rc));
+        hyper_event ev;
+        assert_int_equal(hyper_h1_next_event(s, &ev), 1);
+        assert_int_equal(ev.type, HYPER_EVENT_ERROR);
+        assert_int_equal(ev.stream_id, 2);
+        assert_int_equal(ev.error, v[i].want);
+        hyper_h1_session_free(s);
+    }
+}
+
 static void unsolicited_response(void **state)
 {
     (void)state;
@@ -500,6 +539,7 @@ int main(void)
         cmocka_unit_test(pipelining_in_order),
         cmocka_unit_test(pipelined_behind_close),
         cmocka_unit_test(stray_crlf_between_responses),
+        cmocka_unit_test(close_before_response_is_retryable),
         cmocka_unit_test(unsolicited_response),
         cmocka_unit_test(upgrade_hands_back_the_rest),
         cmocka_unit_test(upgrade_declined),

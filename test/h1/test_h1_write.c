@@ -246,6 +246,57 @@ static void output_bound(void **state)
     hyper_h1_session_free(s);
 }
 
+/* The buffers never hold more memory than their bounds, also when a bound
+ * is below the buffers' first allocation size; every octet is accounted
+ * by the allocator. */
+static void buffers_within_bounds(void **state)
+{
+    (void)state;
+    static const size_t bounds[] = {66, 100, 300, 1000, 1500};
+    for (size_t i = 0; i < sizeof bounds / sizeof bounds[0]; i++) {
+        test_mem tm;
+        test_mem_init(&tm);
+        hyper_h1_options o;
+        hyper_h1_options_init(&o);
+        o.max_output = bounds[i];
+        o.max_head = bounds[i];
+        o.max_line = 40;
+        hyper_h1_session *s;
+        assert_int_equal(hyper_h1_session_init(&s, &tm.mem, &o), HYPER_OK);
+        size_t base_mem = tm.in_use;
+        hyper_h1_request r = base("POST", "/");
+        r.body_mode = HYPER_H1_BODY_LENGTH;
+        r.content_length = 5000;
+        assert_int_equal(hyper_h1_submit(s, &r), 1);
+        assert_true(tm.in_use - base_mem <= bounds[i]);
+        static const uint8_t big[5000];
+        long took = hyper_h1_send_body(s, big, sizeof big, 0);
+        assert_true(took > 0);
+        const uint8_t *p;
+        assert_int_equal(hyper_h1_send_pending(s, &p), bounds[i]);   /* full */
+        assert_true(tm.in_use - base_mem <= bounds[i]);
+        /* A head fed one octet at a time is assembled in the head buffer. */
+        size_t out_mem = tm.in_use;
+        static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nA: 0123456789\r\n\r\n";
+        size_t fed = 0;
+        while (fed < sizeof resp - 1 && hyper_h1_recv(s, (const uint8_t *)resp + fed, 1) == 1)
+            fed++;
+        hyper_event ev;
+        int got_head = 0;
+        while (hyper_h1_next_event(s, &ev)) {
+            got_head |= ev.type == HYPER_EVENT_HEADERS;
+            if (bounds[i] < sizeof resp - 1)
+                assert_int_equal(ev.type == HYPER_EVENT_ERROR ? ev.error : 0, HYPER_EH1_HEAD_TOO_LARGE);
+            hyper_headers_free(ev.headers);
+        }
+        assert_int_equal(got_head, bounds[i] >= sizeof resp - 1);
+        assert_true(tm.in_use - out_mem <= bounds[i]);   /* the head buffer kept */
+        hyper_h1_session_free(s);
+        assert_int_equal(tm.blocks, 0);
+        assert_false(tm.size_mismatch);
+    }
+}
+
 /* Decodes a chunked body (our own output, strict CRLF) into out; returns 1
  * when the last chunk was seen. */
 static int dechunk(const char *p, size_t n, char *out, size_t *outlen)
@@ -416,6 +467,7 @@ int main(void)
         cmocka_unit_test(refused_fields),
         cmocka_unit_test(refused_request_lines),
         cmocka_unit_test(output_bound),
+        cmocka_unit_test(buffers_within_bounds),
         cmocka_unit_test(chunk_edges_of_output_room),
         cmocka_unit_test(partial_sends),
         cmocka_unit_test(base64url_vectors),

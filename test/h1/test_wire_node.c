@@ -4,8 +4,12 @@
  * its READY line (bounded), drives the engine over plain TCP sockets, and
  * stops the server by pid at the end. Covers 50 keep-alive requests on one
  * connection, a chunked body with trailers, a gzip body (raw bytes checked
- * against the server's CRC and inflated with zlib), HEAD, 204, 304 and a
- * close-delimited body (node's raw `net` server on a second port).
+ * against the server's CRC, then decoded through our content decoder,
+ * hyper.h section 8, and by zlib directly), gzip sent chunked and deflate
+ * both zlib-wrapped and raw, all decoded by our decoder, 103 Early Hints
+ * (res.writeEarlyHints) and 100 Continue (node's own answer to Expect)
+ * as INFORMATIONAL events, HEAD, 204, 304 and a close-delimited body
+ * (node's raw `net` server on a second port).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -129,6 +133,8 @@ static int connect_to(int port)
 
 /* ---- driving the engine over a socket ------------------------------------------ */
 
+#define MAX_INFO 4
+
 struct response {
     int status;
     hyper_headers *headers;
@@ -137,13 +143,17 @@ struct response {
     size_t body_len;
     int ended;
     int error;
-    int informational;
+    int informational;                  /* 1xx heads seen */
+    int info_status[MAX_INFO];          /* the first MAX_INFO of them */
+    hyper_headers *info_headers[MAX_INFO];
 };
 
 static void response_free(struct response *r)
 {
     hyper_headers_free(r->headers);
     hyper_headers_free(r->trailers);
+    for (int i = 0; i < MAX_INFO; i++)
+        hyper_headers_free(r->info_headers[i]);
     memset(r, 0, sizeof *r);
 }
 
@@ -152,8 +162,14 @@ static void on_event(struct response *r, int32_t id, hyper_event *ev)
     assert_true(ev->type == HYPER_EVENT_ERROR || ev->stream_id == id);
     switch (ev->type) {
     case HYPER_EVENT_INFORMATIONAL:
+        assert_true(r->status == 0);            /* 1xx only before the final head */
+        if (r->informational < MAX_INFO) {
+            r->info_status[r->informational] = ev->status;
+            r->info_headers[r->informational] = ev->headers;
+        } else {
+            hyper_headers_free(ev->headers);
+        }
         r->informational++;
-        hyper_headers_free(ev->headers);
         break;
     case HYPER_EVENT_HEADERS:
         r->status = ev->status;
@@ -187,7 +203,8 @@ static void flush(int fd, hyper_h1_session *s)
     }
 }
 
-/* Sends what is pending and reads until request `id` ends or fails. */
+/* Sends what is pending and reads until request `id` ends or fails. What
+ * becomes pending meanwhile (a body released by 100 Continue) is sent too. */
 static void exchange(int fd, hyper_h1_session *s, int32_t id, struct response *r)
 {
     uint8_t buf[4096];
@@ -211,6 +228,7 @@ static void exchange(int fd, hyper_h1_session *s, int32_t id, struct response *r
         }
         while (hyper_h1_next_event(s, &ev))
             on_event(r, id, &ev);
+        flush(fd, s);
         if (n == 0)
             break;
     }

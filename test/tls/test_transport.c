@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -263,7 +264,7 @@ static void tcp_write_after_reset(void **state)
     for (int i = 0; i < 100 && r > 0; i++) {
         r = t.write(t.ctx, (const uint8_t *)"xxxx", 4, 1000);
         if (r > 0)
-            usleep(10000);
+            nanosleep(&(struct timespec){0, 10000000}, NULL);
     }
     assert_int_equal(r, HYPER_ECLOSED);
     t.close(t.ctx);
@@ -332,7 +333,8 @@ static void tcp_connect_timeout(void **state)
     port = ntohs(a.sin_port);
     int fill[8], nfill = 0, hung = 0;
     for (; nfill < 8 && !hung; nfill++) {
-        fill[nfill] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        fill[nfill] = socket(AF_INET, SOCK_STREAM, 0);
+        fcntl(fill[nfill], F_SETFL, O_NONBLOCK);
         if (connect(fill[nfill], (struct sockaddr *)&a, sl) != 0 && errno == EINPROGRESS) {
             struct pollfd p = {fill[nfill], POLLOUT, 0};
             hung = poll(&p, 1, 300) == 0;

@@ -10,10 +10,12 @@
 //     mtls         require a client certificate signed by client-ca.crt
 //     tls11        offer TLS 1.0/1.1 only (a client asking for 1.2 fails)
 //     v6           listen on ::1 instead of 127.0.0.1
+//     bye          say the first line, then end the connection
 // Prints "NAME PORT" per server, then "ready", on stdout. Each accepted
 // connection first gets one line "alpn=<protocol|none> client=<CN|->\n",
-// then everything it sends is echoed back. Stops on SIGTERM or when stdin
-// closes (so it never outlives the test).
+// then everything it sends is echoed back (option bye: the server ends the
+// connection with close_notify right after that line instead). Stops on
+// SIGTERM, or by itself when its parent (the test) is gone.
 'use strict';
 const tls = require('tls');
 const fs = require('fs');
@@ -29,6 +31,7 @@ function start(spec) {
   let host = '127.0.0.1';
   for (const opt of opts) {
     if (opt.startsWith('alpn=')) o.ALPNProtocols = opt.slice(5).split('+');
+    else if (opt === 'bye') o.bye = true;
     else if (opt === 'mtls') {
       o.requestCert = true;
       o.rejectUnauthorized = true;
@@ -43,7 +46,9 @@ function start(spec) {
   const srv = tls.createServer(o, (sock) => {
     const peer = sock.getPeerCertificate();
     const cn = peer && peer.subject ? peer.subject.CN : '-';
-    sock.write(`alpn=${sock.alpnProtocol || 'none'} client=${cn}\n`);
+    const hello = `alpn=${sock.alpnProtocol || 'none'} client=${cn}\n`;
+    if (o.bye) return sock.end(hello);
+    sock.write(hello);
     sock.on('data', (d) => sock.write(d));
     sock.on('error', () => {});
   });
@@ -64,5 +69,5 @@ Promise.all(specs.map(start)).then((lines) => {
   process.exit(1);
 });
 process.on('SIGTERM', () => process.exit(0));
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500);
