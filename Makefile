@@ -80,6 +80,8 @@ $(BUILD)/test/$(1)/%: test/$(1)/%.c $(call closure_objs,$(1)) $(SUPPORT_OBJS) $(
 	$$(CC) $$(CFLAGS_ALL) -MMD -MP -o $$@ $$(filter %.c %.o,$$^) -lcmocka $$(LDLIBS_ALL)
 endef
 $(foreach l,$(LAYERS),$(eval $(call TEST_RULE,$(l))))
+# The h1 wire test also decodes the bodies it fetched through content/.
+$(BUILD)/test/h1/test_wire_node: $(call closure_objs,content)
 
 test: $(TEST_BINS) $(BUILD)/hpack-tool
 	@sh scripts/run-tests $(BUILD) $(TEST_BINS)
@@ -101,10 +103,16 @@ FUZZ_BINS = $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: $(FUZZ_BINS)
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) | deps
+# Each fuzzer links only its layer and the layers below it (like the tests).
+fuzz_layer = $(strip $(if $(filter fuzz_hpack% fuzz_huffman%,$(1)),hpack,\
+  $(if $(filter fuzz_frame%,$(1)),frame,$(if $(filter fuzz_h2%,$(1)),stream,\
+  $(if $(filter fuzz_h1%,$(1)),h1,$(if $(filter fuzz_content%,$(1)),content,conn))))))
+fuzz_srcs = $(foreach l,$(closure_$(call fuzz_layer,$(1))),$(call layer_srcs,$(l)))
+.SECONDEXPANSION:
+$(BUILD)/fuzz/%: fuzz/%.c $$(call fuzz_srcs,%) | deps
 	@mkdir -p $(dir $@)
 	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L \
-	  $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) $(LDLIBS_ALL)
+	  $(FUZZ_FLAGS) -o $@ $< $(call fuzz_srcs,$*) $(LDLIBS_ALL)
 fuzz-run: fuzz
 	@sh scripts/run-fuzz $(BUILD) $(FUZZ_SECONDS) $(FUZZ_BINS)
 

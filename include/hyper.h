@@ -145,7 +145,7 @@ enum hyper_error {
     HYPER_EDNS = -151,            /* the host name does not resolve */
     HYPER_ECONNECT = -152,        /* no address accepted the connection (refused, unreachable) */
     HYPER_EIO = -153,             /* socket error while reading or writing */
-    HYPER_ECLOSED = -154,         /* the peer closed or reset the connection while writing */
+    HYPER_ECLOSED = -154,         /* the peer reset the connection, or closed it while we write */
     /* TLS (-160 .. -179); hyper_transport_open's detail text says more */
     HYPER_ETLS_HANDSHAKE = -160,  /* TLS handshake failed (alert, protocol, no common cipher) */
     HYPER_ETLS_UNTRUSTED = -161,  /* certificate chain not signed by a trusted CA */
@@ -974,7 +974,10 @@ long hyper_h1_recv(hyper_h1_session *s, const uint8_t *data, size_t len);
  * response cut short (inside a head, a Content-Length or chunked body, or
  * trailers) fails with HYPER_EH1_TRUNCATED, never success; outstanding
  * requests with no response byte yet fail with HYPER_EH1_CLOSED (a request
- * that may be retried). Returns 0 or that error (also queued as ERROR).
+ * that may be retried; blank lines after the previous body are no response
+ * byte). Returns 0 or that error (also queued as ERROR); HYPER_ESTATE,
+ * with nothing changed, when the event queue is full (pull events, call
+ * again) or after an h2c upgrade.
  */
 int hyper_h1_recv_eof(hyper_h1_session *s);
 

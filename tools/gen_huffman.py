@@ -359,9 +359,12 @@ def canonical_tables(codes, lens, order):
 
 
 def fast_table(codes, lens):
-    """Entry per FAST_BITS-bit window: total | count << 6 | len1 << 8 |
-    sym1 << 16 | sym2 << 24; count 0 when the first code is longer. The bits
-    to consume sit in bits 0..5 so the decoder can shift by (entry & 63)."""
+    """Entry per FAST_BITS-bit window: sym1 | sym2 << 8 | total << 16 |
+    len1 << 24 | count << 30, where total is the bits both symbols take
+    (one shift), and the two symbols sit in the low 16 bits so the decoder
+    stores them as they are. When the first code is longer than the window
+    the entry is count 0 with total 63, more than any tail has left, so the
+    tail's single bound check also catches it."""
     k = FAST_BITS
     by_prefix = {}  # (length, code) -> symbol, for codes that fit the window
     for s in range(256):
@@ -379,14 +382,14 @@ def fast_table(codes, lens):
     for w in range(1 << k):
         s1, n1 = first_symbol(w, k)
         if s1 is None:
-            out.append(0)
+            out.append(63 << 16)
             continue
         rest = w & ((1 << (k - n1)) - 1)
         s2, n2 = first_symbol(rest, k - n1)
         if s2 is None:
-            out.append(n1 | 1 << 6 | n1 << 8 | s1 << 16)
+            out.append(s1 | n1 << 16 | n1 << 24 | 1 << 30)
         else:
-            out.append((n1 + n2) | 2 << 6 | n1 << 8 | s1 << 16 | s2 << 24)
+            out.append(s1 | s2 << 8 | (n1 + n2) << 16 | n1 << 24 | 2 << 30)
     return out
 
 

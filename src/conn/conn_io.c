@@ -112,7 +112,7 @@ static void on_push_promise(hyper_conn *c, conn_link *l, hyper_event *ev)
     *pp = r;
 }
 
-static void on_data(hyper_conn *c, conn_link *l, hyper_response *r, hyper_event *ev)
+static void on_data(conn_link *l, hyper_response *r, hyper_event *ev)
 {
     if (!r || r->state == REC_FAILED) {
         hyper_h2_consume(l->h2, ev->stream_id, ev->flow_len);
@@ -142,7 +142,7 @@ static void on_h2_event(hyper_conn *c, conn_link *l, hyper_event *ev)
         }
         break;
     case HYPER_EVENT_DATA:
-        on_data(c, l, r, ev);
+        on_data(l, r, ev);
         return;
     case HYPER_EVENT_TRAILERS:
         if (r && !r->trailers) {

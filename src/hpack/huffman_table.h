@@ -14,13 +14,15 @@
  *
  * Fast decode (absent with -DHYPER_HUFFMAN_COMPACT): hyper_huffman_fast has
  * one entry per HYPER_HUFFMAN_FAST_BITS-bit window w:
- *   bits  0..5   bits taken by all the symbols of the entry (so the decoder
- *                shifts by entry & 63, one instruction on x86-64 and arm64)
- *   bits  6..7   count: symbols whose codes fit in w (0: the first code is
+ *   bits  0..7   first symbol
+ *   bits  8..15  second symbol (when count is 2; the decoder stores the low
+ *                16 bits as they are, two octets at a time)
+ *   bits 16..21  bits taken by all the symbols of the entry (63 when count
+ *                is 0: more than any tail holds, so one bound check covers
+ *                both cases)
+ *   bits 24..27  bits of the first symbol's code
+ *   bits 30..31  count: symbols whose codes fit in w (0: the first code is
  *                longer than the window, use the canonical decode)
- *   bits  8..11  bits of the first symbol's code
- *   bits 16..23  first symbol
- *   bits 24..31  second symbol (when count is 2)
  */
 #ifndef HYPER_HUFFMAN_TABLE_H
 #define HYPER_HUFFMAN_TABLE_H

@@ -16,11 +16,19 @@
  *    SNI). tls_wrap refuses a name that is neither.
  *  - TLS 1.2 minimum (mbedtls_ssl_conf_min_version 3.3); 2.28 negotiates at
  *    most 1.2 unless built with its experimental 1.3.
- *  - Entropy: one entropy + CTR_DRBG pair per connection (see hyper.h §9).
+ *  - Randomness: one CTR_DRBG per connection, seeded at open from one
+ *    process-wide mbedtls_entropy context. That context is ~38 KiB in
+ *    Debian's build (HAVEGE state), too much to repeat per connection;
+ *    mbedtls_entropy_func locks its own mutex (MBEDTLS_THREADING_PTHREAD),
+ *    so sharing it is thread-safe. It is set up once (pthread_once), lives
+ *    in static storage, and is never freed.
  */
 #include <limits.h>
 #include <string.h>
 
+#include <pthread.h>
+
+#include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
 
 #include "tls/tls_mbedtls.h"
@@ -46,6 +54,30 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
     return n == HYPER_ETIMEOUT ? MBEDTLS_ERR_SSL_WANT_READ : MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
+#if !defined(MBEDTLS_THREADING_C)
+#error "the shared entropy context needs mbedTLS built with MBEDTLS_THREADING_C"
+#endif
+
+static mbedtls_entropy_context shared_entropy;
+static pthread_once_t shared_entropy_once = PTHREAD_ONCE_INIT;
+
+static void shared_entropy_init(void)
+{
+    mbedtls_entropy_init(&shared_entropy);
+}
+
+static int want(int r)
+{
+    return r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE;
+}
+
+/* After a WANT_*: the lower transport timed out, or (should mbedTLS ever
+ * return WANT_* by itself) the current call's time is used up. */
+static int timed_out(const struct tls *s)
+{
+    return s->io_err == HYPER_ETIMEOUT || hyper_tls_deadline_left(&s->deadline) == 0;
+}
+
 static long tls_read(void *ctx, uint8_t *buf, size_t len, int timeout_ms)
 {
     struct tls *s = ctx;
@@ -67,11 +99,11 @@ static long tls_read(void *ctx, uint8_t *buf, size_t len, int timeout_ms)
             s->eof = 1;  /* RFC 9112 §9.8: framing decides if it was complete */
             return 0;
         }
-        if ((r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) &&
-            s->io_err == HYPER_ETIMEOUT)
-            return HYPER_ETIMEOUT;
-        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE)
+        if (want(r)) {
+            if (timed_out(s))
+                return HYPER_ETIMEOUT;
             continue;  /* e.g. a record without application data */
+        }
         return s->err = hyper_tls_io_error(s, r);
     }
 }
@@ -91,11 +123,11 @@ static long tls_write(void *ctx, const uint8_t *buf, size_t len, int timeout_ms)
         int r = mbedtls_ssl_write(&s->ssl, buf, len);
         if (r > 0)
             return r;
-        if ((r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) &&
-            s->io_err == HYPER_ETIMEOUT)
-            return HYPER_ETIMEOUT;
-        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE || r == 0)
+        if (want(r) || r == 0) {
+            if (timed_out(s))
+                return HYPER_ETIMEOUT;
             continue;
+        }
         return s->err = hyper_tls_io_error(s, r);
     }
 }
@@ -116,7 +148,6 @@ static void tls_free(struct tls *s)
     mbedtls_x509_crt_free(&s->own_cert);
     mbedtls_pk_free(&s->own_key);
     mbedtls_ctr_drbg_free(&s->drbg);
-    mbedtls_entropy_free(&s->entropy);
     hyper_mem m = s->mem;
     hyper_mem_free(&m, s, sizeof *s);
 }
@@ -133,8 +164,7 @@ static void tls_close(void *ctx)
         do {
             s->io_err = 0;
             r = mbedtls_ssl_close_notify(&s->ssl);
-        } while ((r == MBEDTLS_ERR_SSL_WANT_WRITE || r == MBEDTLS_ERR_SSL_WANT_READ) &&
-                 s->io_err != HYPER_ETIMEOUT);
+        } while (want(r) && !timed_out(s));
     }
     tls_free(s);
 }
@@ -238,18 +268,24 @@ static int set_name(struct tls *s, const char *host, const hyper_transport_opts 
                          s->name);
         return HYPER_ETLS_HOSTNAME;
     }
-    if (mbedtls_ssl_set_hostname(&s->ssl, s->name) != 0)
-        return HYPER_ENOMEM;
+    int r = mbedtls_ssl_set_hostname(&s->ssl, s->name);
+    if (r != 0)
+        return r == MBEDTLS_ERR_SSL_ALLOC_FAILED ? HYPER_ENOMEM : HYPER_EINVAL;
     return HYPER_OK;
 }
 
 static int setup(struct tls *s, const char *host, const hyper_transport_opts *o,
                  char *detail, size_t dlen)
 {
-    static const unsigned char pers[] = "hyper tls client";
+    /* Personalization (NIST SP 800-90A §8.7.1): a label and this state's
+     * address, so two connections seeded at once still differ. */
+    unsigned char pers[32] = "hyper tls client";
+    const void *self = s;
+    memcpy(pers + 16, &self, sizeof self);
     int rc;
-    if (mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &s->entropy, pers,
-                              sizeof pers - 1) != 0) {
+    if (pthread_once(&shared_entropy_once, shared_entropy_init) != 0 ||
+        mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &shared_entropy, pers,
+                              sizeof pers) != 0) {
         hyper_tls_detail(detail, dlen, "cannot seed the random generator");
         return HYPER_ETLS_HANDSHAKE;
     }
@@ -292,14 +328,13 @@ static int handshake(struct tls *s, const hyper_transport_opts *o, char *detail,
         int r = mbedtls_ssl_handshake(&s->ssl);
         if (r == 0)
             break;
-        if ((r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) &&
-            s->io_err == HYPER_ETIMEOUT) {
+        if (!want(r))
+            return hyper_tls_handshake_error(s, r, detail, dlen);
+        if (timed_out(s)) {
             hyper_tls_detail(detail, dlen, "TLS handshake with %s timed out after %d ms",
                              s->name, o->handshake_timeout_ms);
             return HYPER_ETIMEOUT;
         }
-        if (r != MBEDTLS_ERR_SSL_WANT_READ && r != MBEDTLS_ERR_SSL_WANT_WRITE)
-            return hyper_tls_handshake_error(s, r, detail, dlen);
     }
     /* Belt and braces: the handshake must not have passed unverified. */
     if (!o->insecure_skip_verify && mbedtls_ssl_get_verify_result(&s->ssl) != 0)
@@ -339,7 +374,6 @@ int hyper_transport_tls_wrap(hyper_transport *t, hyper_transport lower,
     mbedtls_x509_crt_init(&s->ca);
     mbedtls_x509_crt_init(&s->own_cert);
     mbedtls_pk_init(&s->own_key);
-    mbedtls_entropy_init(&s->entropy);
     mbedtls_ctr_drbg_init(&s->drbg);
     memset(t, 0, sizeof *t);
 

@@ -732,7 +732,9 @@ static void decompression_bomb(void **state)
     assert_true(total == (uint64_t)mib << 20);
     assert_true(all_zero);
     assert_true(max_piece <= sizeof out);
-    assert_true(tm.peak < 512 * 1024);
+    /* One coding: zlib's state (~7 KiB) and window (32 KiB) and the decoder;
+     * the 1 GiB output never lives in memory (a 16 KiB buffer at a time). */
+    assert_true(tm.peak < 64 * 1024);
     assert_true(bomb.len < ((size_t)mib << 20) / 500);
     hyper_content_decoder_free(d);
     assert_int_equal(tm.in_use, 0);

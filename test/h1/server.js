@@ -11,7 +11,7 @@
 //              stream, sent chunked in the 512-octet pieces it yields
 //   /deflate, /deflate-raw  Content-Encoding: deflate, zlib-wrapped (RFC 1950)
 //              and raw (RFC 1951) as some servers send it
-//   /early     103 Early Hints with two Link fields, then 200
+//   /early     103 Early Hints (a Link list of two, X-Hint), then 200
 //   /upload    (PUT, Expect: 100-continue) node answers 100 Continue by
 //              itself; the reply is "<length> <crc32>" of the body received
 //   /204, /304 empty responses with those statuses
@@ -77,7 +77,8 @@ const routes = {
   '/upload': upload,
   '/early': (req, res) => {
     res.writeEarlyHints({ link: ['</style.css>; rel=preload; as=style',
-                                 '</app.js>; rel=preload; as=script'] });
+                                 '</app.js>; rel=preload; as=script'],
+                          'x-hint': 'early' });
     res.writeHead(200, { 'Content-Length': 10 });
     res.end('early body');
   },

@@ -59,6 +59,17 @@ static const struct vec framing[] = {
       "I103{Link=</s.css>}H200{Content-Length=5}D[hello]$E"),
     V("100 then 200", "GET", "HTTP/1.1 100 Continue\r\n\r\n" OK200 CL5, 0, 0,
       "I100{}H200{Content-Length=5}D[hello]$E"),
+    V("100, 103 with fields, 103 again, then 200", "GET",
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n"
+      "Link: </b.js>; rel=preload\r\nX-Hint: 1\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </c>\r\n\r\n"
+      OK200 CL5, 0, 0,
+      "I100{}I103{Link=</a.css>; rel=preload,Link=</b.js>; rel=preload,X-Hint=1}I103{Link=</c>}"
+      "H200{Content-Length=5}D[hello]$E"),
+    V("1xx has no body: its Content-Length is not framing", "GET",
+      "HTTP/1.1 103 Hints\r\nContent-Length: 5\r\n\r\n" OK200 CL5, 0, 0,
+      "I103{Content-Length=5}H200{Content-Length=5}D[hello]$E"),
+    V("1xx on HEAD, then the HEAD response", "HEAD", "HTTP/1.1 103 Hints\r\nLink: </x>\r\n\r\n"
+      OK200 "Content-Length: 5\r\n\r\n", 0, 0, "I103{Link=</x>}H200{Content-Length=5}$E"),
     V("empty reason with SP", "GET", "HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n", 0, 0,
       "H200{Content-Length=0}$E"),
     V("empty reason without SP", "GET", "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", 0, 0,

@@ -96,6 +96,36 @@ static void request_bytes(void **state)
     }
 }
 
+/* Outgoing values are written exactly as given: never split on commas,
+ * never joined, never trimmed or re-cased (issue: Python hyper mangled
+ * outgoing headers by splitting them). */
+static void values_sent_verbatim(void **state)
+{
+    (void)state;
+    static const hyper_hpack_field fields[] = {
+        F("Cache-Control", "no-cache,  no-store ,,x"),
+        F("x-Odd-Case", " \tpadded\t "),
+    };
+    hyper_headers *map = hyper_headers_new(NULL);
+    assert_int_equal(hyper_headers_add(map, "Cookie", 6, "a=1, b=2; Expires=Wed, 21 Oct 2015", 34), 0);
+    assert_int_equal(hyper_headers_add(map, "cookie", 6, "c=3", 3), 0);
+    hyper_h1_session *s = new_session(0);
+    hyper_h1_request r = base("GET", "/");
+    r.fields = fields;
+    r.nfields = 2;
+    r.headers = map;
+    assert_int_equal(hyper_h1_submit(s, &r), 1);
+    char out[512];
+    tr_take_output(s, out, sizeof out);
+    assert_string_equal(out, "GET / HTTP/1.1\r\nHost: example.com:8080\r\n"
+                             "Cache-Control: no-cache,  no-store ,,x\r\n"
+                             "x-Odd-Case:  \tpadded\t \r\n"
+                             "Cookie: a=1, b=2; Expires=Wed, 21 Oct 2015\r\n"
+                             "cookie: c=3\r\n\r\n");
+    hyper_h1_session_free(s);
+    hyper_headers_free(map);
+}
+
 static void chunked_body_stream(void **state)
 {
     (void)state;
@@ -462,6 +492,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(request_bytes),
+        cmocka_unit_test(values_sent_verbatim),
         cmocka_unit_test(chunked_body_stream),
         cmocka_unit_test(length_body_stream),
         cmocka_unit_test(refused_fields),

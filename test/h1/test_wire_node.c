@@ -266,6 +266,46 @@ static int header_is(const hyper_headers *h, const char *name, const char *want)
            memcmp(v, want, n) == 0;
 }
 
+/*
+ * Decodes a response body through our content decoder, as the connection
+ * object does (Content-Encoding read from the response's header map), in
+ * pieces of 100 octets into a 333-octet buffer. Returns the decoded length.
+ */
+static size_t content_decode(const struct response *r, uint8_t *out, size_t cap)
+{
+    hyper_content_decoder *d;
+    uint8_t buf[333];
+    size_t total = 0, off = 0;
+    assert_int_equal(hyper_content_decoder_init_headers(&d, NULL, r->headers), HYPER_OK);
+    assert_int_equal(hyper_content_decoder_codings(d), 1);   /* not a pass-through */
+    while (off < r->body_len) {
+        size_t n = r->body_len - off < 100 ? r->body_len - off : 100;
+        int rc;
+        do {
+            size_t used, made;
+            rc = hyper_content_decode(d, r->body + off, n, &used, buf, sizeof buf, &made);
+            assert_true(rc == 0 || rc == 1);
+            assert_true(total + made <= cap);
+            memcpy(out + total, buf, made);
+            total += made;
+            off += used;
+            n -= used;
+        } while (rc == 1);
+    }
+    assert_int_equal(hyper_content_decoder_finish(d), HYPER_OK);
+    assert_int_equal(hyper_content_decoder_discarded(d), 0);
+    hyper_content_decoder_free(d);
+    return total;
+}
+
+/* The text server.js compresses for /gzip and /deflate*. */
+static void expect_lines(const uint8_t *p, size_t n)
+{
+    assert_int_equal(n, 15 * 200);
+    for (size_t i = 0; i < 200; i++)
+        assert_memory_equal(p + 15 * i, "gzip test line\n", 15);
+}
+
 /* ---- the cases ----------------------------------------------------------------- */
 
 static void keep_alive_50(void **state)
@@ -360,10 +400,128 @@ static void gzip_raw_bytes(void **state)
     z.next_in = r.body, z.avail_in = (uInt)r.body_len;
     z.next_out = plain, z.avail_out = sizeof plain;
     assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
-    assert_int_equal(z.total_out, 15 * 200);
-    for (size_t i = 0; i < 200; i++)
-        assert_memory_equal(plain + 15 * i, "gzip test line\n", 15);
+    expect_lines(plain, z.total_out);
     inflateEnd(&z);
+    /* Our decoder gives the same text. */
+    memset(plain, 0, sizeof plain);
+    expect_lines(plain, content_decode(&r, plain, sizeof plain));
+    response_free(&r);
+    hyper_h1_session_free(s);
+    close(fd);
+}
+
+/* gzip from a zlib stream, sent chunked as it comes, and deflate both
+ * zlib-wrapped and raw, on one kept-alive connection; each decoded by our
+ * content decoder from the bytes the engine delivered. */
+static void content_codings_on_wire(void **state)
+{
+    (void)state;
+    int fd = connect_to(http_port);
+    hyper_h1_session *s;
+    struct response r;
+    static uint8_t plain[65536];
+    static char want[65536];
+    size_t want_len = 0;
+    for (int i = 0; i < 2000; i++)
+        want_len += (size_t)snprintf(want + want_len, sizeof want - want_len, "row %d %d\n", i,
+                                     (i * i) % 9973);
+    assert_int_equal(hyper_h1_session_init(&s, NULL, NULL), HYPER_OK);
+    assert_int_equal(submit(s, "GET", "/gzip-chunked"), 1);
+    exchange(fd, s, 1, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(header_is(r.headers, "transfer-encoding", "chunked"));
+    assert_true(header_is(r.headers, "content-encoding", "gzip"));
+    assert_true(r.body_len < want_len / 2);    /* it came compressed */
+    assert_int_equal(content_decode(&r, plain, sizeof plain), want_len);
+    assert_memory_equal(plain, want, want_len);
+    response_free(&r);
+    static const char *const paths[] = {"/deflate", "/deflate-raw"};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(submit(s, "GET", paths[k]), 2 + k);
+        exchange(fd, s, 2 + k, &r);
+        assert_int_equal(r.status, 200);
+        assert_true(header_is(r.headers, "content-encoding", "deflate"));
+        assert_true(r.body_len > 2);
+        /* RFC 1950 header (CM 8, FCHECK) only on the wrapped one. */
+        int zlib_hdr = (r.body[0] & 0x0f) == 8 && ((r.body[0] << 8) | r.body[1]) % 31 == 0;
+        assert_int_equal(zlib_hdr, k == 0);
+        expect_lines(plain, content_decode(&r, plain, sizeof plain));
+        response_free(&r);
+    }
+    assert_int_equal(hyper_h1_reusable(s), 1);
+    hyper_h1_session_free(s);
+    close(fd);
+}
+
+/* 103 Early Hints with its fields, delivered before the final response. */
+static void early_hints(void **state)
+{
+    (void)state;
+    int fd = connect_to(http_port);
+    hyper_h1_session *s;
+    struct response r;
+    const char *v;
+    size_t n;
+    assert_int_equal(hyper_h1_session_init(&s, NULL, NULL), HYPER_OK);
+    for (int32_t i = 1; i <= 2; i++) {           /* and again on the same connection */
+        assert_int_equal(submit(s, "GET", "/early"), i);
+        exchange(fd, s, i, &r);
+        assert_int_equal(r.informational, 1);
+        assert_int_equal(r.info_status[0], 103);
+        hyper_headers *h = r.info_headers[0];
+        assert_int_equal(hyper_headers_count(h), 2);
+        assert_true(header_is(h, "x-hint", "early"));
+        /* node sends the two links as one list; split it as a user would */
+        static const char *const links[] = {"</style.css>; rel=preload; as=style",
+                                            "</app.js>; rel=preload; as=script"};
+        const char *item;
+        size_t pos = 0, k = 0, ilen;
+        assert_int_equal(hyper_headers_get(h, "Link", 0, &v, &n), HYPER_OK);
+        for (; hyper_headers_split_next(v, n, &pos, &item, &ilen); k++) {
+            assert_true(k < 2);
+            assert_int_equal(ilen, strlen(links[k]));
+            assert_memory_equal(item, links[k], ilen);
+        }
+        assert_int_equal(k, 2);
+        assert_int_equal(r.status, 200);
+        assert_int_equal(r.body_len, 10);
+        assert_memory_equal(r.body, "early body", 10);
+        response_free(&r);
+    }
+    assert_int_equal(hyper_h1_reusable(s), 1);
+    hyper_h1_session_free(s);
+    close(fd);
+}
+
+/* Expect: 100-continue: node sends 100 Continue, which releases the body
+ * we held; the server saw every octet of it. */
+static void expect_continue(void **state)
+{
+    (void)state;
+    int fd = connect_to(http_port);
+    hyper_h1_session *s;
+    struct response r;
+    static uint8_t body[5000];
+    for (size_t i = 0; i < sizeof body; i++)
+        body[i] = (uint8_t)(i * 31 + 7);
+    assert_int_equal(hyper_h1_session_init(&s, NULL, NULL), HYPER_OK);
+    hyper_h1_request q;
+    memset(&q, 0, sizeof q);
+    q.method = "PUT", q.method_len = 3, q.target = "/upload", q.target_len = 7;
+    q.host = "127.0.0.1", q.host_len = 9;
+    q.body_mode = HYPER_H1_BODY_WHOLE, q.body = body, q.body_len = sizeof body;
+    q.flags = HYPER_H1_EXPECT_CONTINUE;
+    assert_int_equal(hyper_h1_submit(s, &q), 1);
+    exchange(fd, s, 1, &r);
+    assert_int_equal(r.informational, 1);
+    assert_int_equal(r.info_status[0], 100);
+    assert_int_equal(r.status, 200);
+    char want[64];
+    int wn = snprintf(want, sizeof want, "%zu %lu", sizeof body,
+                      (unsigned long)crc32(0, body, sizeof body));
+    assert_int_equal(r.body_len, (size_t)wn);
+    assert_memory_equal(r.body, want, r.body_len);
+    assert_int_equal(hyper_h1_reusable(s), 1);
     response_free(&r);
     hyper_h1_session_free(s);
     close(fd);
@@ -394,6 +552,9 @@ int main(void)
         cmocka_unit_test(keep_alive_50),
         cmocka_unit_test(chunked_with_trailers),
         cmocka_unit_test(gzip_raw_bytes),
+        cmocka_unit_test(content_codings_on_wire),
+        cmocka_unit_test(early_hints),
+        cmocka_unit_test(expect_continue),
         cmocka_unit_test(close_delimited),
     };
     signal(SIGPIPE, SIG_IGN);
