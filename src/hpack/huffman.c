@@ -32,45 +32,48 @@
 #include "hpack/huffman_table.h"
 #include "hyper.h"
 
-/* Input bit reader. Invariant: acc holds `bits` valid bits at its top; the
- * bits below them are zero or equal to the input bits that follow (so ORing
- * the same input bits in again is harmless). */
-typedef struct bitreader {
-    uint64_t acc;
-    unsigned bits;
-    const uint8_t *src;
-    const uint8_t *end;
-} bitreader;
-
-/* Octet by octet, as long as input remains and there is room; leaves
- * 56 <= bits <= 63 unless the input ran out. */
-static inline void refill_slow(bitreader *r)
+static inline uint32_t load_be32(const uint8_t *p)
 {
-    while (r->bits < 56 && r->src < r->end) {
-        r->acc |= (uint64_t)*r->src++ << (56 - r->bits);
-        r->bits += 8;
-    }
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-#ifndef HYPER_HUFFMAN_COMPACT
 static inline uint64_t load_be64(const uint8_t *p)
 {
-    return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
-           (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
-           (uint64_t)p[6] << 8 | (uint64_t)p[7];
+    return (uint64_t)load_be32(p) << 32 | load_be32(p + 4);
 }
 
-/* Needs 8 readable octets at src; leaves bits >= 56. */
-static inline void refill_fast(bitreader *r)
+/* The n < 8 octets at p, left-aligned, zeros below: two overlapping loads
+ * or three octet loads instead of a loop. */
+static inline uint64_t load_short(const uint8_t *p, size_t n)
 {
-    r->acc |= load_be64(r->src) >> r->bits;
-    r->src += (63 - r->bits) >> 3;
-    r->bits |= 56;
+    if (n >= 4)
+        return (uint64_t)load_be32(p) << 32 | (uint64_t)load_be32(p + n - 4) << (64 - 8 * n);
+    if (n == 0)
+        return 0;
+    return (uint64_t)p[0] << 56 | (uint64_t)p[n >> 1] << (56 - 8 * (n >> 1)) |
+           (uint64_t)p[n - 1] << (64 - 8 * n);
 }
-#endif
 
-/* Length of the code at the top of acc, searching from length `from`
- * (a lower bound the caller knows). */
+/* The input from bit p on, left-aligned, with *valid real bits (at least 57,
+ * or all that are left) and zeros below them. */
+static inline uint64_t window(const uint8_t *src, size_t len, size_t p, unsigned *valid)
+{
+    size_t b = p >> 3, k = len - b;
+    unsigned s = (unsigned)(p & 7);
+    if (k >= 8) {
+        *valid = 64 - s;
+        return load_be64(src + b) << s;
+    }
+    *valid = (unsigned)(8 * k - s);
+    if (k == 0)
+        return 0;
+    if (len >= 8) /* the last 8 octets, shifted past the ones already used */
+        return load_be64(src + len - 8) << (64 - 8 * k + s);
+    return load_short(src + b, k) << s;
+}
+
+/* Length of the code at the top of x, searching from length `from` (a
+ * lower bound the caller knows). */
 static inline unsigned code_length(uint32_t x, unsigned from)
 {
     unsigned l = from;
@@ -79,153 +82,159 @@ static inline unsigned code_length(uint32_t x, unsigned from)
     return l;
 }
 
-/* Canonical decode of one symbol. Returns 1 and stores one octet, 0 when
- * the valid bits hold no complete code (the rest is padding), or an error.
- * Leaves the accumulator refilled, so bulk steps may follow at once. */
-static int decode_canonical(bitreader *r, unsigned from, uint8_t *dst, size_t *n,
-                            size_t cap)
+/* Canonical decode of the symbol at bit p. Returns its code length and
+ * stores it in *sym; 0 when the bits left hold no complete code (the rest
+ * must be padding); or HYPER_EHPACK_HUFFMAN_EOS. */
+static int canonical_step(const uint8_t *src, size_t len, size_t p, unsigned from,
+                          uint8_t *sym)
 {
-    if (r->bits < 30)
-        refill_slow(r);
-    uint32_t x = (uint32_t)(r->acc >> 32);
+    unsigned valid;
+    uint64_t w = window(src, len, p, &valid);
+    uint32_t x = (uint32_t)(w >> 32);
     unsigned l = code_length(x, from);
-    if (l > r->bits)
+    if (l > valid)
         return 0;
     uint32_t idx = (x >> (32 - l)) + hyper_huffman_delta[l];
     if (idx >= HYPER_HUFFMAN_EOS)
         return HYPER_EHPACK_HUFFMAN_EOS;
-    if (*n >= cap)
-        return HYPER_EBUFFER;
-    dst[(*n)++] = hyper_huffman_sorted[idx];
-    r->acc <<= l;
-    r->bits -= l;
-    refill_slow(r);
-    return 1;
+    *sym = hyper_huffman_sorted[idx];
+    return (int)l;
+}
+
+/* §5.2: what follows the last symbol, the top `rem` bits of w, is padding:
+ * the most significant bits of EOS (all ones), fewer than 8. */
+static long finish(uint64_t w, size_t rem, size_t n)
+{
+    if (rem) {
+        if (w >> (64 - rem) != ((uint64_t)1 << rem) - 1)
+            return HYPER_EHPACK_HUFFMAN_PADDING_BITS;
+        if (rem > 7)
+            return HYPER_EHPACK_HUFFMAN_PADDING;
+    }
+    return (long)n;
+}
+
+/* Symbol by symbol through the canonical code, checking the room before
+ * each octet: the compact decoder, and the fallback for a small dst. */
+static long decode_checked(const uint8_t *src, size_t len, uint8_t *dst, size_t cap)
+{
+    const size_t total = len * 8;
+    size_t p = 0, n = 0;
+    unsigned valid;
+    while (p < total) {
+        uint8_t sym;
+        int l = canonical_step(src, len, p, 5, &sym);
+        if (l < 0)
+            return l;
+        if (l == 0)
+            break;
+        if (n >= cap)
+            return HYPER_EBUFFER;
+        dst[n++] = sym;
+        p += (size_t)l;
+    }
+    uint64_t w = window(src, len, p, &valid);
+    return finish(w, total - p, n);
 }
 
 #ifndef HYPER_HUFFMAN_COMPACT
 #define FAST_SHIFT (64 - HYPER_HUFFMAN_FAST_BITS)
-_Static_assert(HYPER_HUFFMAN_FAST_BITS >= 8 && 4 * HYPER_HUFFMAN_FAST_BITS <= 56,
-               "four table steps must fit in one refill");
-#define FAST_COUNT(e) (((e) >> 6) & 3)
+#define F_TOTAL(e) (((e) >> 16) & 63)
+#define F_LEN1(e) (((e) >> 24) & 15)
+#define F_COUNT(e) ((e) >> 30)
+_Static_assert(4 * HYPER_HUFFMAN_FAST_BITS <= 57, "four table steps per load");
 
-/* One table step: needs HYPER_HUFFMAN_FAST_BITS valid bits in acc and room
- * for 2 octets; the second octet is garbage when count is 1 (overwritten
- * by the next step or past the returned length). A long code goes through
- * copies of the state, so the loop's own state never has its address taken
- * and stays in registers. */
-#define FAST_STEP(r, n, on_error)                                             \
+/* Stores an entry's two symbols (the second is garbage when count is 1:
+ * overwritten next, or past the end, where the caller left an octet). */
+static inline void put2(uint8_t *o, uint32_t e)
+{
+    o[0] = (uint8_t)e;
+    o[1] = (uint8_t)(e >> 8);
+}
+
+/* One table step on a window with at least HYPER_HUFFMAN_FAST_BITS real
+ * bits; a code longer than the window leaves for `on_long`. */
+#define FAST_STEP(on_long)                                                    \
     do {                                                                      \
-        uint32_t e = hyper_huffman_fast[(r).acc >> FAST_SHIFT];               \
-        if (FAST_COUNT(e)) {                                                  \
-            dst[n] = (uint8_t)(e >> 16);                                      \
-            dst[(n) + 1] = (uint8_t)(e >> 24);                                \
-            (n) += FAST_COUNT(e);                                             \
-            (r).acc <<= (e & 63);                                             \
-            (r).bits -= (e & 63);                                             \
-        } else {                                                              \
-            bitreader r_ = (r);                                               \
-            size_t n_ = (n);                                                  \
-            int rc_ = decode_canonical(&r_, HYPER_HUFFMAN_FAST_BITS + 1, dst, \
-                                       &n_, cap);                             \
-            (r) = r_;                                                         \
-            (n) = n_;                                                         \
-            if (rc_ <= 0)                                                     \
-                on_error;                                                     \
-        }                                                                     \
+        uint32_t e = hyper_huffman_fast[w >> FAST_SHIFT];                     \
+        if (!F_COUNT(e))                                                      \
+            goto on_long;                                                     \
+        put2(o, e);                                                           \
+        o += F_COUNT(e);                                                      \
+        w <<= F_TOTAL(e);                                                     \
+        p += F_TOTAL(e);                                                      \
     } while (0)
 
-/* Bulk decode while 16 input octets and 8 output octets remain. A round
- * starts with >= 56 bits in acc and >= 72 more in the input: four steps
- * take at most 4 * 30 bits; a table step finds a whole window in acc
- * (56 - 3 * 13 >= 13, and a long-code step leaves acc refilled); a
- * long-code step refills to >= 30 bits first. */
-static long decode_bulk(bitreader *rp, uint8_t *dst, size_t cap, size_t *np)
+/* dst has room for HYPER_HUFFMAN_DECODED_MAX(len) + 1 octets, so every
+ * step may store two: no bound checks on the output at all. While 8 input
+ * octets remain, one load gives >= 57 bits for four table steps; the last
+ * < 8 octets are one window whose bits are counted exactly. */
+static long decode_fast(const uint8_t *src, size_t len, uint8_t *dst)
 {
-    bitreader r = *rp;
-    size_t n = *np;
-    long rc = 0;
-    while (r.end - r.src >= 16 && cap - n >= 8) {
-        refill_fast(&r);
-        FAST_STEP(r, n, { rc = rc_; goto out; });
-        FAST_STEP(r, n, { rc = rc_; goto out; });
-        FAST_STEP(r, n, { rc = rc_; goto out; });
-        FAST_STEP(r, n, { rc = rc_; goto out; });
+    const size_t total = len * 8;
+    size_t p = 0;
+    uint8_t *o = dst, sym;
+    int l;
+    while (len - (p >> 3) >= 8) {
+        uint64_t w = load_be64(src + (p >> 3)) << (p & 7);
+        FAST_STEP(long_code);
+        FAST_STEP(long_code);
+        FAST_STEP(long_code);
+        FAST_STEP(long_code);
+        continue;
+    long_code:
+        l = canonical_step(src, len, p, HYPER_HUFFMAN_FAST_BITS + 1, &sym);
+        if (l < 0)
+            return l;
+        if (l == 0)
+            break; /* no complete code left: the tail reports the padding */
+        *o++ = sym;
+        p += (size_t)l;
     }
-out:
-    *rp = r;
-    *np = n;
-    return rc;
-}
-#endif
-
-/* The rest, with exact bounds: table steps while a whole window of valid
- * bits and 2 octets of room remain, then one symbol at a time. */
-static long decode_tail(bitreader *rp, uint8_t *dst, size_t cap, size_t *np)
-{
-    bitreader r = *rp;
-    size_t n = *np;
-    long rc = 0;
+    size_t rem = total - p;
+    unsigned valid;
+    uint64_t w = window(src, len, p, &valid); /* valid == rem <= 56 */
     for (;;) {
-        refill_slow(&r);
-        unsigned from = 5;
-#ifndef HYPER_HUFFMAN_COMPACT
-        if (r.bits >= HYPER_HUFFMAN_FAST_BITS && cap - n >= 2) {
-            FAST_STEP(r, n, { rc = rc_; goto out; });
+        uint32_t e = hyper_huffman_fast[w >> FAST_SHIFT];
+        unsigned c = F_TOTAL(e);
+        if (c <= rem) { /* both symbols (or the one) are real bits */
+            put2(o, e);
+            o += F_COUNT(e);
+            w <<= c;
+            rem -= c;
             continue;
         }
-        uint32_t e = hyper_huffman_fast[r.acc >> FAST_SHIFT];
-        if (FAST_COUNT(e)) {
-            unsigned l = (e >> 8) & 0xf;
-            if (l > r.bits)
-                break; /* only padding left */
-            if (n >= cap) {
-                rc = HYPER_EBUFFER;
-                break;
+        if (F_COUNT(e)) { /* the first fits, nothing complete after it */
+            unsigned l1 = F_LEN1(e);
+            if (l1 <= rem) {
+                *o++ = (uint8_t)e;
+                w <<= l1;
+                rem -= l1;
             }
-            dst[n++] = (uint8_t)(e >> 16);
-            r.acc <<= l;
-            r.bits -= l;
-            continue;
+            break;
         }
-        from = HYPER_HUFFMAN_FAST_BITS + 1;
-#endif
-        if (r.bits == 0)
-            goto out;
-        rc = decode_canonical(&r, from, dst, &n, cap);
-        if (rc <= 0)
-            goto out;
+        l = canonical_step(src, len, total - rem, HYPER_HUFFMAN_FAST_BITS + 1, &sym);
+        if (l < 0)
+            return l;
+        if (l == 0)
+            break;
+        *o++ = sym;
+        w <<= l;
+        rem -= (size_t)l;
     }
-out:
-    *rp = r;
-    *np = n;
-    return rc < 0 ? rc : 0;
+    return finish(w, rem, (size_t)(o - dst));
 }
+#endif
 
 long hyper_huffman_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t cap)
 {
     if (len == 0)
         return 0;
-    bitreader r = {0, 0, src, src + len};
-    size_t n = 0;
-    long rc;
 #ifndef HYPER_HUFFMAN_COMPACT
-    rc = decode_bulk(&r, dst, cap, &n);
-    if (rc < 0)
-        return rc;
+    if (cap > HYPER_HUFFMAN_DECODED_MAX(len))
+        return decode_fast(src, len, dst);
 #endif
-    rc = decode_tail(&r, dst, cap, &n);
-    if (rc < 0)
-        return rc;
-    /* §5.2: padding is the most significant bits of EOS, at most 7 bits. */
-    if (r.bits) {
-        uint64_t pad = r.acc >> (64 - r.bits);
-        if (pad != ((uint64_t)1 << r.bits) - 1)
-            return HYPER_EHPACK_HUFFMAN_PADDING_BITS;
-        if (r.bits > 7)
-            return HYPER_EHPACK_HUFFMAN_PADDING;
-    }
-    return (long)n;
+    return decode_checked(src, len, dst, cap);
 }
 
 size_t hyper_huffman_encoded_len(const uint8_t *src, size_t len)

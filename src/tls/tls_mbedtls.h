@@ -8,7 +8,6 @@
 #define HYPER_TLS_MBEDTLS_H
 
 #include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
 #include <mbedtls/net_sockets.h> /* MBEDTLS_ERR_NET_* only */
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
@@ -24,8 +23,7 @@ struct tls {
     mbedtls_x509_crt ca;       /* trust anchors (empty with skip-verify) */
     mbedtls_x509_crt own_cert; /* client certificate chain, if any */
     mbedtls_pk_context own_key;
-    mbedtls_entropy_context entropy;
-    mbedtls_ctr_drbg_context drbg;
+    mbedtls_ctr_drbg_context drbg; /* ours, seeded from the shared entropy */
     /* ALPN list handed to mbedTLS, which keeps the pointers: NULL-ended,
      * names stored in alpn_names (each NUL-terminated). */
     const char *alpn[HYPER_TRANSPORT_MAX_ALPN + 1];

@@ -199,7 +199,11 @@ static int alert_error(struct tls *s, int a, char *detail, size_t dlen)
 
 int hyper_tls_handshake_error(struct tls *s, int ret, char *detail, size_t dlen)
 {
-    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)
+    /* 2.28 reports a certificate unfit for a server (key usage) as
+     * BAD_HS_CERTIFICATE, with the reason in the verification flags. */
+    uint32_t f = mbedtls_ssl_get_verify_result(&s->ssl);
+    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
+        (ret == MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE && f != 0 && f != UINT32_MAX))
         return verify_error(s, detail, dlen);
     if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
         return alert_error(s, s->ssl.in_msg ? s->ssl.in_msg[1] : 0, detail, dlen);

@@ -18,13 +18,19 @@
 
 #define FIX_WAIT_MS 15000
 
+#if defined(__GNUC__)
+#define FX_UNUSED __attribute__((unused))
+#else
+#define FX_UNUSED
+#endif
+
 static struct conn_fixture {
     char dir[128];
     char ca[200], cert[200], key[200];
     peer_httpbin bin;
 } fx;
 
-static int fx_setup(void **state)
+FX_UNUSED static int fx_setup(void **state)
 {
     (void)state;
     if (peer_tmpdir("conn", fx.dir, sizeof fx.dir) != 0)
@@ -44,7 +50,7 @@ static int fx_setup(void **state)
     return 0;
 }
 
-static int fx_teardown(void **state)
+FX_UNUSED static int fx_teardown(void **state)
 {
     (void)state;
     peer_httpbin_stop(&fx.bin);
@@ -53,7 +59,7 @@ static int fx_teardown(void **state)
 }
 
 /* Options for the test servers: the test CA, short timeouts. */
-static void fx_opts(hyper_conn_opts *o, int secure)
+FX_UNUSED static void fx_opts(hyper_conn_opts *o, int secure)
 {
     hyper_conn_opts_init(o);
     o->secure = secure;
@@ -75,7 +81,7 @@ static hyper_conn *fx_open(int port, const hyper_conn_opts *o)
 
 /* Reads the whole body into a NUL-terminated malloc'd buffer; returns its
  * length, or a negative error (buffer freed). */
-static long fx_read_all(hyper_response *r, char **out)
+FX_UNUSED static long fx_read_all(hyper_response *r, char **out)
 {
     size_t cap = 65536, len = 0;
     char *b = malloc(cap + 1);
@@ -101,7 +107,7 @@ static long fx_read_all(hyper_response *r, char **out)
 
 /* Reads the body through a small buffer, hashing it; stores the hex
  * SHA-256 in hex (65 octets) and returns the length or an error. */
-static long long fx_read_hash(hyper_response *r, char hex[65], size_t bufsize)
+FX_UNUSED static long long fx_read_hash(hyper_response *r, char hex[65], size_t bufsize)
 {
     mbedtls_sha256_context ctx;
     uint8_t *buf = malloc(bufsize), digest[32];
@@ -126,7 +132,7 @@ static long long fx_read_hash(hyper_response *r, char hex[65], size_t bufsize)
     return total;
 }
 
-static void fx_sha256_hex(const void *data, size_t len, char hex[65])
+FX_UNUSED static void fx_sha256_hex(const void *data, size_t len, char hex[65])
 {
     uint8_t d[32];
     mbedtls_sha256_ret(data, len, d, 0);

@@ -23,6 +23,7 @@ static const char *const specs[] = {
     "noip:noip:alpn=h2",
     "mtls:server:mtls:alpn=h2+http/1.1",
     "old:server:tls11",
+    "eku:client:key=client-plain:alpn=h2",  /* a client-only certificate */
 };
 
 static int setup(void **state)
@@ -92,6 +93,8 @@ static const struct tcase cases[] = {
      HYPER_ETLS_CA_FILE, "no-such-file.crt", NULL},
     {"good", "localhost", NULL, "client.pass", NULL, NULL, NULL, 0, HYPER_ETLS_CA_FILE,
      "client.pass", NULL},
+    {"eku", "localhost", "hyper-test-client", "client-ca.crt", NULL, NULL, NULL, 0,
+     HYPER_ETLS_VERIFY, "usage", NULL},
     /* the loudly named switch: everything accepted */
     {"untrusted", "localhost", NULL, NULL, NULL, NULL, NULL, 1, HYPER_OK,
      "alpn=h2 client=-", "h2"},
@@ -184,7 +187,8 @@ static void failure_codes_distinct(void **state)
     static const int kinds[] = {HYPER_ETLS_ALPN, HYPER_ETLS_HOSTNAME, HYPER_ETLS_UNTRUSTED,
                                 HYPER_ETLS_EXPIRED, HYPER_ETLS_NOT_YET_VALID,
                                 HYPER_ETLS_CA_FILE, HYPER_ETLS_CERT_REQUIRED,
-                                HYPER_ETLS_CLIENT_CERT, HYPER_ETLS_HANDSHAKE};
+                                HYPER_ETLS_CLIENT_CERT, HYPER_ETLS_HANDSHAKE,
+                                HYPER_ETLS_VERIFY};
     size_t n = sizeof kinds / sizeof kinds[0];
     for (size_t k = 0; k < n; k++) {
         int seen = 0;

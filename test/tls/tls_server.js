@@ -9,6 +9,7 @@
 //                  (default none: the server ignores ALPN)
 //     mtls         require a client certificate signed by client-ca.crt
 //     tls11        offer TLS 1.0/1.1 only (a client asking for 1.2 fails)
+//     key=base     key file base name (default: the cert's)
 //     v6           listen on ::1 instead of 127.0.0.1
 //     bye          say the first line, then end the connection
 // Prints "NAME PORT" per server, then "ready", on stdout. Each accepted
@@ -31,6 +32,7 @@ function start(spec) {
   let host = '127.0.0.1';
   for (const opt of opts) {
     if (opt.startsWith('alpn=')) o.ALPNProtocols = opt.slice(5).split('+');
+    else if (opt.startsWith('key=')) o.key = read(opt.slice(4) + '.key');
     else if (opt === 'bye') o.bye = true;
     else if (opt === 'mtls') {
       o.requestCert = true;
