@@ -197,6 +197,58 @@ typedef struct hyper_mem {
 /* The default allocator (malloc, realloc, free). Static; never NULL. */
 const hyper_mem *hyper_mem_default(void);
 
+/* (embedded owner P: the arena, up to the end of section 1)
+ *
+ * An arena: a hyper_mem over one buffer the caller owns, so that all the
+ * allocations of one connection (session, HPACK tables, streams, buffers)
+ * come from it and a device needs no heap. Give each connection its own.
+ *
+ * Policy: blocks are handed out from the bottom of the buffer upwards,
+ * rounded to two pointers (16 octets on 64-bit targets, 8 on 32-bit ones,
+ * which is also their alignment); no per-block header. Freeing the most
+ * recent block gives its octets straight back; any other free puts the
+ * block on a free list (address-ordered, neighbours merged) that later
+ * allocations reuse first. hyper_arena_reset reclaims everything at once.
+ * When the buffer cannot serve a request the allocator returns NULL, and the
+ * hyper call that needed the memory fails with HYPER_ENOMEM (the object
+ * stays usable or can be freed cleanly). Not thread-safe: one arena, one
+ * connection, one thread at a time.
+ */
+typedef struct hyper_arena hyper_arena;
+
+/*
+ * Makes an arena of buf (size octets; any alignment). Its control block
+ * (under 100 octets) lives at the start of buf, so nothing is allocated.
+ * buf MUST stay valid, and MUST NOT be touched by the caller, while any
+ * object allocated from the arena lives. Returns the arena (a pointer into
+ * buf), or NULL if buf is NULL or too small to hold one block.
+ */
+hyper_arena *hyper_arena_init(void *buf, size_t size);
+
+/* The allocator to pass to hyper (e.g. hyper_h2_session_init); valid as
+ * long as the arena. */
+const hyper_mem *hyper_arena_mem(hyper_arena *a);
+
+/* Forgets every block at once (the peak figure stays). Only when nothing
+ * allocated from the arena is still in use, e.g. after the session's free,
+ * or instead of it when the whole connection is dropped. */
+void hyper_arena_reset(hyper_arena *a);
+
+/* How the arena is used, for sizing its buffer. */
+typedef struct hyper_arena_stats {
+    size_t capacity;   /* octets available to blocks (buffer minus control block) */
+    size_t in_use;     /* octets in live blocks (rounded sizes) */
+    size_t top;        /* octets from the bottom up to the highest live or free block */
+    size_t free_list;  /* octets on the free list (below top) */
+    size_t peak;       /* the buffer size that would have sufficed so far,
+                          control block included */
+    size_t failures;   /* requests refused (full, or size 0) */
+    size_t misuse;     /* frees/reallocs of pointers not from this arena,
+                          ignored (a bug in the caller) */
+} hyper_arena_stats;
+
+void hyper_arena_stats_get(const hyper_arena *a, hyper_arena_stats *out);
+
 /* ========================================================================
  * 2. Header map
  *
@@ -1136,6 +1188,10 @@ typedef struct hyper_transport {
  *    bytes (as mbedtls_ssl_write requires), or close.
  *  - close: sends close_notify (TLS, bounded by HYPER_TRANSPORT_CLOSE_MS),
  *    closes the socket, frees everything. Never blocks longer than that.
+ *  - read or write with len 0 returns HYPER_EINVAL (never a fake "end").
+ *    A connection reset gives HYPER_ECLOSED; a damaged TLS record or a
+ *    TLS alert after the handshake gives HYPER_ETLS. Errors other than
+ *    HYPER_ETIMEOUT are sticky on a TLS transport.
  * One transport is used by one thread at a time.
  *
  * Memory: our own state comes from the hyper_mem given to the open call.

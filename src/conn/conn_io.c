@@ -24,6 +24,28 @@ hyper_response *conn_find_wire(hyper_conn *c, conn_link *l, int32_t wire_id)
     return NULL;
 }
 
+/*
+ * Takes a header map out of an event into r. Maps keep a pointer to the
+ * hyper_mem they were made with, which belongs to the engine (or to the
+ * connection), and a response may outlive both: the fields are copied into
+ * a map that uses the record's own allocator copy. NULL on ENOMEM.
+ */
+static hyper_headers *adopt(hyper_response *r, hyper_headers *h)
+{
+    hyper_headers *copy = h ? hyper_headers_new(&r->mem) : NULL;
+    for (size_t i = 0; copy && i < hyper_headers_count(h); i++) {
+        const char *n, *v;
+        size_t nl, vl;
+        hyper_headers_at(h, i, &n, &nl, &v, &vl);
+        if (hyper_headers_add(copy, n, nl, v, vl) != HYPER_OK) {
+            hyper_headers_free(copy);
+            copy = NULL;
+        }
+    }
+    hyper_headers_free(h);
+    return copy;
+}
+
 static void requeue(hyper_response *r)
 {
     r->link = NULL;
@@ -98,7 +120,7 @@ static void on_push_promise(hyper_conn *c, conn_link *l, hyper_event *ev)
     r->parent_id = parent->id;
     r->wire_id = ev->promised_id;
     r->id = ev->promised_id + l->id_offset;
-    r->promise = ev->headers;
+    r->promise = adopt(r, ev->headers);
     r->state = REC_SENT;
     r->local_done = 1;
     r->decompress = c->opts.decompress;
@@ -136,8 +158,10 @@ static void on_h2_event(hyper_conn *c, conn_link *l, hyper_event *ev)
     case HYPER_EVENT_HEADERS:
         if (r && r->state == REC_SENT) {
             r->status = ev->status;
-            r->headers = ev->headers;
+            r->headers = adopt(r, ev->headers);
             r->state = REC_HEAD;
+            if (!r->headers)
+                conn_rec_fail(r, HYPER_ENOMEM);
             return;
         }
         break;
@@ -146,7 +170,9 @@ static void on_h2_event(hyper_conn *c, conn_link *l, hyper_event *ev)
         return;
     case HYPER_EVENT_TRAILERS:
         if (r && !r->trailers) {
-            r->trailers = ev->headers;
+            r->trailers = adopt(r, ev->headers);
+            if (!r->trailers)
+                conn_rec_fail(r, HYPER_ENOMEM);
             return;
         }
         break;
@@ -221,8 +247,10 @@ static int on_h1_event(hyper_conn *c, conn_link *l, hyper_event *ev)
         if (r && r->state == REC_SENT) {
             r->status = ev->status;
             memcpy(r->reason, ev->reason, sizeof r->reason);
-            r->headers = ev->headers;
+            r->headers = adopt(r, ev->headers);
             r->state = REC_HEAD;
+            if (!r->headers)
+                conn_rec_fail(r, HYPER_ENOMEM);
             return 0;
         }
         break;
@@ -231,7 +259,9 @@ static int on_h1_event(hyper_conn *c, conn_link *l, hyper_event *ev)
         break;
     case HYPER_EVENT_TRAILERS:
         if (r && !r->trailers) {
-            r->trailers = ev->headers;
+            r->trailers = adopt(r, ev->headers);
+            if (!r->trailers)
+                conn_rec_fail(r, HYPER_ENOMEM);
             return 0;
         }
         break;

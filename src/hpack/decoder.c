@@ -378,7 +378,9 @@ HOT int account(hyper_hpack_decoder *dec, const hyper_hpack_field *f)
     return 1;
 }
 
-/* Decodes a Huffman string into scratch at *used, at most `room` octets. */
+/* Decodes a Huffman string into scratch at *used, refusing more than
+ * `room` octets. scratch has room + 1 octets there: the extra one lets
+ * the Huffman decoder store two symbols per step without bound checks. */
 HOT int huffman(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t len, size_t room,
                    size_t *used, const char **out, size_t *out_len)
 {
@@ -387,11 +389,11 @@ HOT int huffman(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t len, size_t
         *out_len = 0;
         return HYPER_OK;
     }
-    long n = hyper_huffman_decode(s, len, dec->scratch + *used, room);
-    if (n == HYPER_EBUFFER)
-        return HYPER_EHPACK_FIELD_SIZE; /* decodes to more than the field bound */
+    long n = hyper_huffman_decode(s, len, dec->scratch + *used, room + 1);
     if (n < 0)
-        return (int)n;
+        return n == HYPER_EBUFFER ? HYPER_EHPACK_FIELD_SIZE : (int)n;
+    if ((size_t)n > room)
+        return HYPER_EHPACK_FIELD_SIZE; /* decodes to more than the field bound */
     *out = (const char *)dec->scratch + *used;
     *out_len = (size_t)n;
     *used += (size_t)n;
@@ -414,7 +416,8 @@ HOT int literal_strings(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_fiel
         want += huff_max(r->value_wire, dec->max_field);
     if (want > dec->max_field)
         want = dec->max_field;
-    int rc = ensure(dec->mem, &dec->scratch, &dec->scratch_cap, want);
+    /* + 1: the decoder's slack octet (see huffman()) */
+    int rc = ensure(dec->mem, &dec->scratch, &dec->scratch_cap, want + 1);
     if (rc < 0)
         return rc;
     if (r->index) {

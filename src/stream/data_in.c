@@ -11,7 +11,9 @@
  *  - A delivered chunk becomes a DATA event whose data points into the
  *    input; recv pauses after it so the caller pulls it before the input
  *    moves on.
- *  - content-length is checked as DATA arrives and at END_STREAM (§8.1.1).
+ *  - content-length is checked as DATA arrives and at END_STREAM (§8.1.1);
+ *    a response that has no content (HEAD, 204, 304) may carry no DATA
+ *    octet at all.
  */
 #include "stream/h2_internal.h"
 
@@ -44,6 +46,9 @@ static int data_begin(hyper_h2_session *s, const hyper_frame_hd *hd)
     return HYPER_OK;
 }
 
+/* RFC 9110 §6.4.1: responses to HEAD, 204 and 304 have no content; their
+ * content-length describes the representation, not DATA (§8.1.1), and any
+ * DATA octet makes the response malformed. */
 static int no_body_expected(const h2_stream *st)
 {
     return st->head_request || st->status == 204 || st->status == 304;
@@ -63,11 +68,16 @@ int h2_data_chunk(hyper_h2_session *s, const hyper_frame_read_event *fev)
         return HYPER_OK;
     }
     st->data_received += fev->len;
-    if (st->content_length >= 0 && !no_body_expected(st) &&
-        st->data_received > (uint64_t)st->content_length) {
+    int err = 0;
+    if (no_body_expected(st) && st->data_received > 0)
+        err = HYPER_EH2_BAD_RESPONSE;
+    else if (!no_body_expected(st) && st->content_length >= 0 &&
+             st->data_received > (uint64_t)st->content_length)
+        err = HYPER_EH2_CONTENT_LENGTH;
+    if (err) {
         s->data_deliver = 0;
         h2_flow_autocredit(s, fev->flow_len);
-        return h2_stream_error(s, st->id, HYPER_EH2_CONTENT_LENGTH, HYPER_H2_PROTOCOL_ERROR);
+        return h2_stream_error(s, st->id, err, HYPER_H2_PROTOCOL_ERROR);
     }
     if (fev->flow_len > 0) {
         hyper_event *e = h2_ev_push(s, HYPER_EVENT_DATA, st->id);

@@ -22,16 +22,17 @@
 
 #define WINDOW_MAX ((int64_t)HYPER_FRAME_WINDOW_MAX)
 
+/* WINDOW_UPDATE (§6.9). An increment of 0 on a stream is a stream error,
+ * but only once the stream itself may receive the frame: on an idle stream
+ * it is a connection error like any WINDOW_UPDATE there, on a stream we
+ * reset it is ignored like any late frame (§5.1). */
 int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd,
                           const uint8_t *payload)
 {
     hyper_frame_window_update wu;
     int rc = hyper_frame_window_update_decode(&wu, hd, payload);
-    if (rc < 0) {
-        if (hyper_frame_error_is_stream(rc, hd))
-            return h2_stream_error(s, hd->stream_id, rc, hyper_frame_error_code(rc));
+    if (rc < 0 && !hyper_frame_error_is_stream(rc, hd))
         return h2_conn_error(s, rc, hyper_frame_error_code(rc));
-    }
     if (hd->stream_id == 0) {
         if (s->send_window + wu.increment > WINDOW_MAX)
             return h2_conn_error(s, HYPER_EH2_FLOW_CONTROL, HYPER_H2_FLOW_CONTROL_ERROR);
@@ -41,12 +42,14 @@ int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd,
     h2_stream *st = h2_stream_find(s, hd->stream_id);
     if (!st)
         return h2_late_frame(s, hd->stream_id, 1);
-    /* Receiving WINDOW_UPDATE is allowed in every state but idle and
-     * reserved (remote) (§5.1). */
+    /* Receiving WINDOW_UPDATE is allowed in every state but idle (a queued
+     * request) and reserved (remote) (§5.1). */
     if (st->state == HYPER_H2_STATE_IDLE)
         return h2_conn_error(s, HYPER_EH2_IDLE_STREAM, HYPER_H2_PROTOCOL_ERROR);
     if (st->state == HYPER_H2_STATE_RESERVED_REMOTE)
         return h2_conn_error(s, HYPER_EH2_PROTOCOL, HYPER_H2_PROTOCOL_ERROR);
+    if (rc < 0)
+        return h2_stream_error(s, st->id, rc, hyper_frame_error_code(rc));
     if (st->send_window + wu.increment > WINDOW_MAX)
         return h2_stream_error(s, st->id, HYPER_EH2_FLOW_CONTROL,
                                HYPER_H2_FLOW_CONTROL_ERROR);

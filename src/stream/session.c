@@ -43,7 +43,9 @@ void hyper_h2_options_init(hyper_h2_options *o)
 
 static int options_valid(const hyper_h2_options *o)
 {
-    return o->initial_window_size <= HYPER_FRAME_WINDOW_MAX &&
+    /* A zero stream window would stall every response body for good: we
+     * only return credit for DATA the application consumed. */
+    return o->initial_window_size >= 1 && o->initial_window_size <= HYPER_FRAME_WINDOW_MAX &&
            o->connection_window_size >= HYPER_FRAME_DEFAULT_INITIAL_WINDOW_SIZE &&
            o->connection_window_size <= HYPER_FRAME_WINDOW_MAX &&
            o->max_frame_size >= HYPER_FRAME_DEFAULT_MAX_FRAME_SIZE &&
@@ -239,8 +241,10 @@ static int on_ping(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t 
 }
 
 /* The server goes away (§6.8): our streams above last_stream_id were not
- * processed and fail with HYPER_EH2_REFUSED (safe to retry); queued ones
- * will never open; the others run to completion. */
+ * processed and fail with HYPER_EH2_REFUSED (safe to retry); the others run
+ * to completion. Queued requests fail the same way whatever their id: a
+ * receiver of GOAWAY MUST NOT open new streams, and a graceful shutdown
+ * announces last_stream_id 2^31-1 first, which is above every queued id. */
 static int on_goaway(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
 {
     hyper_frame_goaway g;
@@ -261,7 +265,7 @@ static int on_goaway(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_
     s->pause = 1; /* debug data points into the input or the reader buffer */
     for (size_t i = s->nstreams; i-- > 0;) {
         h2_stream *st = s->streams[i];
-        if (st->is_push || st->id <= g.last_stream_id)
+        if (st->is_push || (st->id <= g.last_stream_id && !st->queued))
             continue;
         h2_ev_reset(s, st->id, HYPER_EH2_REFUSED, HYPER_H2_REFUSED_STREAM);
         h2_stream_destroy(s, st, H2_CLOSED_SENT_RST);

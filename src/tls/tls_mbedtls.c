@@ -37,8 +37,10 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     struct tls *s = ctx;
     long n = s->lower.write(s->lower.ctx, buf, len, hyper_tls_deadline_left(&s->deadline));
-    if (n > 0)
+    if (n > 0 && (size_t)n <= len)
         return (int)n;
+    if (n > 0)
+        n = HYPER_EIO;  /* a lower transport claiming more than it was given */
     s->io_err = n < 0 ? (int)n : HYPER_EIO;
     return s->io_err == HYPER_ETIMEOUT ? MBEDTLS_ERR_SSL_WANT_WRITE
                                        : MBEDTLS_ERR_NET_SEND_FAILED;
@@ -48,8 +50,10 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
     struct tls *s = ctx;
     long n = s->lower.read(s->lower.ctx, buf, len, hyper_tls_deadline_left(&s->deadline));
-    if (n >= 0)
+    if (n >= 0 && (size_t)n <= len)
         return (int)n;  /* 0: end of stream, which mbedTLS reports itself */
+    if (n > 0)
+        n = HYPER_EIO;
     s->io_err = (int)n;
     return n == HYPER_ETIMEOUT ? MBEDTLS_ERR_SSL_WANT_READ : MBEDTLS_ERR_NET_RECV_FAILED;
 }

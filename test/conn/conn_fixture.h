@@ -68,7 +68,7 @@ FX_UNUSED static void fx_opts(hyper_conn_opts *o, int secure)
     o->connect_timeout_ms = 5000;
 }
 
-static hyper_conn *fx_open(int port, const hyper_conn_opts *o)
+FX_UNUSED static hyper_conn *fx_open(int port, const hyper_conn_opts *o)
 {
     int err = 0;
     char detail[HYPER_TRANSPORT_DETAIL_MAX];
@@ -140,7 +140,7 @@ FX_UNUSED static void fx_sha256_hex(const void *data, size_t len, char hex[65])
 }
 
 /* Header value as a C string in a static buffer ("" when absent). */
-static const char *fx_header(const hyper_headers *h, const char *name)
+FX_UNUSED static const char *fx_header(const hyper_headers *h, const char *name)
 {
     static char v[512];
     const char *p;

@@ -226,10 +226,42 @@ static void window_update_zero(void **state)
     assert_int_equal(t_feed(&t), 0);
     t_expect_rst(&t, 1, HYPER_H2_PROTOCOL_ERROR);
     t_expect_reset(&t, 1, HYPER_EH2_WINDOW_UPDATE_ZERO, HYPER_H2_PROTOCOL_ERROR);
+    /* On a stream we reset: ignored like every late frame there (§5.1). */
+    t_get(&t, "/2");
+    t_expect_get(&t, 3, "/2");
+    assert_int_equal(hyper_h2_reset_stream(t.s, 3, HYPER_H2_CANCEL), HYPER_OK);
+    t_expect_rst(&t, 3, HYPER_H2_CANCEL);
+    srv_window_update(&t, 3, 0);
+    assert_int_equal(t_feed(&t), 0);
+    assert_true(t_no_frame(&t));
+    assert_true(t_no_event(&t));
     srv_window_update(&t, 0, 0);
     assert_int_equal(t_feed(&t), HYPER_EH2_WINDOW_UPDATE_ZERO);
     t_expect_goaway(&t, 0, HYPER_H2_PROTOCOL_ERROR);
     t_done(&t);
+}
+
+/* WINDOW_UPDATE of 0 on a stream that never opened (never used, or still
+ * queued) is first of all a frame on an idle stream: connection error
+ * PROTOCOL_ERROR (§5.1), not a silent no-op. */
+static void window_update_zero_on_idle(void **state)
+{
+    for (int c = 0; c < 2; c++) {
+        h2t t;
+        t_init(&t, NULL, MODE(state));
+        hyper_frame_setting set[] = {{HYPER_SETTINGS_MAX_CONCURRENT_STREAMS, 1}};
+        t_handshake(&t, set, 1);
+        t_get(&t, "/");
+        t_get(&t, "/queued");
+        t_expect_get(&t, 1, "/");
+        srv_window_update(&t, c == 0 ? 3 : 9, 0);
+        assert_int_equal(t_feed(&t), HYPER_EH2_IDLE_STREAM);
+        t_expect_goaway(&t, 0, HYPER_H2_PROTOCOL_ERROR);
+        t_expect_reset(&t, 1, HYPER_EH2_IDLE_STREAM, HYPER_H2_PROTOCOL_ERROR);
+        t_expect_reset(&t, 3, HYPER_EH2_IDLE_STREAM, HYPER_H2_PROTOCOL_ERROR);
+        t_expect_error(&t, HYPER_EH2_IDLE_STREAM, HYPER_H2_PROTOCOL_ERROR);
+        t_done(&t);
+    }
 }
 
 /* A fast reader never stalls: 1 MiB through a 64 KiB window, consuming as
@@ -274,6 +306,7 @@ int main(void)
         BOTH(send_window_release_and_end),
         BOTH(window_overflow),
         BOTH(window_update_zero),
+        BOTH(window_update_zero_on_idle),
         cmocka_unit_test_prestate(fast_reader_never_stalls, &WHOLE),
     };
     return cmocka_run_group_tests_name("h2_flow", tests, NULL, NULL);

@@ -57,6 +57,36 @@ static void goaway_from_server(void **state)
     t_done(&t);
 }
 
+/* A graceful shutdown first announces last-stream-id 2^31-1 (§6.8): it
+ * covers every id, yet a receiver of GOAWAY MUST NOT open new streams, so a
+ * request still queued behind MAX_CONCURRENT_STREAMS fails at once (safe to
+ * retry) and never reaches the wire, even after a stream closes. */
+static void goaway_max_id_drops_queued(void **state)
+{
+    h2t t;
+    t_init(&t, NULL, MODE(state));
+    hyper_frame_setting set[] = {{HYPER_SETTINGS_MAX_CONCURRENT_STREAMS, 1}};
+    t_handshake(&t, set, 1);
+    t_get(&t, "/");
+    t_get(&t, "/queued");
+    t_expect_get(&t, 1, "/");
+    assert_true(t_no_frame(&t));
+    srv_goaway(&t, 0x7fffffffu, HYPER_H2_NO_ERROR, NULL);
+    assert_int_equal(t_feed(&t), 0);
+    assert_int_equal(t_expect_event(&t, HYPER_EVENT_GOAWAY, 0)->ev.last_stream_id, 0x7fffffff);
+    t_expect_reset(&t, 3, HYPER_EH2_REFUSED, HYPER_H2_REFUSED_STREAM);
+    assert_true(t_no_event(&t));
+    srv_headers(&t, 1, EH | ES, ":status", "200", NULL);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_event(&t, HYPER_EVENT_HEADERS, 1);
+    t_expect_event(&t, HYPER_EVENT_END, 1);
+    assert_true(t_no_event(&t));
+    assert_true(t_no_frame(&t)); /* no HEADERS for stream 3 */
+    assert_int_equal(hyper_h2_stream_count(t.s), 0);
+    assert_int_equal(hyper_h2_stream_state_get(t.s, 3), HYPER_H2_STATE_IDLE);
+    t_done(&t);
+}
+
 static void our_goaway(void **state)
 {
     h2t t;
@@ -344,6 +374,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
 #define BOTH(fn) cmocka_unit_test_prestate(fn, &WHOLE), cmocka_unit_test_prestate(fn, &BYTEWISE)
         BOTH(goaway_from_server),
+        BOTH(goaway_max_id_drops_queued),
         BOTH(our_goaway),
         BOTH(connection_error_debug_data),
         BOTH(rst_from_server),

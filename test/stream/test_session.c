@@ -44,6 +44,7 @@ static void options_validated(void **state)
         {offsetof(hyper_h2_options, max_frame_size), 16383},
         {offsetof(hyper_h2_options, max_frame_size), 16777216},
         {offsetof(hyper_h2_options, initial_window_size), 0x80000000u},
+        {offsetof(hyper_h2_options, initial_window_size), 0}, /* no body could ever come */
         {offsetof(hyper_h2_options, connection_window_size), 65534},
         {offsetof(hyper_h2_options, window_update_percent), 0},
         {offsetof(hyper_h2_options, window_update_percent), 101},
@@ -305,6 +306,48 @@ static void head_response_content_length(void **state)
     t_done(&t);
 }
 
+/* Responses to HEAD, and 204 and 304 responses, have no content (RFC 9110
+ * §6.4.1): content-length does not describe DATA there (§8.1.1), and a
+ * DATA octet is a malformed response: stream error PROTOCOL_ERROR. Empty
+ * DATA (or padding only) carrying END_STREAM is fine. */
+static void no_content_responses(void **state)
+{
+    static const struct {
+        const char *method, *status;
+        const char *body;
+        int ok;
+    } cases[] = {
+        {"HEAD", "200", "abc", 0}, {"GET", "204", "x", 0}, {"GET", "304", "x", 0},
+        {"HEAD", "200", "", 1},    {"GET", "204", "", 1},  {"GET", "200", "abcd", 1},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        h2t t;
+        t_init(&t, NULL, MODE(state));
+        hyper_h2_request r = {cases[c].method, "https", "a", "/", NULL, 0, NULL, 0, 1};
+        assert_int_equal(hyper_h2_submit(t.s, &r), 1);
+        t_next_frame(&t);
+        t_handshake(&t, NULL, 0);
+        srv_headers(&t, 1, EH, ":status", cases[c].status, "content-length", "4", NULL);
+        size_t n = strlen(cases[c].body);
+        if (n)
+            srv_data(&t, 1, 0, cases[c].body, n);
+        srv_data_padded(&t, 1, ES, NULL, 0, 3);
+        assert_int_equal(t_feed(&t), 0);
+        t_expect_event(&t, HYPER_EVENT_HEADERS, 1);
+        if (cases[c].ok) {
+            while (t.ev[t.ev_pos].ev.type == HYPER_EVENT_DATA)
+                t.ev_pos++;
+            t_expect_event(&t, HYPER_EVENT_END, 1);
+            assert_true(t_no_frame(&t));
+        } else {
+            t_expect_reset(&t, 1, HYPER_EH2_BAD_RESPONSE, HYPER_H2_PROTOCOL_ERROR);
+            t_expect_rst(&t, 1, HYPER_H2_PROTOCOL_ERROR);
+        }
+        assert_true(t_no_event(&t));
+        t_done(&t);
+    }
+}
+
 static void header_block_with_continuations(void **state)
 {
     h2t t;
@@ -487,6 +530,7 @@ int main(void)
         BOTH(malformed_responses),
         BOTH(content_length_checked),
         BOTH(head_response_content_length),
+        BOTH(no_content_responses),
         BOTH(header_block_with_continuations),
         BOTH(continuation_violations),
         BOTH(ping_both_ways),

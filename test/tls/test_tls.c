@@ -94,7 +94,7 @@ static const struct tcase cases[] = {
     {"good", "localhost", NULL, "client.pass", NULL, NULL, NULL, 0, HYPER_ETLS_CA_FILE,
      "client.pass", NULL},
     {"eku", "localhost", "hyper-test-client", "client-ca.crt", NULL, NULL, NULL, 0,
-     HYPER_ETLS_VERIFY, "usage", NULL},
+     HYPER_ETLS_VERIFY, "extendedKeyUsage", NULL},
     /* the loudly named switch: everything accepted */
     {"untrusted", "localhost", NULL, NULL, NULL, NULL, NULL, 1, HYPER_OK,
      "alpn=h2 client=-", "h2"},

@@ -182,12 +182,14 @@ static void plaintext_server_fails(void **state)
 }
 
 /* A caller's own transport under TLS: forwards to TCP, counts bytes. */
-struct counting { hyper_transport inner; size_t rd, wr; int closed; };
+struct counting { hyper_transport inner; size_t rd, wr; int closed, corrupt; };
 static long c_read(void *ctx, uint8_t *b, size_t n, int ms)
 {
     struct counting *c = ctx;
     long r = c->inner.read(c->inner.ctx, b, n, ms);
     c->rd += r > 0 ? (size_t)r : 0;
+    if (r > 0 && c->corrupt)
+        b[r - 1] ^= 0x01;  /* damages the record's MAC/tag */
     return r;
 }
 static long c_write(void *ctx, const uint8_t *b, size_t n, int ms)
@@ -213,7 +215,7 @@ static void c_close(void *ctx)
 static void tls_over_own_transport(void **state)
 {
     (void)state;
-    struct counting c = {{0}, 0, 0, 0};
+    struct counting c = {{0}, 0, 0, 0, 0};
     hyper_transport_opts o;
     fx_opts(&o);
     assert_int_equal(hyper_transport_tcp_open(&c.inner, "127.0.0.1",
@@ -228,6 +230,13 @@ static void tls_over_own_transport(void **state)
     assert_true(c.rd > 100 && c.wr > 100);  /* the handshake went through it */
     char line[128];
     assert_true(fx_read_line(&t, line, sizeof line) > 0);
+    /* A record damaged in transit: HYPER_ETLS, and it sticks. */
+    assert_int_equal(t.write(t.ctx, (const uint8_t *)"echo me", 7, 1000), 7);
+    c.corrupt = 1;
+    uint8_t b[16];
+    assert_int_equal(t.read(t.ctx, b, sizeof b, 3000), HYPER_ETLS);
+    assert_int_equal(t.read(t.ctx, b, sizeof b, 3000), HYPER_ETLS);
+    assert_int_equal(t.write(t.ctx, b, 1, 1000), HYPER_ETLS);
     assert_int_equal(c.closed, 0);
     t.close(t.ctx);
     assert_int_equal(c.closed, 1);

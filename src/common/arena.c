@@ -1,0 +1,282 @@
+/*
+ * arena.c — a hyper_mem over one caller-supplied buffer: every allocation of
+ * a connection comes from it, so a device can run hyper with no heap.
+ *
+ * Implementation notes:
+ *  - The control block (struct hyper_arena) sits at the start of the
+ *    caller's buffer, aligned; the rest is the heap region. Nothing else is
+ *    stored outside the buffer, and no block carries a header: hyper passes
+ *    every block's size back on realloc and free (see hyper_mem).
+ *  - Sizes are rounded up to GRAIN (two pointers: 16 octets on 64-bit
+ *    targets, 8 on 32-bit ones). That is the alignment of every block, and
+ *    the size of a free-list node, so any free piece can hold its own node.
+ *  - Allocation bumps `top`. Freeing the block that ends at `top` (the most
+ *    recent one, the common case for a session's temporary buffers) lowers
+ *    `top`, and keeps lowering it while the free piece below also ends there.
+ *    Any other free goes on a free list kept in address order, coalesced with
+ *    its neighbours. Allocation tries the free list first (first fit,
+ *    splitting the piece), then the bump region.
+ *  - Realloc works in place when it can: shrinking returns the tail, growing
+ *    the top block moves `top`, growing into a free neighbour takes it.
+ *    Otherwise it allocates, copies and frees.
+ *  - Full means NULL: the hyper call that wanted memory fails with
+ *    HYPER_ENOMEM and leaves its object usable or cleanly closable.
+ *  - A free or realloc of a pointer that is not a live block of this arena
+ *    (outside the used region, misaligned) is ignored and counted in
+ *    `misuse`; it cannot corrupt the arena's bookkeeping. Double frees
+ *    inside the region are not detected.
+ */
+#include <string.h>
+#include "common.h"
+
+struct free_node {
+    struct free_node *next;
+    size_t size;
+};
+
+#define GRAIN sizeof(struct free_node)
+
+struct hyper_arena {
+    hyper_mem mem;             /* what hyper_arena_mem hands out; ctx = this */
+    unsigned char *base;       /* heap region start, GRAIN-aligned */
+    size_t cap;                /* octets in the heap region */
+    size_t top;                /* [0, top) has been handed out or freed */
+    size_t in_use;             /* octets in live blocks (rounded) */
+    size_t peak_top;           /* highest top since init */
+    size_t failures;           /* requests refused */
+    size_t misuse;             /* frees/reallocs of foreign pointers, ignored */
+    size_t overhead;           /* octets of the caller's buffer before base */
+    struct free_node *free;    /* free pieces below top, ascending addresses */
+};
+
+/* Round n up to GRAIN; 0 if that overflows. */
+static size_t round_up(size_t n)
+{
+    size_t r = (n + GRAIN - 1) & ~(GRAIN - 1);
+    return r < n ? 0 : r;
+}
+
+static int owns(const hyper_arena *a, const void *p, size_t size)
+{
+    const unsigned char *q = p;
+    if (!q || q < a->base || q >= a->base + a->top)
+        return 0;
+    size_t off = (size_t)(q - a->base);
+    return off % GRAIN == 0 && size <= a->top - off;
+}
+
+static void bump_peak(hyper_arena *a)
+{
+    if (a->top > a->peak_top)
+        a->peak_top = a->top;
+}
+
+/* After top went down: a free piece ending at the new top joins the bump
+ * region. The list is address-ordered, so only its last node can. */
+static void lower_top(hyper_arena *a)
+{
+    struct free_node **pp = &a->free;
+    while (*pp && (*pp)->next)
+        pp = &(*pp)->next;
+    struct free_node *last = *pp;
+    if (last && (unsigned char *)last + last->size == a->base + a->top) {
+        a->top -= last->size;
+        *pp = NULL;
+    }
+}
+
+/* Returns [off, off+size) to the arena (size already rounded). */
+static void give_back(hyper_arena *a, size_t off, size_t size)
+{
+    if (off + size == a->top) {
+        a->top = off;
+        lower_top(a);
+        return;
+    }
+    unsigned char *p = a->base + off;
+    struct free_node *prev = NULL, *next = a->free;
+    while (next && (unsigned char *)next < p) {
+        prev = next;
+        next = next->next;
+    }
+    struct free_node *n = (struct free_node *)(void *)p;
+    n->size = size;
+    n->next = next;
+    if (next && p + size == (unsigned char *)next) {
+        n->size += next->size;
+        n->next = next->next;
+    }
+    if (prev && (unsigned char *)prev + prev->size == p) {
+        prev->size += n->size;
+        prev->next = n->next;
+    } else if (prev) {
+        prev->next = n;
+    } else {
+        a->free = n;
+    }
+}
+
+/* First fit from the free list; pieces are split from their front. */
+static void *take_free(hyper_arena *a, size_t size)
+{
+    for (struct free_node **pp = &a->free; *pp; pp = &(*pp)->next) {
+        struct free_node *n = *pp;
+        if (n->size < size)
+            continue;
+        if (n->size == size) {
+            *pp = n->next;
+        } else {
+            struct free_node *rest = (struct free_node *)(void *)((unsigned char *)n + size);
+            rest->size = n->size - size;
+            rest->next = n->next;
+            *pp = rest;
+        }
+        return n;
+    }
+    return NULL;
+}
+
+static void *arena_alloc(void *ctx, size_t size)
+{
+    hyper_arena *a = ctx;
+    size_t r = round_up(size);
+    void *p = r ? take_free(a, r) : NULL;
+    if (!p && r && r <= a->cap - a->top) {
+        p = a->base + a->top;
+        a->top += r;
+        bump_peak(a);
+    }
+    if (!p) {
+        a->failures++;
+        return NULL;
+    }
+    a->in_use += r;
+    return p;
+}
+
+static void arena_free(void *ctx, void *ptr, size_t size)
+{
+    hyper_arena *a = ctx;
+    size_t r = round_up(size);
+    if (!ptr)
+        return;
+    if (!r || !owns(a, ptr, r)) {
+        a->misuse++;
+        return;
+    }
+    a->in_use -= r;
+    give_back(a, (size_t)((unsigned char *)ptr - a->base), r);
+}
+
+/* Grows the block at off from r_old to r_new in place if the octets after it
+ * are the bump region or a free piece large enough. */
+static int grow_in_place(hyper_arena *a, size_t off, size_t r_old, size_t r_new)
+{
+    size_t need = r_new - r_old;
+    if (off + r_old == a->top) {
+        if (need > a->cap - a->top)
+            return 0;
+        a->top += need;
+        bump_peak(a);
+        return 1;
+    }
+    unsigned char *end = a->base + off + r_old;
+    for (struct free_node **pp = &a->free; *pp; pp = &(*pp)->next) {
+        struct free_node *n = *pp;
+        if ((unsigned char *)n != end)
+            continue;
+        if (n->size < need)
+            return 0;
+        if (n->size == need) {
+            *pp = n->next;
+        } else {
+            struct free_node *rest = (struct free_node *)(void *)(end + need);
+            rest->size = n->size - need;
+            rest->next = n->next;
+            *pp = rest;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static void *arena_realloc(void *ctx, void *ptr, size_t old_size, size_t new_size)
+{
+    hyper_arena *a = ctx;
+    if (!ptr)
+        return arena_alloc(ctx, new_size);
+    size_t r_old = round_up(old_size), r_new = round_up(new_size);
+    if (!r_old || !owns(a, ptr, r_old)) {
+        a->misuse++;
+        return NULL;
+    }
+    if (!r_new) {
+        /* Size 0 (or overflow) is refused; the block stays as it was. */
+        a->failures++;
+        return NULL;
+    }
+    size_t off = (size_t)((unsigned char *)ptr - a->base);
+    if (r_new <= r_old) {
+        if (r_new < r_old)
+            give_back(a, off + r_new, r_old - r_new);
+        a->in_use -= r_old - r_new;
+        return ptr;
+    }
+    if (grow_in_place(a, off, r_old, r_new)) {
+        a->in_use += r_new - r_old;
+        return ptr;
+    }
+    void *n = arena_alloc(ctx, new_size);
+    if (!n)
+        return NULL;
+    memcpy(n, ptr, old_size < new_size ? old_size : new_size);
+    arena_free(ctx, ptr, old_size);
+    return n;
+}
+
+hyper_arena *hyper_arena_init(void *buf, size_t size)
+{
+    if (!buf)
+        return NULL;
+    uintptr_t start = (uintptr_t)buf;
+    uintptr_t ctl = (start + GRAIN - 1) & ~(uintptr_t)(GRAIN - 1);
+    size_t head = (size_t)(ctl - start) + round_up(sizeof(hyper_arena));
+    if (size < head + GRAIN)
+        return NULL;
+    hyper_arena *a = (hyper_arena *)(void *)((unsigned char *)buf + (ctl - start));
+    memset(a, 0, sizeof *a);
+    a->mem.alloc = arena_alloc;
+    a->mem.realloc = arena_realloc;
+    a->mem.free = arena_free;
+    a->mem.ctx = a;
+    a->base = (unsigned char *)buf + head;
+    a->cap = (size - head) & ~(GRAIN - 1);
+    a->overhead = head;
+    return a;
+}
+
+const hyper_mem *hyper_arena_mem(hyper_arena *a)
+{
+    return &a->mem;
+}
+
+void hyper_arena_reset(hyper_arena *a)
+{
+    a->top = 0;
+    a->in_use = 0;
+    a->free = NULL;
+}
+
+void hyper_arena_stats_get(const hyper_arena *a, hyper_arena_stats *out)
+{
+    size_t free_bytes = 0;
+    for (const struct free_node *n = a->free; n; n = n->next)
+        free_bytes += n->size;
+    out->capacity = a->cap;
+    out->in_use = a->in_use;
+    out->top = a->top;
+    out->free_list = free_bytes;
+    out->peak = a->overhead + a->peak_top;
+    out->failures = a->failures;
+    out->misuse = a->misuse;
+}
