@@ -21,7 +21,7 @@ CFLAGS_ALL = -std=c11 -Wall -Wextra -Werror -fPIC $(OPT) -Iinclude -Isrc -Itools
 LDLIBS_ALL = $(EXTRA_LDFLAGS) -lmbedtls -lmbedx509 -lmbedcrypto -lz -lm
 
 # ---- layers and what each one may use (arrows point down only) ---------------
-LAYERS = common hpack frame stream h1 content tls conn
+LAYERS = common hpack frame stream h1 content tls conn cli hostile
 closure_common  = common
 closure_hpack   = hpack common
 closure_frame   = frame common
@@ -30,12 +30,17 @@ closure_h1      = h1 common
 closure_content = content common
 closure_tls     = tls common
 closure_conn    = conn tls stream frame hpack h1 content common
+closure_hostile = conn tls stream frame hpack h1 content common
+# cli/ is the `hyper` command: tested like a layer, never part of the library.
+closure_cli     = cli conn tls stream frame hpack h1 content common
 
 layer_srcs = $(wildcard src/$(1)/*.c)
-layer_objs = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(call layer_srcs,$(1)))
+# src/cli/main.c holds main(): only build/hyper links it, never a test.
+CLI_MAIN = $(BUILD)/obj/cli/main.o
+layer_objs = $(filter-out $(CLI_MAIN),$(patsubst src/%.c,$(BUILD)/obj/%.o,$(call layer_srcs,$(1))))
 closure_objs = $(foreach l,$(closure_$(1)),$(call layer_objs,$(l)))
 
-LIB_SRCS = $(foreach l,$(LAYERS),$(call layer_srcs,$(l)))
+LIB_SRCS = $(foreach l,$(filter-out cli,$(LAYERS)),$(call layer_srcs,$(l)))
 LIB_OBJS = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 
 # Shared by tests, tools and benches (story reader, JSON, hex, counting allocator).
@@ -48,8 +53,8 @@ TESTUTIL_OBJS = $(patsubst %.c,$(BUILD)/obj/%.o,$(TESTUTIL_SRCS))
 TEST_SRCS = $(foreach l,$(LAYERS),$(wildcard test/$(l)/test_*.c))
 TEST_BINS = $(patsubst test/%.c,$(BUILD)/test/%,$(TEST_SRCS))
 
-.PHONY: all deps test test-compact asan fuzz fuzz-run bench bench-hpack bench-h2 clean check-tables
-all: $(BUILD)/libhyper.a $(BUILD)/libhyper.so $(BUILD)/hpack-tool
+.PHONY: all cli deps test test-compact asan fuzz fuzz-run bench bench-hpack bench-h2 clean check-tables
+all: $(BUILD)/libhyper.a $(BUILD)/libhyper.so $(BUILD)/hpack-tool examples $(BUILD)/hyper
 
 deps:
 	@if [ -z "$(HYPER_NO_DEPS)" ]; then sh scripts/deps; fi
@@ -72,6 +77,13 @@ $(BUILD)/libhyper.so: $(LIB_OBJS)
 $(BUILD)/hpack-tool: tools/hpack_tool.c $(SUPPORT_OBJS) $(call closure_objs,hpack) | deps
 	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL)
 
+# The hyper command (src/cli/) on top of the library.
+$(BUILD)/hyper: $(CLI_MAIN) $(call layer_objs,cli) $(BUILD)/libhyper.a | deps
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+cli: $(BUILD)/hyper
+# The end-to-end CLI test runs $(BUILD)/hyper.
+$(BUILD)/test/cli/test_cli: | $(BUILD)/hyper
+
 # One rule per layer: a test links only its layer and the layers below it, so a
 # half-written file elsewhere does not break it.
 define TEST_RULE
@@ -91,6 +103,13 @@ asan:
 	$(MAKE) BUILD=$(BUILD)/asan CC=clang OPT="-O1 -g" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
+
+# Examples, built on the public API only.
+EXAMPLE_BINS = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+examples: $(EXAMPLE_BINS)
+$(BUILD)/examples/%: examples/%.c $(BUILD)/libhyper.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libhyper.a $(LDLIBS_ALL)
 
 # The compact profile: Huffman decode through ~0.5 KB of canonical-code
 # tables instead of the 32 KB lookup table. Same tests, same results.

@@ -1443,7 +1443,11 @@ int hyper_conn_last_error(const hyper_conn *c);
  *                authority, "user-agent" and "accept-encoding" replace ours;
  *                "content-length" must equal len if given. Connection-
  *                specific fields (connection, keep-alive, proxy-connection,
- *                transfer-encoding, upgrade) are dropped on HTTP/2.
+ *                transfer-encoding, upgrade, http2-settings; te other than
+ *                "trailers") are dropped on HTTP/2; on HTTP/1.1
+ *                transfer-encoding, upgrade and http2-settings are dropped
+ *                (the engine frames the body) and "expect: 100-continue"
+ *                makes the body wait for 100 Continue.
  *  body, len     request body, copied (NULL/0: none; content-length is
  *                sent for a body, and for POST/PUT/PATCH without one)
  * Returns the id (> 0) on HTTP/2, 0 on HTTP/1.1, or a negative error:

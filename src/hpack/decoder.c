@@ -56,8 +56,10 @@
  * a few dozen instructions, and call overhead would be a good part of it. */
 #if defined(__GNUC__) || defined(__clang__)
 #define HOT static inline __attribute__((always_inline))
+#define COLD static __attribute__((noinline))
 #else
 #define HOT static inline
+#define COLD static
 #endif
 
 enum rep_kind { REP_INDEXED, REP_INCR, REP_NOINDEX, REP_NEVER, REP_UPDATE };
@@ -563,23 +565,29 @@ static int resume(hyper_hpack_decoder *dec, const uint8_t *in, size_t len, size_
     }
 }
 
-/* The common case inline: a one-octet index into the static table. */
-static int static_indexed(hyper_hpack_decoder *dec, uint8_t b, hyper_hpack_field *f)
+/* The common case inline: a one-octet index (§6.1) into either table. */
+HOT int indexed_small(hyper_hpack_decoder *dec, uint32_t i, hyper_hpack_field *f)
 {
-    const hyper_hpack_static_entry *e = &hyper_hpack_static[(b & 0x7f) - 1];
     int rc = check_field_start(dec);
     if (rc < 0)
         return rc;
-    f->name = e->name;
-    f->name_len = e->name_len;
-    f->value = e->value;
-    f->value_len = e->value_len;
+    if (i <= HYPER_HPACK_STATIC_COUNT) {
+        const hyper_hpack_static_entry *e = &hyper_hpack_static[i - 1];
+        f->name = e->name;
+        f->name_len = e->name_len;
+        f->value = e->value;
+        f->value_len = e->value_len;
+    } else if (hyper_hpack_table_get(&dec->table, i - HYPER_HPACK_STATIC_COUNT, &f->name,
+                                     &f->name_len, &f->value, &f->value_len) < 0) {
+        return HYPER_EHPACK_INDEX;
+    }
     f->flags = 0;
     return account(dec, f);
 }
 
-int hyper_hpack_decode(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
-                       int final, hyper_hpack_field *field, size_t *consumed)
+/* hyper_hpack_decode, all cases. */
+COLD int decode_general(hyper_hpack_decoder *dec, const uint8_t *in, size_t len, int final,
+                        hyper_hpack_field *field, size_t *consumed)
 {
     size_t pos = 0;
     rep r;
@@ -608,13 +616,6 @@ int hyper_hpack_decode(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
             return field_out(dec, pos, len, final, consumed);
     }
     while (pos < len) {
-        uint8_t b = in[pos];
-        if (b > 0x80 && b <= 0x80 + HYPER_HPACK_STATIC_COUNT) {
-            rc = static_indexed(dec, b, field);
-            if (rc < 0)
-                return fail(dec, rc);
-            return field_out(dec, pos + 1, len, final, consumed);
-        }
         size_t need = 0;
         rc = parse(dec, in + pos, len - pos, &r, &need);
         if (rc == 0) {
@@ -640,4 +641,24 @@ int hyper_hpack_decode(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
             return fail(dec, rc);
     }
     return 0;
+}
+
+int hyper_hpack_decode(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
+                       int final, hyper_hpack_field *field, size_t *consumed)
+{
+    /* The most common representation, a one-octet index, in a small frame:
+     * the general path's frame costs as much as the field itself. */
+    if (len > 0 && !(dec->err | dec->pending_end | dec->buf_len)) {
+        uint8_t b = in[0];
+        if (b > 0x80 && b < 0xff) {
+            dec->in_block = 1;
+            int rc = indexed_small(dec, b & 0x7fu, field);
+            if (rc < 0) {
+                *consumed = 0;
+                return fail(dec, rc);
+            }
+            return field_out(dec, 1, len, final, consumed);
+        }
+    }
+    return decode_general(dec, in, len, final, field, consumed);
 }

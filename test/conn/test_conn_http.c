@@ -336,6 +336,30 @@ static void test_close_and_reopen(void **state)
     }
 }
 
+/* A response freed unread: cancelled (HTTP/2) or drained (HTTP/1.1); the
+ * connection goes on serving requests. */
+static void test_free_unread(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NLISTENERS; i++) {
+        hyper_conn *c = open_listener(&listeners[i]);
+        int32_t big = hyper_request(c, "GET", "/bytes/2000000", NULL, 0, NULL, 0);
+        int32_t small = hyper_request(c, "GET", "/get?after=1", NULL, 0, NULL, 0);
+        hyper_response *r = hyper_get_response(c, big);
+        assert_non_null(r);
+        hyper_response_free(r);
+        r = hyper_get_response(c, small);
+        assert_non_null(r);
+        char *b = body_of(r);
+        assert_non_null(strstr(b, "\"after\": \"1\""));
+        free(b);
+        hyper_response_free(r);
+        assert_null(hyper_get_response(c, 0));
+        assert_int_equal(hyper_conn_last_error(c), HYPER_ENOTFOUND);
+        hyper_conn_free(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_bytes_hash),
         cmocka_unit_test(test_ping),
         cmocka_unit_test(test_close_and_reopen),
+        cmocka_unit_test(test_free_unread),
     };
     return cmocka_run_group_tests_name("conn_http", tests, fx_setup, fx_teardown);
 }

@@ -499,4 +499,34 @@ static inline void t_expect_get(h2t *t, int32_t id, const char *path)
 #define EH HYPER_FRAME_FLAG_END_HEADERS
 #define ES HYPER_FRAME_FLAG_END_STREAM
 
+/* The usual opening: the session, a GET / on stream 1 on the wire, and the
+ * server's preface (SETTINGS + ACK) exchanged. */
+static inline void t_open_get(h2t *t, const hyper_h2_options *opts, int bytewise)
+{
+    t_init(t, opts, bytewise);
+    t_get(t, "/");
+    t_expect_get(t, 1, "/");
+    t_handshake(t, NULL, 0);
+}
+
+/* The server allows one stream at a time: GET / is on the wire as stream
+ * 1, GET /queued waits as stream 3. */
+static inline void t_open_with_queued(h2t *t, int bytewise)
+{
+    t_init(t, NULL, bytewise);
+    hyper_frame_setting set[] = {{HYPER_SETTINGS_MAX_CONCURRENT_STREAMS, 1}};
+    t_handshake(t, set, 1);
+    t_get(t, "/");
+    t_get(t, "/queued");
+    t_expect_get(t, 1, "/");
+    assert_true(t_no_frame(t));
+}
+
+/* A PUSH_PROMISE on stream id promising `promised`: GET https://a<path>. */
+static inline void srv_promise(h2t *t, uint32_t id, uint32_t promised, const char *path)
+{
+    srv_push_promise(t, id, promised, EH, ":method", "GET", ":scheme", "https",
+                     ":authority", "a", ":path", path, NULL);
+}
+
 #endif /* H2_SCRIPT_H */

@@ -186,10 +186,7 @@ static void window_overflow(void **state)
 {
     for (int c = 0; c < 3; c++) {
         h2t t;
-        t_init(&t, NULL, MODE(state));
-        t_get(&t, "/");
-        t_expect_get(&t, 1, "/");
-        t_handshake(&t, NULL, 0);
+        t_open_get(&t, NULL, MODE(state));
         if (c == 0) {
             srv_window_update(&t, 0, 0x7fffffffu - 65535 + 1);
             assert_int_equal(t_feed(&t), HYPER_EH2_FLOW_CONTROL);
@@ -218,10 +215,7 @@ static void window_overflow(void **state)
 static void window_update_zero(void **state)
 {
     h2t t;
-    t_init(&t, NULL, MODE(state));
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
-    t_handshake(&t, NULL, 0);
+    t_open_get(&t, NULL, MODE(state));
     srv_window_update(&t, 1, 0);
     assert_int_equal(t_feed(&t), 0);
     t_expect_rst(&t, 1, HYPER_H2_PROTOCOL_ERROR);
@@ -248,12 +242,7 @@ static void window_update_zero_on_idle(void **state)
 {
     for (int c = 0; c < 2; c++) {
         h2t t;
-        t_init(&t, NULL, MODE(state));
-        hyper_frame_setting set[] = {{HYPER_SETTINGS_MAX_CONCURRENT_STREAMS, 1}};
-        t_handshake(&t, set, 1);
-        t_get(&t, "/");
-        t_get(&t, "/queued");
-        t_expect_get(&t, 1, "/");
+        t_open_with_queued(&t, MODE(state));
         srv_window_update(&t, c == 0 ? 3 : 9, 0);
         assert_int_equal(t_feed(&t), HYPER_EH2_IDLE_STREAM);
         t_expect_goaway(&t, 0, HYPER_H2_PROTOCOL_ERROR);

@@ -64,13 +64,7 @@ static void goaway_from_server(void **state)
 static void goaway_max_id_drops_queued(void **state)
 {
     h2t t;
-    t_init(&t, NULL, MODE(state));
-    hyper_frame_setting set[] = {{HYPER_SETTINGS_MAX_CONCURRENT_STREAMS, 1}};
-    t_handshake(&t, set, 1);
-    t_get(&t, "/");
-    t_get(&t, "/queued");
-    t_expect_get(&t, 1, "/");
-    assert_true(t_no_frame(&t));
+    t_open_with_queued(&t, MODE(state));
     srv_goaway(&t, 0x7fffffffu, HYPER_H2_NO_ERROR, NULL);
     assert_int_equal(t_feed(&t), 0);
     assert_int_equal(t_expect_event(&t, HYPER_EVENT_GOAWAY, 0)->ev.last_stream_id, 0x7fffffff);
@@ -90,12 +84,7 @@ static void goaway_max_id_drops_queued(void **state)
 static void our_goaway(void **state)
 {
     h2t t;
-    t_init(&t, NULL, MODE(state));
-    hyper_frame_setting set[] = {{HYPER_SETTINGS_MAX_CONCURRENT_STREAMS, 1}};
-    t_handshake(&t, set, 1);
-    t_get(&t, "/");
-    t_get(&t, "/queued");
-    t_expect_get(&t, 1, "/");
+    t_open_with_queued(&t, MODE(state));
     assert_int_equal(hyper_h2_goaway(t.s, HYPER_H2_NO_ERROR, (const uint8_t *)"done", 4),
                      HYPER_OK);
     t_frame f = t_expect(&t, HYPER_FRAME_GOAWAY, 0, 0);
@@ -173,10 +162,7 @@ static void push_promise_accepted(void **state)
     hyper_h2_options o;
     push_opts(&o);
     h2t t;
-    t_init(&t, &o, MODE(state));
-    t_handshake(&t, NULL, 0);
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
+    t_open_get(&t, &o, MODE(state));
     srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https", ":authority",
                      "example.com", ":path", "/style.css", NULL);
     srv_headers(&t, 1, EH, ":status", "200", NULL);
@@ -206,12 +192,8 @@ static void push_refused_by_application(void **state)
     hyper_h2_options o;
     push_opts(&o);
     h2t t;
-    t_init(&t, &o, MODE(state));
-    t_handshake(&t, NULL, 0);
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
-    srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https", ":authority",
-                     "a", ":path", "/x", NULL);
+    t_open_get(&t, &o, MODE(state));
+    srv_promise(&t, 1, 2, "/x");
     assert_int_equal(t_feed(&t), 0);
     t_expect_event(&t, HYPER_EVENT_PUSH_PROMISE, 1);
     assert_int_equal(hyper_h2_stream_state_get(t.s, 2), HYPER_H2_STATE_RESERVED_REMOTE);
@@ -228,8 +210,8 @@ static void push_refused_by_application(void **state)
 }
 
 /* Push off (our default): before the server acknowledged our SETTINGS a
- * promise is refused; after, it is a connection error (§8.4). And a server
- * may not turn push on (§6.5.2). */
+ * promise is refused; after, it is a connection error (§8.4). (A server
+ * turning push on, §6.5.2, is in test_settings.c.) */
 static void push_disabled(void **state)
 {
     h2t t;
@@ -238,25 +220,16 @@ static void push_disabled(void **state)
     t_expect_get(&t, 1, "/");
     hyper_frame_setting none[1];
     srv_settings(&t, none, 0);
-    srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https", ":authority",
-                     "a", ":path", "/x", NULL);
+    srv_promise(&t, 1, 2, "/x");
     assert_int_equal(t_feed(&t), 0);
     t_expect(&t, HYPER_FRAME_SETTINGS, HYPER_FRAME_FLAG_ACK, 0);
     t_expect_rst(&t, 2, HYPER_H2_REFUSED_STREAM);
     t_expect_event(&t, HYPER_EVENT_SETTINGS, 0);
     assert_true(t_no_event(&t));
     srv_settings_ack(&t);
-    srv_push_promise(&t, 1, 4, EH, ":method", "GET", ":scheme", "https", ":authority",
-                     "a", ":path", "/x", NULL);
+    srv_promise(&t, 1, 4, "/x");
     assert_int_equal(t_feed(&t), HYPER_EH2_PUSH_DISABLED);
     t_expect_goaway(&t, 2, HYPER_H2_PROTOCOL_ERROR);
-    t_done(&t);
-
-    t_init(&t, NULL, MODE(state));
-    hyper_frame_setting push_on[] = {{HYPER_SETTINGS_ENABLE_PUSH, 1}};
-    srv_settings(&t, push_on, 1);
-    assert_int_equal(t_feed(&t), HYPER_EH2_SETTINGS_PUSH);
-    t_expect_goaway(&t, 0, HYPER_H2_PROTOCOL_ERROR);
     t_done(&t);
 }
 
@@ -266,37 +239,27 @@ static void push_violations(void **state)
         hyper_h2_options o;
         push_opts(&o);
         h2t t;
-        t_init(&t, &o, MODE(state));
-        t_handshake(&t, NULL, 0);
-        t_get(&t, "/");
-        t_expect_get(&t, 1, "/");
+        t_open_get(&t, &o, MODE(state));
         int err = HYPER_EH2_BAD_PUSH;
         switch (c) {
         case 0: /* odd promised id */
-            srv_push_promise(&t, 1, 3, EH, ":method", "GET", ":scheme", "https",
-                             ":authority", "a", ":path", "/x", NULL);
+            srv_promise(&t, 1, 3, "/x");
             break;
         case 1: /* promised ids must increase */
-            srv_push_promise(&t, 1, 4, EH, ":method", "GET", ":scheme", "https",
-                             ":authority", "a", ":path", "/x", NULL);
-            srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https",
-                             ":authority", "a", ":path", "/x", NULL);
+            srv_promise(&t, 1, 4, "/x");
+            srv_promise(&t, 1, 2, "/x");
             break;
         case 2: /* on a stream that does not exist */
-            srv_push_promise(&t, 5, 2, EH, ":method", "GET", ":scheme", "https",
-                             ":authority", "a", ":path", "/x", NULL);
+            srv_promise(&t, 5, 2, "/x");
             err = HYPER_EH2_PROTOCOL;
             break;
         case 3: /* on a pushed stream */
-            srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https",
-                             ":authority", "a", ":path", "/x", NULL);
-            srv_push_promise(&t, 2, 4, EH, ":method", "GET", ":scheme", "https",
-                             ":authority", "a", ":path", "/y", NULL);
+            srv_promise(&t, 1, 2, "/x");
+            srv_promise(&t, 2, 4, "/y");
             err = HYPER_EH2_PROTOCOL;
             break;
         case 4: /* DATA on a reserved stream (§5.1) */
-            srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https",
-                             ":authority", "a", ":path", "/x", NULL);
+            srv_promise(&t, 1, 2, "/x");
             srv_data(&t, 2, 0, "x", 1);
             err = HYPER_EH2_PROTOCOL;
             break;
@@ -317,10 +280,7 @@ static void bad_promised_request(void **state)
     hyper_h2_options o;
     push_opts(&o);
     h2t t;
-    t_init(&t, &o, MODE(state));
-    t_handshake(&t, NULL, 0);
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
+    t_open_get(&t, &o, MODE(state));
     srv_push_promise(&t, 1, 2, EH, ":method", "POST", ":scheme", "https", ":authority",
                      "a", ":path", "/x", NULL);
     srv_push_promise(&t, 1, 4, EH, ":method", "GET", ":scheme", "https", ":path", "/x", NULL);
@@ -338,14 +298,10 @@ static void push_on_reset_stream(void **state)
     hyper_h2_options o;
     push_opts(&o);
     h2t t;
-    t_init(&t, &o, MODE(state));
-    t_handshake(&t, NULL, 0);
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
+    t_open_get(&t, &o, MODE(state));
     assert_int_equal(hyper_h2_reset_stream(t.s, 1, HYPER_H2_CANCEL), HYPER_OK);
     t_expect_rst(&t, 1, HYPER_H2_CANCEL);
-    srv_push_promise(&t, 1, 2, EH, ":method", "GET", ":scheme", "https", ":authority",
-                     "a", ":path", "/x", NULL);
+    srv_promise(&t, 1, 2, "/x");
     assert_int_equal(t_feed(&t), 0);
     t_expect_rst(&t, 2, HYPER_H2_REFUSED_STREAM);
     assert_true(t_no_event(&t));
@@ -355,10 +311,7 @@ static void push_on_reset_stream(void **state)
 static void priority_ignored(void **state)
 {
     h2t t;
-    t_init(&t, NULL, MODE(state));
-    t_handshake(&t, NULL, 0);
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
+    t_open_get(&t, NULL, MODE(state));
     srv_priority(&t, 1, 0);
     srv_priority(&t, 3, 1); /* idle stream: allowed */
     srv_priority(&t, 1, 1); /* depends on itself: stream error (§5.3.1) */

@@ -85,10 +85,7 @@ static void empty_frame_flood(void **state)
         opts_with(&o);
         o.max_empty_frames = 4;
         h2t t;
-        t_init(&t, &o, 0);
-        t_handshake(&t, NULL, 0);
-        t_get(&t, "/");
-        t_expect_get(&t, 1, "/");
+        t_open_get(&t, &o, 0);
         if (c == 0) {
             srv_headers(&t, 1, EH, ":status", "200", NULL);
             for (int i = 0; i < 4; i++)
@@ -125,10 +122,7 @@ static void continuation_bound(void **state)
     opts_with(&o);
     o.max_continuations = 3;
     h2t t;
-    t_init(&t, &o, 0);
-    t_handshake(&t, NULL, 0);
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
+    t_open_get(&t, &o, 0);
     uint8_t block[64];
     size_t n = srv_block(&t, block, sizeof block, ":status", "200", "a", "b", NULL);
     srv_headers_raw(&t, 1, 0, block, 1);
@@ -148,16 +142,61 @@ static void header_list_bound(void **state)
     opts_with(&o);
     o.max_header_list_size = 200;
     h2t t;
-    t_init(&t, &o, 0);
-    t_handshake(&t, NULL, 0);
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
+    t_open_get(&t, &o, 0);
     static char v[300];
     memset(v, 'a', sizeof v - 1);
     srv_headers(&t, 1, EH, ":status", "200", "x-bomb", v, NULL);
     long rc = t_feed(&t);
     assert_true(rc == HYPER_EHPACK_LIST_SIZE || rc == HYPER_EHPACK_FIELD_SIZE);
     t_expect_goaway(&t, 0, HYPER_H2_COMPRESSION_ERROR);
+    t_done(&t);
+}
+
+/* The HPACK bomb (RFC 9113 §10.5.1, RFC 7541 §7.3): one 4000-octet entry
+ * enters the dynamic table, then a block of 1-octet references to it would
+ * expand to 100 x 4038 octets. Decoding stops at max_header_list_size and
+ * the connection ends (COMPRESSION_ERROR); memory never grows past the
+ * bound. */
+static void hpack_bomb(void **state)
+{
+    (void)state;
+    h2t t;
+    t_init(&t, NULL, 0);
+    t_handshake(&t, NULL, 0);
+    t_get(&t, "/");
+    t_get(&t, "/2");
+    t_expect_get(&t, 1, "/");
+    t_expect_get(&t, 3, "/2");
+    /* :status 200 (static 8), then x-bomb: 4000 x 'a' with incremental
+     * indexing (0x40, name length 6, value length 4000 = 0x7f 0xa1 0x1e). */
+    static uint8_t block[1 + 1 + 1 + 6 + 3 + 4000];
+    size_t n = 0;
+    block[n++] = 0x88;
+    block[n++] = 0x40;
+    block[n++] = 6;
+    memcpy(block + n, "x-bomb", 6);
+    n += 6;
+    block[n++] = 0x7f;
+    block[n++] = 0xa1;
+    block[n++] = 0x1e;
+    memset(block + n, 'a', 4000);
+    n += 4000;
+    srv_headers_raw(&t, 1, EH | ES, block, n);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_event(&t, HYPER_EVENT_HEADERS, 1);
+    t_expect_event(&t, HYPER_EVENT_END, 1);
+    size_t before = t.tm.peak;
+    uint8_t bomb[101];
+    bomb[0] = 0x88;
+    memset(bomb + 1, 0x80 | 62, 100); /* index 62: the entry just added */
+    srv_headers_raw(&t, 3, EH | ES, bomb, sizeof bomb);
+    assert_int_equal(t_feed(&t), HYPER_EHPACK_LIST_SIZE);
+    t_expect_goaway(&t, 0, HYPER_H2_COMPRESSION_ERROR);
+    t_expect_reset(&t, 3, HYPER_EHPACK_LIST_SIZE, HYPER_H2_COMPRESSION_ERROR);
+    t_expect_error(&t, HYPER_EHPACK_LIST_SIZE, HYPER_H2_COMPRESSION_ERROR);
+    /* At most one header list's worth (65536) more than before, with the
+     * map's doubling slack: nowhere near the 400 KB the block claims. */
+    assert_true(t.tm.peak - before < 2 * 65536 + 8192);
     t_done(&t);
 }
 
@@ -194,13 +233,9 @@ static void pushed_stream_bound(void **state)
     o.enable_push = 1;
     o.max_pushed_streams = 2;
     h2t t;
-    t_init(&t, &o, 0);
-    t_handshake(&t, NULL, 0);
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
+    t_open_get(&t, &o, 0);
     for (uint32_t id = 2; id <= 8; id += 2)
-        srv_push_promise(&t, 1, id, EH, ":method", "GET", ":scheme", "https", ":authority",
-                         "a", ":path", "/p", NULL);
+        srv_promise(&t, 1, id, "/p");
     assert_int_equal(t_feed(&t), 0);
     t_expect_event(&t, HYPER_EVENT_PUSH_PROMISE, 1);
     t_expect_event(&t, HYPER_EVENT_PUSH_PROMISE, 1);
@@ -209,8 +244,7 @@ static void pushed_stream_bound(void **state)
     t_expect_rst(&t, 8, HYPER_H2_REFUSED_STREAM);
     /* One push done: room for the next. */
     srv_headers(&t, 2, EH | ES, ":status", "200", NULL);
-    srv_push_promise(&t, 1, 10, EH, ":method", "GET", ":scheme", "https", ":authority",
-                     "a", ":path", "/p", NULL);
+    srv_promise(&t, 1, 10, "/p");
     assert_int_equal(t_feed(&t), 0);
     t_expect_event(&t, HYPER_EVENT_HEADERS, 2);
     t_expect_event(&t, HYPER_EVENT_END, 2);
@@ -257,10 +291,7 @@ static void event_queue_and_output_backpressure(void **state)
     o.output_buffer_size = 4096;
     o.max_queued_acks = 1000;
     h2t t;
-    t_init(&t, &o, 0);
-    t_handshake(&t, NULL, 0);
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
+    t_open_get(&t, &o, 0);
     for (int i = 0; i < 10; i++)
         srv_headers(&t, 1, EH, ":status", "103", NULL);
     long n = hyper_h2_recv(t.s, t.in, t.in_len);
@@ -335,6 +366,7 @@ int main(void)
         cmocka_unit_test(empty_frame_flood),
         cmocka_unit_test(continuation_bound),
         cmocka_unit_test(header_list_bound),
+        cmocka_unit_test(hpack_bomb),
         cmocka_unit_test(rst_flood),
         cmocka_unit_test(pushed_stream_bound),
         cmocka_unit_test(our_stream_bound_and_send_queue),

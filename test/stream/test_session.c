@@ -163,10 +163,7 @@ static void streamed_body_end_with_empty_data(void **state)
 static void informational_then_final_then_trailers(void **state)
 {
     h2t t;
-    t_init(&t, NULL, MODE(state));
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
-    t_handshake(&t, NULL, 0);
+    t_open_get(&t, NULL, MODE(state));
     srv_headers(&t, 1, EH, ":status", "100", NULL);
     srv_headers(&t, 1, EH, ":status", "103", "link", "</s.css>", NULL);
     srv_headers(&t, 1, EH, ":status", "200", "content-length", "3", NULL);
@@ -233,10 +230,7 @@ static void malformed_responses(void **state)
 {
     for (int which = 0; which < N_BAD; which++) {
         h2t t;
-        t_init(&t, NULL, MODE(state));
-        t_get(&t, "/");
-        t_expect_get(&t, 1, "/");
-        t_handshake(&t, NULL, 0);
+        t_open_get(&t, NULL, MODE(state));
         send_bad(&t, which);
         assert_int_equal(t_feed(&t), 0);
         t.out_pos = t.out_len - 13; /* the last frame */
@@ -261,10 +255,7 @@ static void content_length_checked(void **state)
 {
     for (int c = 0; c < 3; c++) {
         h2t t;
-        t_init(&t, NULL, MODE(state));
-        t_get(&t, "/");
-        t_expect_get(&t, 1, "/");
-        t_handshake(&t, NULL, 0);
+        t_open_get(&t, NULL, MODE(state));
         srv_headers(&t, 1, EH, ":status", "200", "content-length", "4", NULL);
         if (c == 0) {
             srv_data(&t, 1, ES, "abc", 3); /* short */
@@ -351,10 +342,7 @@ static void no_content_responses(void **state)
 static void header_block_with_continuations(void **state)
 {
     h2t t;
-    t_init(&t, NULL, MODE(state));
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
-    t_handshake(&t, NULL, 0);
+    t_open_get(&t, NULL, MODE(state));
     uint8_t block[256];
     size_t n = srv_block(&t, block, sizeof block, ":status", "200", "a", "1", "b",
                          "22222222222222222222", "c", "3", NULL);

@@ -157,10 +157,7 @@ static void our_end_after_theirs_closes(void **state)
 static void closed_by_our_reset_ignores_late_frames(void **state)
 {
     h2t t;
-    t_init(&t, NULL, MODE(state));
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
-    t_handshake(&t, NULL, 0);
+    t_open_get(&t, NULL, MODE(state));
     assert_int_equal(hyper_h2_reset_stream(t.s, 1, HYPER_H2_CANCEL), HYPER_OK);
     t_expect_rst(&t, 1, HYPER_H2_CANCEL);
     assert_int_equal(hyper_h2_reset_stream(t.s, 1, HYPER_H2_CANCEL), HYPER_ENOTFOUND);
@@ -181,10 +178,7 @@ static void closed_by_our_reset_ignores_late_frames(void **state)
 static void closed_by_their_reset(void **state)
 {
     h2t t;
-    t_init(&t, NULL, MODE(state));
-    t_get(&t, "/");
-    t_expect_get(&t, 1, "/");
-    t_handshake(&t, NULL, 0);
+    t_open_get(&t, NULL, MODE(state));
     srv_rst(&t, 1, HYPER_H2_INTERNAL_ERROR);
     assert_int_equal(t_feed(&t), 0);
     t_expect_reset(&t, 1, HYPER_EH2_STREAM_RESET, HYPER_H2_INTERNAL_ERROR);

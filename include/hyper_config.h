@@ -1,0 +1,81 @@
+/*
+ * hyper_config.h — the compile-time profile: what a build of hyper leaves
+ * out to fit a small device. Included by hyper.h, so the library and its
+ * users always see the same profile.
+ *
+ * How to choose a profile (like Mbed TLS's mbedtls_config.h):
+ *  - define the switches below on the compiler's command line
+ *    (-DHYPER_CONFIG_NO_PUSH ...), the same for the library and its users; or
+ *  - write your own header of #defines and build everything with
+ *    -DHYPER_CONFIG_FILE='"my_hyper_config.h"': it is included first; or
+ *  - define HYPER_CONFIG_SMALLEST for every switch at once (the profile CI
+ *    builds and tests as `make test-small`).
+ * A switch is on when defined (empty or 1); defining it to 0 is an error,
+ * since #ifdef would read it as on. Nothing is left out by default.
+ *
+ * What each switch costs and saves (Cortex-M4, -Os; `make size` prints the
+ * current figures):
+ *
+ * HYPER_CONFIG_NO_PUSH
+ *   No server push (RFC 9113 §8.4). The session always announces
+ *   SETTINGS_ENABLE_PUSH = 0, hyper_h2_options.enable_push must stay 0
+ *   (hyper_h2_session_init returns HYPER_EINVAL otherwise), and a
+ *   PUSH_PROMISE is a connection error PROTOCOL_ERROR, exactly what the
+ *   default build does with enable_push = 0. hyper_h2_refuse_push returns
+ *   HYPER_ENOTFOUND. Saves the promised-request handling of src/stream/push.c.
+ *
+ * HYPER_CONFIG_NO_H1
+ *   No HTTP/1.1 engine (section 7 of hyper.h; src/h1/ compiles to nothing).
+ *   For devices that only talk to servers known to speak HTTP/2; a
+ *   connection object built this way offers only "h2" in ALPN and fails
+ *   with HYPER_ECONN_NO_H2 where it would fall back. Saves all of src/h1/.
+ *
+ * HYPER_CONFIG_NO_HUFFMAN_ENCODER
+ *   Header strings we send are never Huffman-coded (RFC 7541 §5.2 allows
+ *   either; H = 0 always): the encoder's huffman option is ignored and the
+ *   encode tables (hyper_huffman_code, hyper_huffman_bits: 1.3 KB) and code
+ *   go. Requests grow by about a quarter of their header octets, and only
+ *   on the first use of a field, which the dynamic table then indexes.
+ *   Decoding is unaffected: a decoder must accept Huffman strings.
+ *
+ * HYPER_HUFFMAN_COMPACT
+ *   Huffman decoding through the canonical-code tables (~0.5 KB) instead
+ *   of the 32 KB fast lookup table: same results, fewer MB/s (see the
+ *   README's trade table). Existed before this header; src/hpack/huffman.c.
+ *
+ * Invalid combinations stop the build here (#error), never at run time.
+ */
+#ifndef HYPER_CONFIG_H
+#define HYPER_CONFIG_H
+
+#ifdef HYPER_CONFIG_FILE
+#include HYPER_CONFIG_FILE
+#endif
+
+#ifdef HYPER_CONFIG_SMALLEST
+#ifndef HYPER_CONFIG_NO_PUSH
+#define HYPER_CONFIG_NO_PUSH 1
+#endif
+#ifndef HYPER_CONFIG_NO_H1
+#define HYPER_CONFIG_NO_H1 1
+#endif
+#ifndef HYPER_CONFIG_NO_HUFFMAN_ENCODER
+#define HYPER_CONFIG_NO_HUFFMAN_ENCODER 1
+#endif
+#ifndef HYPER_HUFFMAN_COMPACT
+#define HYPER_HUFFMAN_COMPACT 1
+#endif
+#endif
+
+/* ---- checks (Mbed TLS's check_config.h, in place) ---------------------- */
+
+/* `#define X 0` would turn X on: refuse it. (X + 0 is 0 only for 0; an
+ * empty definition reads as +0 too, so test emptiness first.) */
+#define HYPER_CONFIG_EMPTY_(x) (#x[0] == 0)
+#if defined(HYPER_CONFIG_NO_PUSH) && (HYPER_CONFIG_NO_PUSH + 0 == 0) && \
+    (~HYPER_CONFIG_NO_PUSH + 0 == ~0 + 0) == 0
+#error "HYPER_CONFIG_NO_PUSH is defined to 0: leave it undefined to keep push"
+#endif
+#undef HYPER_CONFIG_EMPTY_
+
+#endif /* HYPER_CONFIG_H */
