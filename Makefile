@@ -7,6 +7,9 @@
 #   make fuzz-run     each fuzzer for FUZZ_SECONDS (default 60)
 #   make bench-hpack  HPACK throughput, ours against nghttp2's, one run
 #   make bench-h2     HTTP/2 engine throughput, in memory
+#   make footprint    heap per HTTP/2 connection and per stream, ours and nghttp2's
+#   make size         code size per module, x86-64 and Cortex-M4, ours and nghttp2's
+#   make test-small   the tests in the smallest profile (include/hyper_config.h)
 #
 # BUILD=dir puts every output under another folder, so several builds (and
 # several developers) can share one tree. HYPER_NO_DEPS=1 skips scripts/deps.
@@ -54,6 +57,7 @@ TEST_SRCS = $(foreach l,$(LAYERS),$(wildcard test/$(l)/test_*.c))
 TEST_BINS = $(patsubst test/%.c,$(BUILD)/test/%,$(TEST_SRCS))
 
 .PHONY: all cli deps test test-compact asan fuzz fuzz-run bench bench-hpack bench-h2 clean check-tables
+.PHONY: footprint size test-small
 all: $(BUILD)/libhyper.a $(BUILD)/libhyper.so $(BUILD)/hpack-tool examples $(BUILD)/hyper
 
 deps:
@@ -116,6 +120,14 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/libhyper.a | deps
 test-compact:
 	$(MAKE) BUILD=$(BUILD)/compact EXTRA_CFLAGS=-DHYPER_HUFFMAN_COMPACT test
 
+# The smallest profile (include/hyper_config.h): every switch on. Tests that
+# do not apply to it skip themselves under the same macros.
+# (HYPER_HUFFMAN_COMPACT is repeated because huffman_table.c does not see
+# hyper_config.h.)
+SMALLEST_CFLAGS = -DHYPER_CONFIG_SMALLEST -DHYPER_HUFFMAN_COMPACT
+test-small:
+	$(MAKE) BUILD=$(BUILD)/small EXTRA_CFLAGS="$(SMALLEST_CFLAGS)" test
+
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------
 FUZZ_SRCS = $(wildcard fuzz/fuzz_*.c)
 FUZZ_BINS = $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
@@ -148,6 +160,16 @@ $(BUILD)/bench/bench_h2: bench/bench_h2.c $(SUPPORT_OBJS) $(call closure_objs,st
 bench-h2: $(BUILD)/bench/bench_h2
 	$(BUILD)/bench/bench_h2
 
+# ---- embedded profile (issue 7) ------------------------------------------------
+$(BUILD)/bench/footprint: bench/footprint.c $(call closure_objs,stream) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ -lnghttp2 $(LDLIBS_ALL)
+footprint: $(BUILD)/bench/footprint
+	$(BUILD)/bench/footprint
+size: | deps
+	@sh scripts/size $(BUILD) default
+	@sh scripts/size $(BUILD) smallest $(SMALLEST_CFLAGS)
+
 # The generated Huffman table must be what the committed script produces.
 check-tables:
 	python3 tools/gen_huffman.py | cmp - src/hpack/huffman_table.c
@@ -157,4 +179,4 @@ check-tables:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) \( -path '$(BUILD)/asan' -o -path '$(BUILD)/compact' \) -prune -o -name '*.d' -print 2>/dev/null)
+-include $(shell find $(BUILD) \( -path '$(BUILD)/asan' -o -path '$(BUILD)/compact' -o -path '$(BUILD)/small' \) -prune -o -name '*.d' -print 2>/dev/null)

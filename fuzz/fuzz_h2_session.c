@@ -2,13 +2,20 @@
  * fuzz_h2_session — a whole HTTP/2 client session fed arbitrary server
  * bytes after a submitted request (the client-side target nghttp2 lacks).
  *
- * Input: byte 0 picks options (push on/off, small windows and bounds, a
- * request body), byte 1 seeds the split points; the rest is what the
- * "server" sends, cut into pieces of 1..64 octets. After every piece every
- * event is pulled (header maps freed, DATA consumed) and every output byte
- * taken, as a real caller would. The session must never crash, read or
- * write out of bounds, or leak (checked by ASan/LeakSanitizer and by the
- * byte count of a counting allocator).
+ * Input: byte 0 picks options (bit 0 push on, 1 small windows and bounds,
+ * 2 a POST body, 3 the body left open, 4 a second request, 5 streamed body
+ * pieces, 6 a slow reader, 7 application calls between pieces), byte 1
+ * seeds the split points and the calls; the rest is what the "server"
+ * sends, cut into pieces of 1..64 octets. After every piece every event is
+ * pulled (header maps freed) and every output byte taken, as a real caller
+ * would. A fast reader consumes DATA at once; a slow one holds the credit
+ * and gives it back a piece later (windows run dry, WINDOW_UPDATEs come in
+ * bursts). Application calls: PING, reset or refuse a stream, GOAWAY, one
+ * more request, more body — the paths where the application acts while
+ * frames of the same stream are still arriving. The session must never
+ * crash, read or write out of bounds, leak (checked by ASan/LeakSanitizer
+ * and by the byte count of a counting allocator), or stop making progress
+ * while its events and output are drained.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,12 +52,33 @@ static void f_free(void *ctx, void *p, size_t n)
 
 static const hyper_mem fuzz_mem = {f_alloc, f_realloc, f_free, NULL};
 
-static void drain(hyper_h2_session *s)
+/* Credit a slow reader holds back: (stream, flow_len) pairs. */
+typedef struct held {
+    int32_t id[64];
+    size_t flow[64];
+    size_t n;
+} held;
+
+static void give_back(hyper_h2_session *s, held *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (hyper_h2_consume(s, h->id[i], h->flow[i]) < 0)
+            abort(); /* delivered and not yet consumed: must be accepted */
+    h->n = 0;
+}
+
+static void drain(hyper_h2_session *s, held *h, int slow)
 {
     hyper_event e;
     while (hyper_h2_next_event(s, &e)) {
-        if (e.type == HYPER_EVENT_DATA)
-            (void)hyper_h2_consume(s, e.stream_id, e.flow_len);
+        if (e.type == HYPER_EVENT_DATA) {
+            if (!slow || h->n == 64)
+                give_back(s, h);
+            h->id[h->n] = e.stream_id;
+            h->flow[h->n++] = e.flow_len;
+            if (!slow)
+                give_back(s, h);
+        }
         if (e.type == HYPER_EVENT_PUSH_PROMISE && (e.promised_id & 2))
             (void)hyper_h2_refuse_push(s, e.promised_id);
         hyper_headers_free(e.headers);
@@ -59,6 +87,73 @@ static void drain(hyper_h2_session *s)
     size_t n;
     while ((n = hyper_h2_send_pending(s, &p)) > 0)
         (void)hyper_h2_sent(s, n);
+}
+
+static const uint8_t body[] = "request body";
+
+static void options_for(uint8_t mode, hyper_h2_options *o)
+{
+    hyper_h2_options_init(o);
+    o->enable_push = mode & 1;
+    if (mode & 2) {
+        o->initial_window_size = 100;
+        o->connection_window_size = 65535;
+        o->max_events = 2;
+        o->max_header_list_size = 512;
+        o->max_closed_streams = 2;
+        o->max_queued_acks = 2;
+        o->output_buffer_size = 4096;
+        o->max_streams = 3;
+    }
+}
+
+static void submit(hyper_h2_session *s, uint8_t mode)
+{
+    hyper_h2_request r = {"GET", "https", "example.com", "/", NULL, 0, NULL, 0, 1};
+    if (mode & 4) {
+        r.method = "POST";
+        r.body = body;
+        r.body_len = sizeof body - 1;
+        r.end_stream = !(mode & 8);
+    }
+    (void)hyper_h2_submit(s, &r);
+}
+
+/* An application call between pieces, picked by the seed. */
+static void act(hyper_h2_session *s, uint8_t mode, uint32_t seed)
+{
+    int32_t id = (int32_t)((seed >> 8) % 8);
+    switch ((seed >> 12) % 8) {
+    case 0: (void)hyper_h2_ping(s, (const uint8_t *)"fuzzping"); break;
+    case 1: (void)hyper_h2_reset_stream(s, id, HYPER_H2_CANCEL); break;
+    case 2: (void)hyper_h2_refuse_push(s, id); break;
+    case 3: (void)hyper_h2_goaway(s, HYPER_H2_NO_ERROR, body, 4); break;
+    case 4: submit(s, mode); break;
+    case 5: (void)hyper_h2_send_data(s, id, body, 4, (seed >> 16) & 1); break;
+    default: break;
+    }
+}
+
+/* Feeds one piece; 0 when it was used, 1 after a connection error. */
+static int feed_piece(hyper_h2_session *s, const uint8_t *p, size_t n, held *h, int slow)
+{
+    int stalls = 0;
+    while (n && stalls < 2) {
+        long k = hyper_h2_recv(s, p, n);
+        if (k < 0) {
+            drain(s, h, slow);
+            return 1;
+        }
+        p += k;
+        n -= (size_t)k;
+        stalls = k == 0 ? stalls + 1 : 0;
+        drain(s, h, slow);
+        if (k == 0 && slow)
+            give_back(s, h); /* a stalled slow reader catches up */
+    }
+    if (n)
+        abort(); /* no progress with events and output drained: a bug */
+    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -70,56 +165,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     data += 2;
     size -= 2;
     hyper_h2_options o;
-    hyper_h2_options_init(&o);
-    o.enable_push = mode & 1;
-    if (mode & 2) {
-        o.initial_window_size = 100;
-        o.connection_window_size = 65535;
-        o.max_events = 2;
-        o.max_header_list_size = 512;
-        o.max_closed_streams = 2;
-        o.max_queued_acks = 2;
-        o.output_buffer_size = 4096;
-    }
+    options_for(mode, &o);
     hyper_h2_session *s;
     if (hyper_h2_session_init(&s, &fuzz_mem, &o) < 0)
         return 0;
-    static const uint8_t body[] = "request body";
-    hyper_h2_request r = {"GET", "https", "example.com", "/", NULL, 0, NULL, 0, 1};
-    if (mode & 4) {
-        r.method = "POST";
-        r.body = body;
-        r.body_len = sizeof body - 1;
-        r.end_stream = !(mode & 8);
-    }
-    (void)hyper_h2_submit(s, &r);
+    static held h;
+    h.n = 0;
+    int slow = (mode & 64) != 0;
+    submit(s, mode);
     if (mode & 16)
-        (void)hyper_h2_submit(s, &r);
-    drain(s);
-    size_t pos = 0;
-    while (pos < size) {
+        submit(s, mode);
+    drain(s, &h, slow);
+    for (size_t pos = 0; pos < size;) {
         seed = seed * 1103515245u + 12345u;
         size_t piece = 1 + (seed >> 16) % 64;
         if (piece > size - pos)
             piece = size - pos;
-        size_t end = pos + piece;
-        int stalls = 0;
-        while (pos < end && stalls < 2) {
-            long n = hyper_h2_recv(s, data + pos, end - pos);
-            if (n < 0) {
-                drain(s);
-                goto done;
-            }
-            pos += (size_t)n;
-            stalls = n == 0 ? stalls + 1 : 0;
-            drain(s);
-        }
-        if (pos < end)
-            abort(); /* no progress with events and output drained: a bug */
+        if (feed_piece(s, data + pos, piece, &h, slow))
+            break;
+        pos += piece;
         if (mode & 32)
             (void)hyper_h2_send_data(s, 1, body, 4, 0);
+        if (mode & 128)
+            act(s, mode, seed);
+        if (slow && (seed & 0x10000))
+            give_back(s, &h);
     }
-done:
     hyper_h2_session_free(s);
     if (in_use != 0)
         abort();

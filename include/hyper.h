@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hyper_config.h" /* the compile-time profile (embedded owner P) */
 
 #ifdef __cplusplus
 extern "C" {

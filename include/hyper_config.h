@@ -43,7 +43,7 @@
  *   of the 32 KB fast lookup table: same results, fewer MB/s (see the
  *   README's trade table). Existed before this header; src/hpack/huffman.c.
  *
- * Invalid combinations stop the build here (#error), never at run time.
+ * Invalid settings stop the build here (#error), never at run time.
  */
 #ifndef HYPER_CONFIG_H
 #define HYPER_CONFIG_H
@@ -69,13 +69,25 @@
 
 /* ---- checks (Mbed TLS's check_config.h, in place) ---------------------- */
 
-/* `#define X 0` would turn X on: refuse it. (X + 0 is 0 only for 0; an
- * empty definition reads as +0 too, so test emptiness first.) */
-#define HYPER_CONFIG_EMPTY_(x) (#x[0] == 0)
-#if defined(HYPER_CONFIG_NO_PUSH) && (HYPER_CONFIG_NO_PUSH + 0 == 0) && \
-    (~HYPER_CONFIG_NO_PUSH + 0 == ~0 + 0) == 0
-#error "HYPER_CONFIG_NO_PUSH is defined to 0: leave it undefined to keep push"
+/* A switch defined to 0 would read as on under #ifdef: refuse it. For an
+ * empty definition ~x + 1 is ~(+1) = -2, for 1 it is -1, only 0 gives 0. */
+#define HYPER_CONFIG_IS_ZERO_(x) (~x + 1 == 0)
+#if defined(HYPER_CONFIG_SMALLEST) && HYPER_CONFIG_IS_ZERO_(HYPER_CONFIG_SMALLEST)
+#error "HYPER_CONFIG_SMALLEST is defined to 0: leave it undefined instead"
 #endif
-#undef HYPER_CONFIG_EMPTY_
+#if defined(HYPER_CONFIG_NO_PUSH) && HYPER_CONFIG_IS_ZERO_(HYPER_CONFIG_NO_PUSH)
+#error "HYPER_CONFIG_NO_PUSH is defined to 0: leave it undefined to keep server push"
+#endif
+#if defined(HYPER_CONFIG_NO_H1) && HYPER_CONFIG_IS_ZERO_(HYPER_CONFIG_NO_H1)
+#error "HYPER_CONFIG_NO_H1 is defined to 0: leave it undefined to keep HTTP/1.1"
+#endif
+#if defined(HYPER_CONFIG_NO_HUFFMAN_ENCODER) && \
+    HYPER_CONFIG_IS_ZERO_(HYPER_CONFIG_NO_HUFFMAN_ENCODER)
+#error "HYPER_CONFIG_NO_HUFFMAN_ENCODER is defined to 0: leave it undefined instead"
+#endif
+#if defined(HYPER_HUFFMAN_COMPACT) && HYPER_CONFIG_IS_ZERO_(HYPER_HUFFMAN_COMPACT)
+#error "HYPER_HUFFMAN_COMPACT is defined to 0: leave it undefined for the fast table"
+#endif
+#undef HYPER_CONFIG_IS_ZERO_
 
 #endif /* HYPER_CONFIG_H */

@@ -66,7 +66,9 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     seeds = {"simple": (0, simple()), "simple_split": (0x10, simple()),
-             "push": (1, push()), "control": (0x14, control()), "small": (2, control())}
+             "push": (1, push()), "control": (0x14, control()), "small": (2, control()),
+             "slow_reader": (0x40, simple()), "slow_push": (0x41, push()),
+             "app_calls": (0x90, control()), "app_calls_push": (0xd1, push())}
     for i, (name, (mode, data)) in enumerate(sorted(seeds.items())):
         with open(os.path.join(out, name), "wb") as f:
             f.write(bytes([mode, i * 37 % 256]) + data)

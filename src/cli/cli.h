@@ -102,6 +102,7 @@ typedef struct cli_item {
     cli_item_kind kind;
     char *name;        /* unescaped, NUL-terminated, owned (path for FILE) */
     size_t name_len;
+    size_t name_size;  /* bytes allocated for name */
     const char *value; /* points into the argument (NULL for FILE, STDIN) */
     size_t value_len;
 } cli_item;

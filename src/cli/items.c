@@ -55,7 +55,7 @@ static int find_separator(const char *s, cli_item_kind *kind, size_t *at, size_t
 }
 
 /* Copies s[0..n) dropping each escaping backslash. */
-static char *unescape(const char *s, size_t n, size_t *out_len, const hyper_mem *mem)
+static char *unescape(const char *s, size_t n, cli_item *it, const hyper_mem *mem)
 {
     char *o = mem->alloc(mem->ctx, n + 1);
     size_t k = 0;
@@ -67,7 +67,8 @@ static char *unescape(const char *s, size_t n, size_t *out_len, const hyper_mem 
         o[k++] = s[i];
     }
     o[k] = 0;
-    *out_len = k;
+    it->name_len = k;
+    it->name_size = n + 1;
     return o;
 }
 
@@ -129,7 +130,7 @@ int cli_item_parse(const char *arg, cli_item *it, const hyper_mem *mem, char *er
             snprintf(err, errlen, "ITEM '@': no file name after @");
             return CLI_EXIT_USAGE;
         }
-        it->name = unescape(arg + 1, strlen(arg + 1), &it->name_len, mem);
+        it->name = unescape(arg + 1, strlen(arg + 1), it, mem);
         return it->name ? 0 : CLI_EXIT_ERROR;
     }
     size_t at, seplen;
@@ -138,7 +139,7 @@ int cli_item_parse(const char *arg, cli_item *it, const hyper_mem *mem, char *er
                  "name=value, name:=json, @file, -)", arg);
         return CLI_EXIT_USAGE;
     }
-    it->name = unescape(arg, at, &it->name_len, mem);
+    it->name = unescape(arg, at, it, mem);
     if (!it->name)
         return CLI_EXIT_ERROR;
     it->value = arg + at + seplen;
@@ -153,7 +154,7 @@ void cli_item_free(cli_item *it, const hyper_mem *mem)
 {
     mem = mem ? mem : hyper_mem_default();
     if (it->name)
-        mem->free(mem->ctx, it->name, it->name_len + 1);
+        mem->free(mem->ctx, it->name, it->name_size);
     it->name = NULL;
 }
 

@@ -152,22 +152,26 @@ int hyper_h2_consume(hyper_h2_session *s, int32_t id, size_t n)
     return HYPER_OK;
 }
 
-int64_t hyper_h2_send_window(const hyper_h2_session *s, int32_t id)
+/* One of the four windows: ours or the peer's (send), of id (0: the
+ * connection). */
+static int64_t window_get(const hyper_h2_session *s, int32_t id, int send)
 {
     if (!s || id < 0)
         return HYPER_EINVAL;
     if (id == 0)
-        return s->send_window;
+        return send ? s->send_window : s->recv_window;
     const h2_stream *st = h2_stream_find(s, (uint32_t)id);
-    return st ? st->send_window : HYPER_ENOTFOUND;
+    if (!st)
+        return HYPER_ENOTFOUND;
+    return send ? st->send_window : st->recv_window;
+}
+
+int64_t hyper_h2_send_window(const hyper_h2_session *s, int32_t id)
+{
+    return window_get(s, id, 1);
 }
 
 int64_t hyper_h2_recv_window(const hyper_h2_session *s, int32_t id)
 {
-    if (!s || id < 0)
-        return HYPER_EINVAL;
-    if (id == 0)
-        return s->recv_window;
-    const h2_stream *st = h2_stream_find(s, (uint32_t)id);
-    return st ? st->recv_window : HYPER_ENOTFOUND;
+    return window_get(s, id, 0);
 }

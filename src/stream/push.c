@@ -111,9 +111,5 @@ int hyper_h2_refuse_push(hyper_h2_session *s, int32_t promised_id)
     h2_stream *ps = h2_stream_find(s, (uint32_t)promised_id);
     if (!ps || !ps->is_push)
         return HYPER_ENOTFOUND;
-    int rc = h2_out_rst(s, ps->id, HYPER_H2_CANCEL);
-    if (rc < 0)
-        return rc;
-    (void)h2_stream_apply(s, ps, H2_IN_SEND_RST);
-    return HYPER_OK;
+    return hyper_h2_reset_stream(s, promised_id, HYPER_H2_CANCEL);
 }

@@ -49,9 +49,9 @@
 #define HX_BODY "hostile hello\n"
 
 /* Outcome markers in want lists (negative values are hyper errors). */
-#define W_OK 1     /* status 200 and exactly HX_BODY */
-#define W_NONE 2   /* not attempted (no push was listed) */
-#define W_END 0
+#define WANT_OK 1     /* status 200 and exactly HX_BODY */
+#define WANT_NONE 2   /* not attempted (no push was listed) */
+#define WANT_END 0
 
 /* What hyper must have sent (as the script saw it). */
 enum { SENT_ANY, SENT_CLEAN, SENT_GOAWAY, SENT_RST, SENT_EITHER, SENT_IF_ANY };
@@ -76,17 +76,17 @@ typedef struct hx_scenario {
     const char *name;   /* server.py scenario */
     int plan;
     int flags;
-    int want1[7];       /* acceptable outcomes of request 1, W_END-terminated */
+    int want1[7];       /* acceptable outcomes of request 1, WANT_END-terminated */
     int want2[7];       /* request 2, or the first push (P_PUSH) */
     size_t min_body1;   /* with an error: body octets readable before it */
     hx_sent sent;
 } hx_scenario;
 
-#define W(...) {__VA_ARGS__, W_END}
+#define W(...) {__VA_ARGS__, WANT_END}
 #define C(...) {__VA_ARGS__, CEND}
 
 typedef struct hx_outcome {
-    int err;            /* W_OK, W_NONE, or the first error */
+    int err;            /* WANT_OK, WANT_NONE, or the first error */
     int status;
     size_t body_len;
     char body[64];
@@ -149,7 +149,7 @@ static void hx_fail(const char *fmt, ...)
 
 static const char *hx_err_name(int e)
 {
-    return e == W_OK ? "OK" : e == W_NONE ? "NONE" : hyper_strerror_name(e);
+    return e == WANT_OK ? "OK" : e == WANT_NONE ? "NONE" : hyper_strerror_name(e);
 }
 
 /* ---- the client ----------------------------------------------------------------- */
@@ -171,7 +171,7 @@ static void hx_collect(hyper_conn *c, int32_t id, hx_outcome *o)
         }
         if (n == 0) {
             o->err = o->status == 200 && o->body_len == strlen(HX_BODY) &&
-                     memcmp(o->body, HX_BODY, o->body_len) == 0 ? W_OK : HYPER_OK;
+                     memcmp(o->body, HX_BODY, o->body_len) == 0 ? WANT_OK : HYPER_OK;
             break;
         }
         size_t room = sizeof o->body - o->body_len;
@@ -216,7 +216,7 @@ static void hx_request(hyper_conn *c, const char *path, int32_t *id, hx_outcome 
 static void hx_run_plan(const hx_scenario *s, hyper_conn *c, hx_outcome o[2], int *npush)
 {
     int32_t a = 0, b = 0;
-    o[1].err = W_NONE;
+    o[1].err = WANT_NONE;
     switch (s->plan) {
     case P_ONE:
         hx_request(c, "/one", &a, &o[0]);
@@ -349,7 +349,7 @@ static int hx_server_result(hx_server *sv, json_value *res)
 
 static int hx_in(const int *want, int got)
 {
-    for (; *want != W_END; want++)
+    for (; *want != WANT_END; want++)
         if (*want == got)
             return 1;
     return 0;
@@ -370,7 +370,7 @@ static void hx_check_outcome(const char *what, const int *want, const hx_outcome
         hx_fail("  %s: got %s (status %d, %zu body octets), want", what,
                 o->err == HYPER_OK ? "HYPER_OK with a wrong body" : hx_err_name(o->err),
                 o->status, o->body_len);
-        for (const int *w = want; *w != W_END; w++)
+        for (const int *w = want; *w != WANT_END; w++)
             hx_fail(" %s", hx_err_name(*w));
         hx_fail("\n");
     }

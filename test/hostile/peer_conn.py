@@ -182,11 +182,11 @@ class Conn:
     def _pending_tls(self):
         return self.is_tls and self.reading and self.sock.pending() > 0
 
-    def send(self, data, until=None):
-        """Sends every octet (and the ACKs we owe first), reading meanwhile.
-        Raises Abort when the client is gone or time is up."""
+    def send(self, data, until=None, auto=True):
+        """Sends every octet (and, if auto, the ACKs we owe first), reading
+        meanwhile. Raises Abort when the client is gone or time is up."""
         until = self.deadline if until is None else until
-        if self.out_auto:
+        if auto and self.out_auto:
             data = bytes(self.out_auto) + bytes(data)
             self.out_auto = bytearray()
         view = memoryview(bytes(data))

@@ -25,7 +25,10 @@ def start(c, settings=None, nreq=1, first=None):
     """Preface exchange: waits for the client's preface, sends our SETTINGS
     (or `first` instead), then waits for nreq request header blocks."""
     c.wait(lambda: c.preface is not None, 5)
-    c.send(first if first is not None else hf.SettingsFrame(0, settings=settings or {}).serialize())
+    # Our preface first (§3.4), then the ACK we owe for the client's SETTINGS.
+    c.send(first if first is not None else hf.SettingsFrame(0, settings=settings or {}).serialize(),
+           auto=False)
+    c.flush_auto()
     if nreq:
         c.wait(lambda: len(c.requests) >= nreq, 5)
 
