@@ -10,6 +10,7 @@
 #   make footprint    heap per HTTP/2 connection and per stream, ours and nghttp2's
 #   make size         code size per module, x86-64 and Cortex-M4, ours and nghttp2's
 #   make test-small   the tests in the smallest profile (include/hyper_config.h)
+#   make embedded-demo examples/embedded.c (arena, own transport, no heap) vs nghttpd
 #
 # BUILD=dir puts every output under another folder, so several builds (and
 # several developers) can share one tree. HYPER_NO_DEPS=1 skips scripts/deps.
@@ -57,7 +58,7 @@ TEST_SRCS = $(foreach l,$(LAYERS),$(wildcard test/$(l)/test_*.c))
 TEST_BINS = $(patsubst test/%.c,$(BUILD)/test/%,$(TEST_SRCS))
 
 .PHONY: all cli deps test test-compact asan fuzz fuzz-run bench bench-hpack bench-h2 clean check-tables
-.PHONY: footprint size test-small
+.PHONY: footprint size test-small embedded-demo bench-e2e
 all: $(BUILD)/libhyper.a $(BUILD)/libhyper.so $(BUILD)/hpack-tool examples $(BUILD)/hyper
 
 deps:
@@ -159,6 +160,12 @@ $(BUILD)/bench/bench_h2: bench/bench_h2.c $(SUPPORT_OBJS) $(call closure_objs,st
 	$(CC) $(CFLAGS_ALL) -O3 -DNDEBUG -o $@ $^ $(LDLIBS_ALL)
 bench-h2: $(BUILD)/bench/bench_h2
 	$(BUILD)/bench/bench_h2
+# End-to-end: our client (public API only) against h2load, curl and nghttp on
+# loopback servers; about 5 minutes (bench/e2e/run.py --help for knobs).
+$(BUILD)/hyper-bench: bench/hyper_bench.c $(BUILD)/libhyper.a | deps
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libhyper.a $(LDLIBS_ALL)
+bench-e2e: $(BUILD)/hyper-bench
+	python3 bench/e2e/run.py --build $(BUILD)
 
 # ---- embedded profile (issue 7) ------------------------------------------------
 $(BUILD)/bench/footprint: bench/footprint.c $(call closure_objs,stream) | deps
@@ -169,6 +176,14 @@ footprint: $(BUILD)/bench/footprint
 size: | deps
 	@sh scripts/size $(BUILD) default
 	@sh scripts/size $(BUILD) smallest $(SMALLEST_CFLAGS)
+# examples/embedded.c linked so that malloc/calloc/realloc/free abort, run
+# against a local nghttpd: the engine over a user-supplied pipe, arena only.
+NO_HEAP_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+$(BUILD)/examples/embedded-noheap: examples/embedded.c $(call closure_objs,stream) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(NO_HEAP_LDFLAGS)
+embedded-demo: $(BUILD)/examples/embedded-noheap
+	@sh scripts/embedded-demo $< $(BUILD)/embedded-demo
 
 # The generated Huffman table must be what the committed script produces.
 check-tables:

@@ -613,7 +613,7 @@ typedef struct hyper_h2_options {
     uint32_t header_table_size;      /* HPACK table the server may use: 4096 */
     int enable_push;                 /* accept server push: 0 (off) */
     uint32_t max_concurrent_streams; /* pushed streams the server may open: 100 */
-    uint32_t initial_window_size;    /* per-stream receive window: 262144 (up to 2^31-1) */
+    uint32_t initial_window_size;    /* per-stream receive window: 262144 (1 .. 2^31-1) */
     uint32_t connection_window_size; /* connection receive window: 1048576 (65535 .. 2^31-1) */
     uint32_t max_frame_size;         /* largest frame we accept: 16384 (16384 .. 2^24-1);
                                         also the size of the buffer where frames
@@ -703,9 +703,11 @@ int hyper_h2_want_write(hyper_h2_session *s);
  * meanwhile: the connection window depends on it.
  * Per stream the order is: INFORMATIONAL*, HEADERS, DATA*, TRAILERS?, END;
  * or RESET at any point, after which the stream gives no more events.
- * RESET's error: HYPER_EH2_REFUSED (not processed: REFUSED_STREAM or above a
- * GOAWAY's last stream id; safe to retry), HYPER_EH2_STREAM_RESET (the
- * server reset it), HYPER_EH2_BAD_RESPONSE / _CONTENT_LENGTH /
+ * RESET's error: HYPER_EH2_REFUSED (not processed: REFUSED_STREAM, above a
+ * GOAWAY's last stream id, or still queued when GOAWAY came; safe to
+ * retry), HYPER_EH2_STREAM_RESET (the server reset it),
+ * HYPER_EH2_BAD_RESPONSE (also: DATA in a response that has no content,
+ * to HEAD or with status 204 or 304) / _CONTENT_LENGTH /
  * _STREAM_CLOSED / _FLOW_CONTROL (we reset it), HYPER_EH2_SESSION_CLOSED
  * (queued when we sent GOAWAY), or the connection error.
  */
@@ -1572,6 +1574,33 @@ void hyper_conn_close(hyper_conn *c);
 
 /* Closes c and frees it. NULL is a no-op. */
 void hyper_conn_free(hyper_conn *c);
+
+/* (bindings owner R: src/conn/conn_abi.c, for language bindings such as
+ * python/hyper/ over ctypes)
+ *
+ * The layout of the public structures a binding fills in, as this build of
+ * the library sees it: one row per member (type "hyper_conn_opts", member
+ * "read_timeout_ms", its offsetof and sizeof) plus one row per structure
+ * with member NULL and size = sizeof the structure. A binding that mirrors
+ * the structures checks every row before use, so a changed header or a
+ * different profile is caught at load time instead of corrupting memory.
+ * Covers hyper_hpack_field, hyper_transport_opts, hyper_h2_options,
+ * hyper_h1_options and hyper_conn_opts. Static; *count gets the rows. */
+typedef struct hyper_abi_member {
+    const char *type;
+    const char *member; /* NULL: the row gives sizeof(type) */
+    size_t offset;
+    size_t size;
+} hyper_abi_member;
+const hyper_abi_member *hyper_abi_members(size_t *count);
+
+/* Changes the timeouts of an open connection (same meaning as the members
+ * of hyper_conn_opts; < 0: no limit), from the next call on: the connect
+ * timeout applies to the next (re)connection, the read timeout to every
+ * later wait, the request timeout to requests started afterwards.
+ * HYPER_OK or HYPER_EINVAL (c NULL). */
+int hyper_conn_set_timeouts(hyper_conn *c, int connect_timeout_ms, int read_timeout_ms,
+                            int request_timeout_ms);
 
 #ifdef __cplusplus
 }

@@ -109,7 +109,7 @@ static int apply(cli_args *a, const optdef *o, const char *val, char *err, size_
 {
     const char *n = o->lng;
     if (!strcmp(n, "h2") || !strcmp(n, "http2") || !strcmp(n, "http1.1")) {
-        int p = n[4] == '1' ? HYPER_CONN_PROTO_HTTP1 : HYPER_CONN_PROTO_H2;
+        int p = !strcmp(n, "http1.1") ? HYPER_CONN_PROTO_HTTP1 : HYPER_CONN_PROTO_H2;
         if (a->protocol != HYPER_CONN_PROTO_AUTO && a->protocol != p) {
             snprintf(err, errlen, "--h2 and --http1.1 exclude each other");
             return CLI_EXIT_USAGE;

@@ -239,9 +239,14 @@ static void print_request_head(const run *r, const cli_url *u, const char *proto
         printf("user-agent: hyper/%s\n", HYPER_VERSION);
     if (!has_header(r, "accept-encoding"))
         printf("accept-encoding: %s\n", hyper_content_accept_encoding());
-    for (size_t i = 0; i < r->n_hdrs; i++)
-        printf("%.*s: %.*s\n", (int)r->hdrs[i].name_len, r->hdrs[i].name,
-               (int)r->hdrs[i].value_len, r->hdrs[i].value);
+    for (size_t i = 0; i < r->n_hdrs; i++) {
+        /* HTTP/2 sends names in lower case (RFC 9113 §8.2.1). */
+        for (size_t k = 0; k < r->hdrs[i].name_len; k++) {
+            char ch = r->hdrs[i].name[k];
+            putchar(h2 && ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        }
+        printf(": %.*s\n", (int)r->hdrs[i].value_len, r->hdrs[i].value);
+    }
     if (r->has_body && !has_header(r, "content-length"))
         printf("content-length: %zu\n", r->body.len);
     putchar('\n');
@@ -254,9 +259,15 @@ static void print_request_head(const run *r, const cli_url *u, const char *proto
 }
 
 /* Prints err as the command's one error line and returns its exit status. */
+static int timeout_ms = 30000; /* for the timeout message: --timeout or the default */
+
 static int report(int err, const char *what, const char *where, const char *detail)
 {
-    char line[CLI_ERR_MAX + 600];
+    char line[CLI_ERR_MAX + 600], waited[64];
+    if (err == HYPER_ETIMEOUT) {
+        snprintf(waited, sizeof waited, "no answer within %g s", timeout_ms / 1000.0);
+        detail = waited;
+    }
     cli_error_line(line, sizeof line, err, what, where, detail);
     fflush(stdout);
     fprintf(stderr, "hyper: %s\n", line);
@@ -442,6 +453,8 @@ int main(int argc, char **argv)
         printf("hyper %s\n", HYPER_VERSION);
     else if (rc == 0) {
         r.color = isatty(1);
+        if (r.a.timeout_ms > 0)
+            timeout_ms = r.a.timeout_ms;
         for (size_t i = 0; i < r.n_urls && rc == 0;) {
             size_t k = i + 1;
             while (k < r.n_urls && cli_url_same_origin(&r.urls[i], &r.urls[k]))

@@ -92,8 +92,7 @@ void cli_error_line(char *out, size_t cap, int err, const char *what, const char
     } else if (cls == CLI_EXIT_CONNECT) {
         snprintf(out, cap, "connection: %s (%s) with %s", hyper_strerror(err), what, where);
     } else if (cls == CLI_EXIT_TIMEOUT) {
-        snprintf(out, cap, "timeout: %s: %s%s%s", where, hyper_strerror(err),
-                 has ? ": " : "", has ? detail : "");
+        snprintf(out, cap, "timeout: %s: %s", where, has ? detail : hyper_strerror(err));
     } else if (cls == CLI_EXIT_PROTOCOL) {
         snprintf(out, cap, "protocol: %s: %s (%s, %s)", where, hyper_strerror(err), what,
                  hyper_strerror_name(err));

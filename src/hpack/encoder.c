@@ -48,6 +48,7 @@
  */
 #include <string.h>
 #include "common/common.h"
+#include "hpack/bytes.h"
 #include "hpack/dyntable.h"
 #include "hpack/hpack_int.h"
 #include "hpack/huffman.h"
@@ -62,6 +63,8 @@
 
 /* Buckets per node slot, as a shift: 2 keeps chains short at full load. */
 #define HEADS_SHIFT 1
+/* Age of the sequence number an empty bucket holds (see hash_reserve). */
+#define EMPTY_AGE 0x80000000u
 
 /* Representation patterns (RFC 7541 §6). */
 #define REP_INDEXED 0x80     /* §6.1, 7-bit prefix */
@@ -117,19 +120,8 @@ typedef struct match {
 
 /* ---- hashing --------------------------------------------------------------- */
 
-static uint64_t load64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static uint64_t load32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
+#define load64 hyper_hpack_load64
+#define load32 hyper_hpack_load32
 
 /* Multiplies and folds the high half onto the low one, so every input bit
  * reaches the low bits that pick a bucket. */
@@ -177,9 +169,23 @@ static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
     return mix(a ^ k1 ^ len, mix(b ^ h, k0));
 }
 
-static uint32_t hash_name(const char *name, size_t len)
+/* The name's hash: a static name (index sname, 1..61) is known by its
+ * index, so only the value needs hashing; other names are hashed. The
+ * low bits pick the bucket: distinct for the 61 static indices (an odd
+ * multiplier is a bijection modulo every power of two). */
+static uint32_t hash_name(const char *name, size_t len, unsigned sname)
 {
+    if (sname)
+        return sname * 0x9e3779b1u;
     return (uint32_t)hash_bytes(name, len, 0x6e616d65u);
+}
+
+/* Static index of a name, or 0. */
+static unsigned static_name(const char *name, size_t len)
+{
+    unsigned sname;
+    hyper_hpack_static_find(name, len, "", 0, &sname);
+    return sname;
 }
 
 static uint32_t hash_nv(uint32_t hn, const char *value, size_t len)
@@ -238,14 +244,18 @@ static int hash_reserve(hyper_hpack_encoder *enc, uint32_t size)
     uint32_t *heads_n = heads_nv + (cap << HEADS_SHIFT);
     const hyper_hpack_table *t = &enc->table;
     uint32_t ins = (uint32_t)t->inserted;
-    /* An empty bucket holds `ins`: age 0, never live. */
+    /* An empty bucket holds a sequence number 2^31 insertions old, so it
+     * stays out of the live range (age 1..count) for the next 2^31 - count
+     * insertions; `ins` itself (age 0) would turn live, and send every walk
+     * from an empty bucket into the oldest entry's chain, as soon as
+     * entries are added. */
     for (size_t i = 0; i < cap << HEADS_SHIFT; i++)
-        heads_nv[i] = heads_n[i] = ins;
+        heads_nv[i] = heads_n[i] = ins - EMPTY_AGE;
     for (size_t i = hyper_hpack_table_count(t); i >= 1; i--) {
         const char *n, *v;
         size_t nl, vl;
         hyper_hpack_table_get(t, i, &n, &nl, &v, &vl);
-        uint32_t hn = hash_name(n, nl);
+        uint32_t hn = hash_name(n, nl, static_name(n, nl));
         link_entry(nodes, heads_nv, heads_n, cap, ins - (uint32_t)i, hn, hash_nv(hn, v, vl));
     }
     hyper_mem_free(enc->mem, enc->nodes, enc->nodes ? hash_bytes_for(enc->cap) : 0);
@@ -256,11 +266,7 @@ static int hash_reserve(hyper_hpack_encoder *enc, uint32_t size)
     return HYPER_OK;
 }
 
-/* Equal octet strings; an empty one may come as NULL. */
-static int bytes_eq(const char *a, const char *b, size_t n)
-{
-    return n == 0 || memcmp(a, b, n) == 0;
-}
+#define bytes_eq hyper_hpack_bytes_eq
 
 /* Dynamic index (1 = newest) of the newest entry with this name and value,
  * or 0. */
@@ -449,46 +455,45 @@ static size_t put_size_updates(hyper_hpack_encoder *enc, uint8_t *out)
     return n;
 }
 
-/* Looks a field up in both tables and classifies it. The dynamic table is
- * searched first: a field found there is never sensitive (sensitive fields
- * are never added) nor in the static table (exact static matches are sent
- * as indices, never added), so a hit, the common case for repeated
- * headers, needs no static lookup. */
+/* Looks a field up in both tables and classifies it. The static table
+ * comes first (a perfect hash): an exact static match needs no hashing at
+ * all, and a static name's hash is its index, so only the value is
+ * hashed. A field found in the dynamic table is never sensitive (those are
+ * never added) nor an exact static match (those are sent as indices and
+ * never added), so the order of the two lookups does not change the
+ * output. */
 static void lookup(const hyper_hpack_encoder *enc, const hyper_hpack_field *f, match *m)
 {
     /* A sensitive field is never sent as an index, not even a static one:
      * the peer must see the never-indexed pattern (§6.2.3). A NO_INDEX
      * field is a literal without indexing by contract. */
     int literal = (f->flags & (HYPER_HPACK_NEVER_INDEX | HYPER_HPACK_NO_INDEX)) != 0;
-    int dyn = hyper_hpack_table_count(&enc->table) > 0;
-    *m = (match){0};
-    if (dyn && !literal) {
-        m->hn = hash_name(f->name, f->name_len);
-        m->hnv = hash_nv(m->hn, f->value, f->value_len);
-        m->hashed = 1;
+    unsigned sname = 0;
+    unsigned sidx = hyper_hpack_static_find(f->name, f->name_len, f->value, f->value_len,
+                                            &sname);
+    m->index = 0;
+    m->static_name = sname;
+    m->name_index = sname;
+    m->sensitive = is_sensitive(enc, f, sname);
+    m->hashed = 0;
+    if (sidx && !literal && !m->sensitive) {
+        m->index = sidx;
+        return;
+    }
+    if (hyper_hpack_table_count(&enc->table) == 0)
+        return;
+    m->hn = hash_name(f->name, f->name_len, sname);
+    m->hnv = hash_nv(m->hn, f->value, f->value_len);
+    m->hashed = 1;
+    if (!literal) {
         size_t d = find_nv(enc, m->hnv, f);
         if (d) {
             m->index = (unsigned)(HYPER_HPACK_STATIC_COUNT + d);
             return;
         }
     }
-    unsigned sname = 0;
-    unsigned sidx = hyper_hpack_static_find(f->name, f->name_len, f->value, f->value_len,
-                                            &sname);
-    m->static_name = sname;
-    m->name_index = sname;
-    m->sensitive = is_sensitive(enc, f, sname);
-    if (sidx && !literal && !m->sensitive) {
-        m->index = sidx;
+    if (sname)
         return;
-    }
-    if (sname || !dyn)
-        return;
-    if (!m->hashed) {
-        m->hn = hash_name(f->name, f->name_len);
-        m->hnv = hash_nv(m->hn, f->value, f->value_len);
-        m->hashed = 1;
-    }
     size_t d = find_name(enc, m->hn, f);
     if (d)
         m->name_index = (unsigned)(HYPER_HPACK_STATIC_COUNT + d);
@@ -501,7 +506,7 @@ static int index_field(hyper_hpack_encoder *enc, const hyper_hpack_field *f, mat
                               f->value_len) != HYPER_OK)
         return 0;
     if (!m->hashed) {
-        m->hn = hash_name(f->name, f->name_len);
+        m->hn = hash_name(f->name, f->name_len, m->static_name);
         m->hnv = hash_nv(m->hn, f->value, f->value_len);
     }
     link_entry(enc->nodes, enc->heads_nv, enc->heads_n, enc->cap,

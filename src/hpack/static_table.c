@@ -12,6 +12,7 @@
  *    walks only that short run.
  */
 #include <string.h>
+#include "hpack/bytes.h"
 #include "hpack/static_table.h"
 
 #define E(n, v) {n, v, sizeof(n) - 1, sizeof(v) - 1}
@@ -116,17 +117,16 @@ unsigned hyper_hpack_static_find(const char *name, size_t name_len,
     if (i == 0)
         return 0;
     const hyper_hpack_static_entry *e = &hyper_hpack_static[i - 1];
-    if (e->name_len != name_len || memcmp(e->name, name, name_len) != 0)
+    if (e->name_len != name_len || !hyper_hpack_bytes_eq(e->name, name, name_len))
         return 0;
     *name_index = i;
     /* Walk the run of entries with this same name (same pointer is not
      * guaranteed, so compare lengths and bytes). */
     for (unsigned j = i; j <= HYPER_HPACK_STATIC_COUNT; j++) {
         const hyper_hpack_static_entry *s = &hyper_hpack_static[j - 1];
-        if (s->name_len != name_len || memcmp(s->name, name, name_len) != 0)
+        if (s->name_len != name_len || !hyper_hpack_bytes_eq(s->name, name, name_len))
             break;
-        if (s->value_len == value_len &&
-            (value_len == 0 || memcmp(s->value, value, value_len) == 0))
+        if (s->value_len == value_len && hyper_hpack_bytes_eq(s->value, value, value_len))
             return j;
     }
     return 0;

@@ -334,6 +334,8 @@ static int hx_server_result(hx_server *sv, json_value *res)
             break;
         if (strncmp(line, "RESULT ", 7) == 0) {
             char err[128];
+            if (getenv("HX_VERBOSE"))
+                printf("  %s\n", line);
             rc = json_parse(line + 7, (size_t)n - 7, res, err, sizeof err);
             if (rc != 0)
                 hx_fail("  RESULT line unreadable: %s\n", err);
@@ -496,6 +498,11 @@ static void hx_run(const hx_scenario *s)
         hx_fail("  no RESULT from server.py\n");
     else {
         hx_check_script(&res);
+        const json_value *alpn = json_get(&res, "alpn");
+        const char *want_alpn = s->flags & F_H1 ? "http/1.1" : "h2";
+        if ((s->flags & F_TLS) &&
+            (!alpn || alpn->type != JSON_STRING || strcmp(alpn->str, want_alpn) != 0))
+            hx_fail("  ALPN: the server did not select %s\n", want_alpn);
         if (!(s->flags & F_H1))
             hx_check_sent(&s->sent, &res);
         json_free(&res);

@@ -446,7 +446,7 @@ def sc_slow_drip_deadline(c):
     """One octet every 20 ms: the idle timeout never fires, the total
     deadline must."""
     start(c)
-    _drip(c, head(c, 1, [(":status", "200")]) + data(1, b"d" * 100000), 0.02)
+    _drip(c, head(c, 1, [(":status", "200")]) + data(1, b"d" * 10000) * 10, 0.02)
     finish(c)
 
 
@@ -526,6 +526,16 @@ def sc_push_odd_promised(c):
 def sc_ping_flood(c):
     """300000 PINGs, our ACKs left unread (CVE-2019-9512)."""
     _flood_unread(c, hf.PingFrame(0, b"pingpong").serialize(), 300000)
+
+
+def sc_ping_burst(c):
+    """40 PINGs in one write from a server that reads everything: a burst,
+    not a flood (§6.7 asks for an ACK to each; nothing is left unread)."""
+    start(c)
+    c.send(b"".join(hf.PingFrame(0, b"burst%03d" % k).serialize() for k in range(40)))
+    c.sleep(0.3)
+    respond(c, 1)
+    finish(c)
 
 
 def sc_rst_flood(c):

@@ -4,9 +4,12 @@
  * count, header list size (HPACK bomb), RST_STREAM flood, pushed streams,
  * our stream count, the event queue and output buffer (backpressure),
  * the per-stream send queue; and memory that stays bounded whatever the
- * server sends.
+ * server sends. The guards on received frames run whole and byte by byte.
  */
 #include "h2_script.h"
+
+static int WHOLE = 0, BYTEWISE = 1;
+#define MODE(state) (*(int *)*(state))
 
 static void opts_with(hyper_h2_options *o)
 {
@@ -27,12 +30,11 @@ static void expect_calm(h2t *t, long rc)
 /* PING flood: the caller does not send, the server keeps pinging. */
 static void ping_flood(void **state)
 {
-    (void)state;
     hyper_h2_options o;
     opts_with(&o);
     o.max_queued_acks = 3;
     h2t t;
-    t_init(&t, &o, 0);
+    t_init(&t, &o, MODE(state));
     t_handshake(&t, NULL, 0);
     t.no_flush = 1;
     for (int i = 0; i < 3; i++)
@@ -63,12 +65,11 @@ static void ping_answered_no_flood(void **state)
 
 static void settings_flood(void **state)
 {
-    (void)state;
     hyper_h2_options o;
     opts_with(&o);
     o.max_queued_acks = 2;
     h2t t;
-    t_init(&t, &o, 0);
+    t_init(&t, &o, MODE(state));
     t.no_flush = 1;
     hyper_frame_setting set[] = {{HYPER_SETTINGS_MAX_FRAME_SIZE, 20000}};
     for (int i = 0; i < 3; i++)
@@ -79,13 +80,12 @@ static void settings_flood(void **state)
 
 static void empty_frame_flood(void **state)
 {
-    (void)state;
     for (int c = 0; c < 3; c++) {
         hyper_h2_options o;
         opts_with(&o);
         o.max_empty_frames = 4;
         h2t t;
-        t_open_get(&t, &o, 0);
+        t_open_get(&t, &o, MODE(state));
         if (c == 0) {
             srv_headers(&t, 1, EH, ":status", "200", NULL);
             for (int i = 0; i < 4; i++)
@@ -117,12 +117,11 @@ static void empty_frame_flood(void **state)
 
 static void continuation_bound(void **state)
 {
-    (void)state;
     hyper_h2_options o;
     opts_with(&o);
     o.max_continuations = 3;
     h2t t;
-    t_open_get(&t, &o, 0);
+    t_open_get(&t, &o, MODE(state));
     uint8_t block[64];
     size_t n = srv_block(&t, block, sizeof block, ":status", "200", "a", "b", NULL);
     srv_headers_raw(&t, 1, 0, block, 1);
@@ -137,12 +136,11 @@ static void continuation_bound(void **state)
  * since its state is then lost the connection ends (COMPRESSION_ERROR). */
 static void header_list_bound(void **state)
 {
-    (void)state;
     hyper_h2_options o;
     opts_with(&o);
     o.max_header_list_size = 200;
     h2t t;
-    t_open_get(&t, &o, 0);
+    t_open_get(&t, &o, MODE(state));
     static char v[300];
     memset(v, 'a', sizeof v - 1);
     srv_headers(&t, 1, EH, ":status", "200", "x-bomb", v, NULL);
@@ -159,9 +157,8 @@ static void header_list_bound(void **state)
  * bound. */
 static void hpack_bomb(void **state)
 {
-    (void)state;
     h2t t;
-    t_init(&t, NULL, 0);
+    t_init(&t, NULL, MODE(state));
     t_handshake(&t, NULL, 0);
     t_get(&t, "/");
     t_get(&t, "/2");
@@ -202,12 +199,11 @@ static void hpack_bomb(void **state)
 
 static void rst_flood(void **state)
 {
-    (void)state;
     hyper_h2_options o;
     opts_with(&o);
     o.max_rst_received = 5;
     h2t t;
-    t_init(&t, &o, 0);
+    t_init(&t, &o, MODE(state));
     t_handshake(&t, NULL, 0);
     for (int i = 0; i < 4; i++)
         t_get(&t, "/");
@@ -227,13 +223,12 @@ static void rst_flood(void **state)
 
 static void pushed_stream_bound(void **state)
 {
-    (void)state;
     hyper_h2_options o;
     opts_with(&o);
     o.enable_push = 1;
     o.max_pushed_streams = 2;
     h2t t;
-    t_open_get(&t, &o, 0);
+    t_open_get(&t, &o, MODE(state));
     for (uint32_t id = 2; id <= 8; id += 2)
         srv_promise(&t, 1, id, "/p");
     assert_int_equal(t_feed(&t), 0);
@@ -327,13 +322,12 @@ static void event_queue_and_output_backpressure(void **state)
  * of 1xx heads, PINGs, unknown frames, WINDOW_UPDATEs and DATA. */
 static void memory_stays_bounded(void **state)
 {
-    (void)state;
     hyper_h2_options o;
     opts_with(&o);
     o.max_events = 8;
     o.max_queued_acks = 1000;
     h2t t;
-    t_init(&t, &o, 0);
+    t_init(&t, &o, MODE(state));
     t.auto_consume = 1;
     t_handshake(&t, NULL, 0);
     t_get(&t, "/");
@@ -360,18 +354,19 @@ static void memory_stays_bounded(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(ping_flood),
+#define BOTH(fn) cmocka_unit_test_prestate(fn, &WHOLE), cmocka_unit_test_prestate(fn, &BYTEWISE)
+        BOTH(ping_flood),
         cmocka_unit_test(ping_answered_no_flood),
-        cmocka_unit_test(settings_flood),
-        cmocka_unit_test(empty_frame_flood),
-        cmocka_unit_test(continuation_bound),
-        cmocka_unit_test(header_list_bound),
-        cmocka_unit_test(hpack_bomb),
-        cmocka_unit_test(rst_flood),
-        cmocka_unit_test(pushed_stream_bound),
+        BOTH(settings_flood),
+        BOTH(empty_frame_flood),
+        BOTH(continuation_bound),
+        BOTH(header_list_bound),
+        BOTH(hpack_bomb),
+        BOTH(rst_flood),
+        BOTH(pushed_stream_bound),
         cmocka_unit_test(our_stream_bound_and_send_queue),
         cmocka_unit_test(event_queue_and_output_backpressure),
-        cmocka_unit_test(memory_stays_bounded),
+        BOTH(memory_stays_bounded),
     };
     return cmocka_run_group_tests_name("h2_guards", tests, NULL, NULL);
 }
