@@ -653,7 +653,9 @@ void hyper_h2_options_init(hyper_h2_options *o);
  * connection_window_size > 65535, a connection WINDOW_UPDATE into its
  * output (RFC 9113 §3.4). mem may be NULL (malloc); opts may be NULL
  * (defaults). Returns HYPER_OK and stores *s, HYPER_EINVAL (an option out of
- * range), or HYPER_ENOMEM.
+ * range), or HYPER_ENOMEM. The hyper_mem that mem points to MUST outlive the
+ * session and every header map its events handed out (those maps allocate
+ * from it and may be freed after the session).
  */
 int hyper_h2_session_init(hyper_h2_session **s, const hyper_mem *mem,
                           const hyper_h2_options *opts);
@@ -748,6 +750,19 @@ typedef struct hyper_h2_request {
  * HYPER_ENOMEM.
  */
 int32_t hyper_h2_submit(hyper_h2_session *s, const hyper_h2_request *req);
+
+/*
+ * Takes over an HTTP/1.1 connection upgraded to h2c (RFC 7540 §3.2): the
+ * request that carried `Upgrade: h2c` becomes stream 1, half-closed (local),
+ * and its response arrives on it as HTTP/2. Call right after
+ * hyper_h2_session_init, before any submit, and pass every byte that
+ * followed the 101 response head to hyper_h2_recv. head_request: the
+ * upgraded request was a HEAD (its response has no body). Returns 1 (the
+ * stream id), HYPER_ESTATE if a request was already submitted, or
+ * HYPER_ENOMEM.
+ */
+#define HYPER_H2_HAVE_UPGRADE 1
+int32_t hyper_h2_session_upgrade(hyper_h2_session *s, int head_request);
 
 /*
  * Queues request body bytes on stream id (copied into the stream's bounded

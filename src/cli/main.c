@@ -293,24 +293,24 @@ static int64_t progress_total(hyper_response *resp, int decoding)
     return t;
 }
 
-/* Copies the body to stdout or -o FILE. */
-static int write_body(const run *r, hyper_response *resp, const char *where)
+/* Copies the body to stdout or (file nonzero) -o FILE. */
+static int write_body(const run *r, hyper_response *resp, const char *where, int file)
 {
     FILE *out = stdout;
-    if (r->a.output && !(out = fopen(r->a.output, "wb"))) {
-        fail("cannot write %s: %s", r->a.output, strerror(errno));
+    const char *path = file ? r->a.output : NULL;
+    if (path && !(out = fopen(path, "wb"))) {
+        fail("cannot write %s: %s", path, strerror(errno));
         return CLI_EXIT_ERROR;
     }
     cli_progress pg;
-    cli_progress_start(&pg, r->a.output && isatty(2),
+    cli_progress_start(&pg, path && isatty(2),
                        progress_total(resp, !r->a.no_decompress));
     static char buf[65536];
     long n;
     int rc = 0;
     while ((n = hyper_response_read(resp, buf, sizeof buf)) > 0) {
         if (fwrite(buf, 1, (size_t)n, out) != (size_t)n) {
-            fail("cannot write %s: %s", r->a.output ? r->a.output : "standard output",
-                 strerror(errno));
+            fail("cannot write %s: %s", path ? path : "standard output", strerror(errno));
             rc = CLI_EXIT_ERROR;
             break;
         }
@@ -320,7 +320,7 @@ static int write_body(const run *r, hyper_response *resp, const char *where)
     if (n < 0 && rc == 0)
         rc = report((int)n, "body", where, NULL);
     if (out != stdout && fclose(out) != 0 && rc == 0) {
-        fail("cannot write %s: %s", r->a.output, strerror(errno));
+        fail("cannot write %s: %s", path, strerror(errno));
         rc = CLI_EXIT_ERROR;
     }
     fflush(stdout);
@@ -334,15 +334,17 @@ static void url_text(const cli_url *u, char *out, size_t cap)
     snprintf(out, cap, "%s://%s%s", u->secure ? "https" : "http", auth, u->target.data);
 }
 
-/* Prints one collected response (head as asked, body) and its status. */
-static int show_response(run *r, hyper_conn *c, hyper_response *resp, const char *where)
+/* Prints one collected response (head as asked, body) and its status. A
+ * pushed response goes to stdout even with -o (the file is the main one). */
+static int show_response(run *r, hyper_conn *c, hyper_response *resp, const char *where,
+                         int pushed)
 {
     const char *proto = hyper_conn_protocol(c);
     if (r->a.no_decompress)
         hyper_response_set_decompress(resp, 0);
     if (r->a.include || r->a.verbose)
         cli_print_response_head(stdout, proto, resp, r->color);
-    int rc = write_body(r, resp, where);
+    int rc = write_body(r, resp, where, !pushed);
     const hyper_headers *tr = hyper_response_trailers(resp);
     if (rc == 0 && r->a.verbose && tr && hyper_headers_count(tr)) {
         printf("\n");
@@ -375,7 +377,7 @@ static int show_pushes(run *r, hyper_conn *c, int32_t id, const cli_url *u)
         hyper_response *resp = hyper_get_response(c, p);
         if (!resp)
             return report(hyper_conn_last_error(c), "push", u->host, NULL);
-        int rc = show_response(r, c, resp, u->host);
+        int rc = show_response(r, c, resp, u->host, 1);
         hyper_response_free(resp);
         if (rc)
             return rc;
@@ -428,7 +430,7 @@ static int fetch_group(run *r, size_t first, size_t count)
             rc = report(hyper_conn_last_error(c), "response", where, NULL);
             break;
         }
-        rc = show_response(r, c, resp, where);
+        rc = show_response(r, c, resp, where, 0);
         int32_t id = hyper_response_id(resp);
         hyper_response_free(resp);
         if (rc == 0 && r->a.push && id > 0)

@@ -26,21 +26,31 @@ static inline uint32_t hyper_hpack_load32(const void *p)
     return v;
 }
 
-/* a[0..n) == b[0..n); either may be NULL when n is 0. */
-static inline int hyper_hpack_bytes_eq(const char *a, const char *b, size_t n)
+/* a[0..n) == b[0..n) for n <= 32, without a call. */
+static inline int hyper_hpack_bytes_eq32(const char *a, const char *b, size_t n)
 {
-    if (n >= 8) {
-        if (n > 16)
-            return memcmp(a, b, n) == 0;
+    if (n > 16)
+        return hyper_hpack_load64(a) == hyper_hpack_load64(b) &&
+               hyper_hpack_load64(a + 8) == hyper_hpack_load64(b + 8) &&
+               hyper_hpack_load64(a + n - 16) == hyper_hpack_load64(b + n - 16) &&
+               hyper_hpack_load64(a + n - 8) == hyper_hpack_load64(b + n - 8);
+    if (n >= 8)
         return hyper_hpack_load64(a) == hyper_hpack_load64(b) &&
                hyper_hpack_load64(a + n - 8) == hyper_hpack_load64(b + n - 8);
-    }
     if (n >= 4)
         return hyper_hpack_load32(a) == hyper_hpack_load32(b) &&
                hyper_hpack_load32(a + n - 4) == hyper_hpack_load32(b + n - 4);
     if (n == 0)
         return 1;
     return a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1];
+}
+
+/* a[0..n) == b[0..n); either may be NULL when n is 0. */
+static inline int hyper_hpack_bytes_eq(const char *a, const char *b, size_t n)
+{
+    if (n > 32)
+        return memcmp(a, b, n) == 0;
+    return hyper_hpack_bytes_eq32(a, b, n);
 }
 
 #endif

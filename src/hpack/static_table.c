@@ -106,6 +106,12 @@ static unsigned name_hash(const uint8_t *n, size_t len)
     return (uint32_t)(key * NAME_HASH_MULT) >> 25;
 }
 
+/* Entries sharing the name of entry i (1-based), counted from the first
+ * of them: Appendix A keeps them adjacent. */
+static const uint8_t name_run[15] = {
+    0, 1, 2, 1, 2, 1, 2, 1, 7, 6, 5, 4, 3, 2, 1, /* 0..14 */
+};
+
 unsigned hyper_hpack_static_find(const char *name, size_t name_len,
                                  const char *value, size_t value_len,
                                  unsigned *name_index)
@@ -117,16 +123,15 @@ unsigned hyper_hpack_static_find(const char *name, size_t name_len,
     if (i == 0)
         return 0;
     const hyper_hpack_static_entry *e = &hyper_hpack_static[i - 1];
-    if (e->name_len != name_len || !hyper_hpack_bytes_eq(e->name, name, name_len))
+    if (e->name_len != name_len || !hyper_hpack_bytes_eq32(e->name, name, name_len))
         return 0;
     *name_index = i;
-    /* Walk the run of entries with this same name (same pointer is not
-     * guaranteed, so compare lengths and bytes). */
-    for (unsigned j = i; j <= HYPER_HPACK_STATIC_COUNT; j++) {
+    /* Static values are at most 13 octets: a length match is cheap to
+     * confirm. Indices past the table of runs have runs of one. */
+    unsigned run = i < sizeof name_run && name_run[i] ? name_run[i] : 1;
+    for (unsigned j = i; j < i + run; j++) {
         const hyper_hpack_static_entry *s = &hyper_hpack_static[j - 1];
-        if (s->name_len != name_len || !hyper_hpack_bytes_eq(s->name, name, name_len))
-            break;
-        if (s->value_len == value_len && hyper_hpack_bytes_eq(s->value, value, value_len))
+        if (s->value_len == value_len && hyper_hpack_bytes_eq32(s->value, value, value_len))
             return j;
     }
     return 0;

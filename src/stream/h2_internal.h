@@ -123,6 +123,8 @@ typedef struct h2_block {
 
 struct hyper_h2_session {
     hyper_mem mem;
+    const hyper_mem *user_mem;   /* the caller's allocator: header maps handed out
+                                    in events use it, so they outlive the session */
     hyper_h2_options opts;
     hyper_frame_reader reader;
     uint8_t *rbuf;               /* reader's assembly buffer, max_frame_size */

@@ -59,7 +59,7 @@ int h2_block_start(hyper_h2_session *s, uint32_t stream_id, uint32_t target_id,
     h2_check_begin(b, trailers);
     if (discard)
         return HYPER_OK;
-    b->h = hyper_headers_new(&s->mem);
+    b->h = hyper_headers_new(s->user_mem);
     if (!b->h)
         return h2_stream_error(s, target_id, HYPER_ENOMEM, HYPER_H2_INTERNAL_ERROR);
     return HYPER_OK;

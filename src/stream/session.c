@@ -104,6 +104,7 @@ int hyper_h2_session_init(hyper_h2_session **out, const hyper_mem *mem,
         return HYPER_ENOMEM;
     memset(s, 0, sizeof *s);
     s->mem = *mem;
+    s->user_mem = mem;
     s->opts = *opts;
     s->peer = (hyper_h2_settings){HYPER_FRAME_DEFAULT_HEADER_TABLE_SIZE, 1, UINT32_MAX,
                                   HYPER_FRAME_DEFAULT_INITIAL_WINDOW_SIZE,
@@ -369,6 +370,11 @@ long hyper_h2_recv(hyper_h2_session *s, const uint8_t *data, size_t len)
     s->pause = 0;
     while (used < len) {
         if (s->ev_len >= s->opts.max_events || h2_out_free(s) < H2_OUT_RESERVE)
+            break;
+        /* ACKs waiting at their bound: pause so the caller can send them.
+         * Only a caller that comes back without sending (a peer that does
+         * not read while it floods us) meets ENHANCE_YOUR_CALM (§10.5). */
+        if (used > 0 && s->acks_len >= s->opts.max_queued_acks)
             break;
         hyper_frame_read_event fev;
         long n = hyper_frame_reader_recv(&s->reader, data + used, len - used, &fev);

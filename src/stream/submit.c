@@ -234,3 +234,32 @@ int hyper_h2_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *debug,
     }
     return HYPER_OK;
 }
+
+/* RFC 7540 §3.2 (kept by RFC 9113 §3.1 for existing deployments): after a
+ * 101 to h2c, stream 1 is the request that carried the Upgrade, already sent
+ * whole on HTTP/1.1, so it starts half-closed (local) and its response comes
+ * as HTTP/2. Only before anything else was submitted. */
+int32_t hyper_h2_session_upgrade(hyper_h2_session *s, int head_request)
+{
+    if (!s)
+        return HYPER_EINVAL;
+    int rc = session_refuses(s);
+    if (rc < 0)
+        return rc;
+    if (s->next_id != 1 || s->nstreams)
+        return HYPER_ESTATE;
+    h2_stream *st;
+    rc = h2_stream_new(s, 1, &st);
+    if (rc < 0)
+        return rc;
+    s->n_local++;
+    st->local_end = 1;
+    st->head_request = head_request != 0;
+    st->send_window = s->peer.initial_window_size;
+    st->recv_window = s->local_window;
+    s->highest_opened = 1;
+    s->next_id = 3;
+    (void)h2_stream_apply(s, st, H2_IN_SEND_HEADERS);
+    (void)h2_stream_apply(s, st, H2_IN_SEND_END_STREAM);
+    return 1;
+}

@@ -451,6 +451,37 @@ static void server_push(void **state)
     expect(&r, 0, NULL, NULL);
     assert_string_equal(r.out, "pushed 0\n");
     result_free(&r);
+    /* --debug shows the promise and the promised request's fields. */
+    r = run_hyper(NULL, "--push", "--debug", "--cacert", fx.ca, TLS_URL("/push"), NULL);
+    expect(&r, 0, NULL, "recv PUSH_PROMISE frame <length=");
+    expect(&r, 0, NULL, "(END_HEADERS), stream_id=1>\n          promised_stream_id=2\n");
+    expect(&r, 0, NULL, "          :path: /pushed/b\n");
+    expect(&r, 0, NULL, "[ENABLE_PUSH(0x02):1]");
+    result_free(&r);
+    /* With -o the main body goes to the file, pushed ones to stdout. */
+    r = run_hyper(NULL, "--push", "-o", "main.txt", "--cacert", fx.ca, TLS_URL("/push"), NULL);
+    expect(&r, 0, NULL, NULL);
+    assert_string_equal(r.out, "pushed a\npushed b\n");
+    char path[300];
+    size_t len;
+    snprintf(path, sizeof path, "%s/main.txt", fx.dir);
+    char *file = slurp(path, &len);
+    assert_string_equal(file, "pushed 2\n");
+    free(file);
+    result_free(&r);
+}
+
+static void debug_http1(void **state)
+{
+    (void)state;
+    result r = run_hyper(NULL, "--debug", url(fx.bin.h1, "http", "localhost", "/post"), "a=1",
+                         NULL);
+    expect(&r, 0, "{\"a\": \"1\"}", "hyper: debug: connecting to localhost port ");
+    expect(&r, 0, NULL, "(cleartext)\n");
+    expect(&r, 0, NULL, "hyper: debug: send HTTP/1.1: POST /post HTTP/1.1 (");
+    expect(&r, 0, NULL, "hyper: debug: recv HTTP/1.1: HTTP/1.1 200 OK (");
+    assert_null(strstr(r.err, "frame <"));
+    result_free(&r);
 }
 
 static void help_and_version(void **state)
@@ -485,6 +516,7 @@ int main(void)
         cmocka_unit_test(verbose_include_and_trailers),
         cmocka_unit_test(decompression),
         cmocka_unit_test(server_push),
+        cmocka_unit_test(debug_http1),
         cmocka_unit_test(help_and_version),
     };
     return cmocka_run_group_tests_name("cli end to end", tests, cli_setup, fx_teardown);

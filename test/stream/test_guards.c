@@ -63,6 +63,26 @@ static void ping_answered_no_flood(void **state)
     t_done(&t);
 }
 
+/* A burst of PINGs in one write, answered between recv calls: recv pauses
+ * at the ACK bound instead of failing, so every PING gets its ACK. */
+static void ping_burst_in_one_write(void **state)
+{
+    (void)state;
+    hyper_h2_options o;
+    opts_with(&o);
+    o.max_queued_acks = 4;
+    h2t t;
+    t_init(&t, &o, 0); /* whole: all 40 PINGs offered to one recv call */
+    t_handshake(&t, NULL, 0);
+    for (int i = 0; i < 40; i++)
+        srv_ping(&t, "pingpong", 0);
+    assert_int_equal(t_feed(&t), 0);
+    for (int i = 0; i < 40; i++)
+        t_expect(&t, HYPER_FRAME_PING, HYPER_FRAME_FLAG_ACK, 0);
+    assert_true(hyper_h2_is_usable(t.s));
+    t_done(&t);
+}
+
 static void settings_flood(void **state)
 {
     hyper_h2_options o;
@@ -357,6 +377,7 @@ int main(void)
 #define BOTH(fn) cmocka_unit_test_prestate(fn, &WHOLE), cmocka_unit_test_prestate(fn, &BYTEWISE)
         BOTH(ping_flood),
         cmocka_unit_test(ping_answered_no_flood),
+        cmocka_unit_test(ping_burst_in_one_write),
         BOTH(settings_flood),
         BOTH(empty_frame_flood),
         BOTH(continuation_bound),

@@ -505,6 +505,82 @@ static void large_request_headers(void **state)
     t_done(&t);
 }
 
+/* h2c (RFC 7540 §3.2): the request that carried Upgrade is stream 1,
+ * already sent on HTTP/1.1, so no HEADERS goes out for it; its response
+ * arrives as HTTP/2 and the next request takes stream 3. */
+static void h2c_upgrade_takes_stream_one(void **state)
+{
+    h2t t;
+    t_init(&t, NULL, MODE(state));
+    assert_int_equal(hyper_h2_session_upgrade(t.s, 0), 1);
+    assert_int_equal(hyper_h2_stream_state_get(t.s, 1), HYPER_H2_STATE_HALF_CLOSED_LOCAL);
+    assert_int_equal(hyper_h2_session_upgrade(t.s, 0), HYPER_ESTATE);
+    t_handshake(&t, NULL, 0);
+    assert_true(t_no_frame(&t));
+    assert_int_equal(t_get(&t, "/next"), 3);
+    t_expect_get(&t, 3, "/next");
+    srv_headers(&t, 1, EH, ":status", "200", NULL);
+    srv_data(&t, 1, ES, "hello", 5);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_event(&t, HYPER_EVENT_HEADERS, 1);
+    size_t got = 0;
+    while (t.ev[t.ev_pos].ev.type == HYPER_EVENT_DATA)
+        got += t_next_event(&t)->ev.len;
+    assert_int_equal(got, 5);
+    t_expect_event(&t, HYPER_EVENT_END, 1);
+    assert_int_equal(hyper_h2_stream_state_get(t.s, 1), HYPER_H2_STATE_CLOSED);
+    t_done(&t);
+}
+
+/* An upgraded HEAD: its response has no content, so DATA is malformed. */
+static void h2c_upgrade_head_has_no_body(void **state)
+{
+    h2t t;
+    t_init(&t, NULL, MODE(state));
+    assert_int_equal(hyper_h2_session_upgrade(t.s, 1), 1);
+    t_handshake(&t, NULL, 0);
+    srv_headers(&t, 1, EH, ":status", "200", "content-length", "5", NULL);
+    srv_data(&t, 1, ES, "hello", 5);
+    assert_int_equal(t_feed(&t), 0);
+    t_expect_event(&t, HYPER_EVENT_HEADERS, 1);
+    t_expect_reset(&t, 1, HYPER_EH2_BAD_RESPONSE, HYPER_H2_PROTOCOL_ERROR);
+    t_expect_rst(&t, 1, HYPER_H2_PROTOCOL_ERROR);
+    t_done(&t);
+}
+
+/* Too late once a request was submitted. */
+static void h2c_upgrade_only_first(void **state)
+{
+    (void)state;
+    h2t t;
+    t_init(&t, NULL, 0);
+    t_get(&t, "/");
+    assert_int_equal(hyper_h2_session_upgrade(t.s, 0), HYPER_ESTATE);
+    t_done(&t);
+}
+
+/* Header maps handed out in events allocate from the caller's hyper_mem,
+ * not from memory inside the session: they may be freed after it. */
+static void event_maps_outlive_session(void **state)
+{
+    (void)state;
+    h2t t;
+    t_open_get(&t, NULL, 0);
+    srv_headers(&t, 1, EH | ES, ":status", "204", "x-a", "b", NULL);
+    assert_int_equal(t_feed(&t), 0);
+    const t_event *e = t_expect_event(&t, HYPER_EVENT_HEADERS, 1);
+    hyper_headers *h = e->ev.headers;
+    t.ev[t.ev_pos - 1].ev.headers = NULL;   /* we keep it past the session */
+    hyper_h2_session_free(t.s);
+    t.s = NULL;
+    size_t len;
+    const char *v;
+    assert_int_equal(hyper_headers_get(h, "x-a", 0, &v, &len), HYPER_OK);
+    assert_int_equal(len, 1);
+    hyper_headers_free(h);
+    t_done(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -525,6 +601,10 @@ int main(void)
         BOTH(server_preface_must_be_settings),
         cmocka_unit_test(request_validation),
         cmocka_unit_test(large_request_headers),
+        BOTH(h2c_upgrade_takes_stream_one),
+        BOTH(h2c_upgrade_head_has_no_body),
+        cmocka_unit_test(h2c_upgrade_only_first),
+        cmocka_unit_test(event_maps_outlive_session),
     };
     return cmocka_run_group_tests_name("h2_session", tests, NULL, NULL);
 }
