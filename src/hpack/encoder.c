@@ -623,17 +623,9 @@ static size_t string_bound(size_t len, int policy)
 }
 
 /* Largest encoding of one field: the index or pattern octets and both
- * strings. Strings of at most MAX_STRING octets, the only ones encode
- * accepts, are summed in 64 bits without a saturation per term. */
+ * strings. */
 static size_t field_bound(const hyper_hpack_field *f, int policy)
 {
-    if (f->name_len <= MAX_STRING && f->value_len <= MAX_STRING) {
-        uint64_t nl = f->name_len, vl = f->value_len, d = nl + vl;
-        if (policy == HYPER_HPACK_HUFFMAN_ALWAYS)
-            d = (nl * 30 + 7) / 8 + (vl * 30 + 7) / 8;
-        d += 3 * HYPER_HPACK_INT_MAX_LEN;
-        return d > SIZE_MAX ? SIZE_MAX : (size_t)d;
-    }
     return add_sat(HYPER_HPACK_INT_MAX_LEN, add_sat(string_bound(f->name_len, policy),
                                                     string_bound(f->value_len, policy)));
 }

@@ -42,6 +42,14 @@
 //                  not processed, as the GOAWAY says). HTTP/1.1: answers with
 //                  Connection: close.
 //   /drop          sends the response head, then destroys the connection
+//   /              a small HTML page (text/html; charset=utf-8), as the
+//                  quickstart's homepage
+//   /redirect/N    302 to /redirect/N-1, /redirect/1 to /get (N <= 20)
+//   /redirect-to   ?url=U[&status_code=S]: S (default 302) to U
+//   /cookies       JSON {cookies}: the Cookie header parsed
+//   /cookies/set   ?name=value...: one Set-Cookie (Path=/) per pair, then
+//                  302 to /cookies
+//   (the last five added by the Python bindings, engineer R)
 //   anything else  404
 //
 // Pseudo-random bytes (/bytes): x = seed (0 taken as 1); for each 4-octet
@@ -255,6 +263,31 @@ function routeDrop(req, res) {
   }, 50);
 }
 
+const HOME = '<!DOCTYPE html>\n<html><head><title>httpbin.js</title></head>\n' +
+  '<body><p>httpbin.js: a small httpbin-like test server for hyper.</p></body></html>\n';
+
+function routeHome(req, res) {
+  const body = Buffer.from(HOME);
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length });
+  res.end(body);
+}
+
+function redirect(res, status, location, extra) {
+  const st = status >= 300 && status < 400 ? status : 302;
+  res.writeHead(st, Object.assign({ location, 'content-type': 'text/plain',
+                                    'content-length': 0 }, extra || {}));
+  res.end();
+}
+
+function parseCookies(header) {
+  const out = {};
+  for (const part of (header || '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
+}
+
 function handler(req, res) {
   req.on('error', () => {});
   res.on('error', () => {});
@@ -301,6 +334,21 @@ function handler(req, res) {
   }
   if (p === '/goaway') return routeGoaway(req, res);
   if (p === '/drop') return routeDrop(req, res);
+  if (p === '/') return routeHome(req, res);
+  if ((m = /^\/redirect\/(\d+)$/.exec(p))) {
+    const n = Math.min(20, Number(m[1]));
+    return redirect(res, 302, n <= 1 ? '/get' : '/redirect/' + (n - 1));
+  }
+  if (p === '/redirect-to') {
+    return redirect(res, Number(url.searchParams.get('status_code') || '302'),
+                    url.searchParams.get('url') || '/get');
+  }
+  if (p === '/cookies') return sendJson(res, 200, { cookies: parseCookies(req.headers.cookie) });
+  if (p === '/cookies/set') {
+    const set = [];
+    for (const [k, v] of url.searchParams) set.push(k + '=' + v + '; Path=/');
+    return redirect(res, 302, '/cookies', { 'set-cookie': set });
+  }
   return sendJson(res, 404, { error: 'not found', path: p });
 }
 
