@@ -57,7 +57,7 @@ TESTUTIL_OBJS = $(patsubst %.c,$(BUILD)/obj/%.o,$(TESTUTIL_SRCS))
 TEST_SRCS = $(foreach l,$(LAYERS),$(wildcard test/$(l)/test_*.c))
 TEST_BINS = $(patsubst test/%.c,$(BUILD)/test/%,$(TEST_SRCS))
 
-.PHONY: all cli deps test test-compact asan fuzz fuzz-run bench bench-hpack bench-h2 clean check-tables
+.PHONY: all demo cli deps test test-compact asan fuzz fuzz-run bench bench-hpack bench-h2 clean check-tables
 .PHONY: footprint size test-small embedded-demo bench-e2e
 all: $(BUILD)/libhyper.a $(BUILD)/libhyper.so $(BUILD)/hpack-tool examples $(BUILD)/hyper
 
@@ -108,6 +108,10 @@ asan:
 	$(MAKE) BUILD=$(BUILD)/asan CC=clang OPT="-O1 -g" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
+
+# The quickstart against a local server (see scripts/demo).
+demo: all
+	sh scripts/demo $(BUILD)
 
 # Examples, built on the public API only.
 EXAMPLE_BINS = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))

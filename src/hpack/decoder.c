@@ -391,11 +391,18 @@ HOT int huffman(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t len, size_t
         *out_len = 0;
         return HYPER_OK;
     }
-    long n = hyper_huffman_decode(s, len, dec->scratch + *used, room + 1);
-    if (n < 0)
-        return n == HYPER_EBUFFER ? HYPER_EHPACK_FIELD_SIZE : (int)n;
-    if ((size_t)n > room)
-        return HYPER_EHPACK_FIELD_SIZE; /* decodes to more than the field bound */
+    long n;
+    if (HYPER_HUFFMAN_DECODED_MAX((uint64_t)len) <= room) { /* the common case */
+        n = hyper_huffman_decode_fast(s, len, dec->scratch + *used);
+        if (n < 0)
+            return (int)n;
+    } else {
+        n = hyper_huffman_decode(s, len, dec->scratch + *used, room + 1);
+        if (n < 0)
+            return n == HYPER_EBUFFER ? HYPER_EHPACK_FIELD_SIZE : (int)n;
+        if ((size_t)n > room)
+            return HYPER_EHPACK_FIELD_SIZE; /* decodes to more than the field bound */
+    }
     *out = (const char *)dec->scratch + *used;
     *out_len = (size_t)n;
     *used += (size_t)n;

@@ -32,6 +32,14 @@
 #include "hpack/huffman_table.h"
 #include "hyper.h"
 
+/* The tail's window is computed once per string: a call would cost more
+ * than the computation. */
+#if defined(__GNUC__) || defined(__clang__)
+#define INLINE static inline __attribute__((always_inline))
+#else
+#define INLINE static inline
+#endif
+
 static inline uint32_t load_be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -56,7 +64,7 @@ static inline uint64_t load_short(const uint8_t *p, size_t n)
 
 /* The input from bit p on, left-aligned, with *valid real bits (at least 57,
  * or all that are left) and zeros below them. */
-static inline uint64_t window(const uint8_t *src, size_t len, size_t p, unsigned *valid)
+INLINE uint64_t window(const uint8_t *src, size_t len, size_t p, unsigned *valid)
 {
     size_t b = p >> 3, k = len - b;
     unsigned s = (unsigned)(p & 7);
@@ -101,17 +109,21 @@ static int canonical_step(const uint8_t *src, size_t len, size_t p, unsigned fro
     return (int)l;
 }
 
-/* §5.2: what follows the last symbol, the top `rem` bits of w, is padding:
- * the most significant bits of EOS (all ones), fewer than 8. */
-static long finish(uint64_t w, size_t rem, size_t n)
+/* §5.2: what follows the last symbol, the top `rem` bits of w (zeros
+ * below them), is padding: the most significant bits of EOS (all ones),
+ * fewer than 8. */
+static long padding_error(uint64_t w, size_t rem)
 {
-    if (rem) {
-        if (w >> (64 - rem) != ((uint64_t)1 << rem) - 1)
-            return HYPER_EHPACK_HUFFMAN_PADDING_BITS;
-        if (rem > 7)
-            return HYPER_EHPACK_HUFFMAN_PADDING;
-    }
-    return (long)n;
+    if (w >> (64 - rem) != ((uint64_t)1 << rem) - 1)
+        return HYPER_EHPACK_HUFFMAN_PADDING_BITS;
+    return HYPER_EHPACK_HUFFMAN_PADDING;
+}
+
+INLINE long finish(uint64_t w, size_t rem, size_t n)
+{
+    if (rem < 8 && (w | UINT64_MAX >> rem) == UINT64_MAX)
+        return (long)n;
+    return padding_error(w, rem);
 }
 
 /* Symbol by symbol through the canonical code, checking the room before
@@ -235,6 +247,15 @@ long hyper_huffman_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t c
         return decode_fast(src, len, dst);
 #endif
     return decode_checked(src, len, dst, cap);
+}
+
+long hyper_huffman_decode_fast(const uint8_t *src, size_t len, uint8_t *dst)
+{
+#ifndef HYPER_HUFFMAN_COMPACT
+    return decode_fast(src, len, dst);
+#else
+    return len ? decode_checked(src, len, dst, HYPER_HUFFMAN_DECODED_MAX(len) + 1) : 0;
+#endif
 }
 
 size_t hyper_huffman_encoded_len(const uint8_t *src, size_t len)

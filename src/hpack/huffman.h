@@ -3,9 +3,11 @@
  *
  * Encode and decode are driven by tables in huffman_table.c, which
  * tools/gen_huffman.py generates from the Appendix B code table. Decode uses
- * a 32 KB lookup table (two symbols per step); build with
- * -DHYPER_HUFFMAN_COMPACT to drop it and decode through ~0.5 KB of
- * canonical-code tables instead (same results, up to 2.5x slower).
+ * a 32 KB lookup table (up to two symbols per step) when dst has one octet
+ * more than the longest possible output, and a canonical-code decoder with
+ * a bound check per symbol otherwise; build with -DHYPER_HUFFMAN_COMPACT to
+ * drop the table and always use the canonical decoder (~0.5 KB of tables,
+ * same results, several times slower).
  */
 #ifndef HYPER_HUFFMAN_H
 #define HYPER_HUFFMAN_H
@@ -29,6 +31,15 @@
  * src may be NULL when len is 0.
  */
 long hyper_huffman_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t cap);
+
+/*
+ * hyper_huffman_decode for a dst with room for HYPER_HUFFMAN_DECODED_MAX(len)
+ * + 1 octets, which the caller has checked: no room to check, so no
+ * HYPER_EBUFFER. hyper_huffman_decode takes this path by itself whenever
+ * cap allows it; the slack octet lets the decoder store two symbols per
+ * table step.
+ */
+long hyper_huffman_decode_fast(const uint8_t *src, size_t len, uint8_t *dst);
 
 /* Octets the Huffman encoding of src[0..len) takes. */
 size_t hyper_huffman_encoded_len(const uint8_t *src, size_t len);
