@@ -25,7 +25,7 @@ CFLAGS_ALL = -std=c11 -Wall -Wextra -Werror -fPIC $(OPT) -Iinclude -Isrc -Itools
 LDLIBS_ALL = $(EXTRA_LDFLAGS) -lmbedtls -lmbedx509 -lmbedcrypto -lz -lm
 
 # ---- layers and what each one may use (arrows point down only) ---------------
-LAYERS = common hpack frame stream h1 content tls conn cli hostile
+LAYERS = common hpack frame stream h1 content tls conn cli hostile python
 closure_common  = common
 closure_hpack   = hpack common
 closure_frame   = frame common
@@ -35,6 +35,8 @@ closure_content = content common
 closure_tls     = tls common
 closure_conn    = conn tls stream frame hpack h1 content common
 closure_hostile = conn tls stream frame hpack h1 content common
+# python/ (bindings) has no C: test/python/test_python runs pytest over libhyper.so.
+closure_python  = common
 # cli/ is the `hyper` command: tested like a layer, never part of the library.
 closure_cli     = cli conn tls stream frame hpack h1 content common
 
@@ -99,6 +101,7 @@ endef
 $(foreach l,$(LAYERS),$(eval $(call TEST_RULE,$(l))))
 # The h1 wire test also decodes the bodies it fetched through content/.
 $(BUILD)/test/h1/test_wire_node: $(call closure_objs,content)
+$(BUILD)/test/python/test_python: | $(BUILD)/libhyper.so
 
 test: $(TEST_BINS) $(BUILD)/hpack-tool
 	@sh scripts/run-tests $(BUILD) $(TEST_BINS)

@@ -5,7 +5,7 @@
  * runs against h2load, curl and nghttp (bench/e2e/run.py).
  *
  *   hyper-bench [-n N] [-c C] [-m M] [--h1] [--insecure | --cacert FILE]
- *               [--read chunk|copy] [-o FILE] [-q] URL
+ *               [--read chunk|copy] [-w BITS] [-W BITS] [-o FILE] [-q] URL
  *
  *  -n N        requests in all (default 1)
  *  -c C        connections (default 1); requests are spread over them
@@ -20,8 +20,12 @@
  *              as it arrived with hyper_response_read_chunk (no copy);
  *              "copy" copies through hyper_response_read into a 64 KiB
  *              buffer, the way most applications read.
- *  -o FILE     write every body to FILE (e.g. /dev/null, as curl -o does);
- *              default: bodies are counted and dropped.
+ *  -o FILE     write every body to FILE (e.g. /dev/null, as curl -o does),
+ *              one write(2) per piece; default: bodies are counted, dropped.
+ *  -w BITS     per-stream receive window 2^BITS-1 (as h2load/nghttp -w);
+ *              default: the library's (256 KiB).
+ *  -W BITS     connection receive window 2^BITS-1 (default: the
+ *              connection object's, 2^31-1).
  *  -q          print only the RESULT line.
  *
  * Implementation notes: one thread drives every connection. Each keeps a
@@ -35,11 +39,13 @@
  *   RESULT requests=N ok=K failed=F bytes=B seconds=S proto=h2
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "hyper.h"
 
 #define MAX_CONNS 256
@@ -49,6 +55,7 @@
 typedef struct bench_opts {
     long n, conns, streams;
     int h1, insecure, quiet, copy;
+    int window_bits, conn_window_bits; /* 0: defaults */
     const char *cacert, *out_path;
     int secure;
     char host[256];
@@ -79,7 +86,7 @@ static double now_s(void)
 static int usage(void)
 {
     fprintf(stderr, "usage: hyper-bench [-n N] [-c C] [-m M] [--h1] [--insecure | --cacert FILE]\n"
-                    "                   [--read chunk|copy] [-o FILE] [-q] URL\n");
+                    "                   [--read chunk|copy] [-w BITS] [-W BITS] [-o FILE] [-q] URL\n");
     return 2;
 }
 
@@ -159,6 +166,10 @@ static int parse_args(bench_opts *o, int argc, char **argv)
             if (strcmp(v, "copy") && strcmp(v, "chunk"))
                 return -1;
             o->copy = !strcmp(v, "copy"), i++;
+        } else if (!strcmp(a, "-w") && v) {
+            o->window_bits = (int)num_arg(v, 1, 31), i++;
+        } else if (!strcmp(a, "-W") && v) {
+            o->conn_window_bits = (int)num_arg(v, 16, 31), i++;
         } else if (!strcmp(a, "-o") && v) {
             o->out_path = v, i++;
         } else if (!strcmp(a, "-q")) {
@@ -169,7 +180,7 @@ static int parse_args(bench_opts *o, int argc, char **argv)
             return -1;
         }
     }
-    if (!url || o->n < 1 || o->conns < 1 || o->streams < 1 || parse_url(o, url) != 0)
+    if (!url || o->window_bits < 0 || o->conn_window_bits < 0 || o->n < 1 || o->conns < 1 || o->streams < 1 || parse_url(o, url) != 0)
         return -1;
     return 0;
 }
@@ -183,6 +194,10 @@ static hyper_conn *open_one(const bench_opts *o, int *err)
     co.decompress = 0;
     co.transport.ca_file = o->cacert;
     co.transport.insecure_skip_verify = o->insecure;
+    if (o->window_bits)
+        co.h2.initial_window_size = (uint32_t)((1ull << o->window_bits) - 1);
+    if (o->conn_window_bits)
+        co.h2.connection_window_size = (uint32_t)((1ull << o->conn_window_bits) - 1);
     char detail[HYPER_TRANSPORT_DETAIL_MAX];
     hyper_conn *c = hyper_conn_open_detail(o->host, o->port, &co, err, detail, sizeof detail);
     if (!c)
@@ -213,7 +228,7 @@ static int start_one(const bench_opts *o, bench_conn *bc, bench_stats *st)
 }
 
 /* Reads the whole body of r; returns 0 or the read error. */
-static int drain(const bench_opts *o, hyper_response *r, FILE *out, uint8_t *buf,
+static int drain(const bench_opts *o, hyper_response *r, int out, uint8_t *buf,
                  bench_stats *st)
 {
     for (;;) {
@@ -223,13 +238,17 @@ static int drain(const bench_opts *o, hyper_response *r, FILE *out, uint8_t *buf
         if (n <= 0)
             return (int)n;
         st->bytes += (uint64_t)n;
-        if (out && fwrite(p, 1, (size_t)n, out) != (size_t)n)
-            return HYPER_EIO;
+        for (size_t done = 0; out >= 0 && done < (size_t)n;) {
+            ssize_t w = write(out, p + done, (size_t)n - done);
+            if (w < 0 && errno != EINTR)
+                return HYPER_EIO;
+            done += w > 0 ? (size_t)w : 0;
+        }
     }
 }
 
 /* Collects the oldest response of bc and drains it. */
-static void finish_one(const bench_opts *o, bench_conn *bc, bench_stats *st, FILE *out,
+static void finish_one(const bench_opts *o, bench_conn *bc, bench_stats *st, int out,
                        uint8_t *buf)
 {
     int32_t id = bc->ring[bc->head];
@@ -251,7 +270,7 @@ static void finish_one(const bench_opts *o, bench_conn *bc, bench_stats *st, FIL
         st->ok++;
 }
 
-static int run(const bench_opts *o, bench_conn *conns, bench_stats *st, FILE *out,
+static int run(const bench_opts *o, bench_conn *conns, bench_stats *st, int out,
                uint8_t *buf)
 {
     long per = o->streams;
@@ -301,8 +320,8 @@ int main(int argc, char **argv)
     bench_opts o;
     if (parse_args(&o, argc, argv) != 0)
         return usage();
-    FILE *out = NULL;
-    if (o.out_path && !(out = fopen(o.out_path, "wb"))) {
+    int out = -1;
+    if (o.out_path && (out = open(o.out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
         fprintf(stderr, "hyper-bench: %s: %s\n", o.out_path, strerror(errno));
         return 1;
     }
@@ -327,7 +346,7 @@ done:
         hyper_conn_free(conns[i].c);
     free(conns);
     free(buf);
-    if (out && fclose(out) != 0)
+    if (out >= 0 && close(out) != 0)
         rc = 1;
     return rc;
 }

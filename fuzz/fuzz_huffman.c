@@ -6,6 +6,7 @@
  *    and the padding is fixed), and decoding with one octet less of room must
  *    fail with HYPER_EBUFFER; every failure must be one of the documented
  *    errors.
+ *    The table decoder and the checked decoder give the same result.
  * 2. Encode the input as plain octets, check the length against
  *    hyper_huffman_encoded_len, and decode it back to the same octets.
  * Any mismatch aborts.
@@ -21,6 +22,23 @@ static void check(int cond)
 {
     if (!cond)
         abort();
+}
+
+/* The table decoder (room for the longest output and a slack octet) and
+ * the checked one (room for exactly the longest output) must agree. */
+static void decode_both_ways(const uint8_t *data, size_t size)
+{
+    size_t cap = HYPER_HUFFMAN_DECODED_MAX(size);
+    uint8_t *a = malloc(cap + 1), *b = malloc(cap + 1);
+    check(a != NULL && b != NULL);
+    long fast = hyper_huffman_decode_fast(data, size, a);
+    long checked = hyper_huffman_decode(data, size, b, cap);
+    check(fast == checked);
+    check(hyper_huffman_decode(data, size, b, cap + 1) == fast);
+    if (fast > 0)
+        check(memcmp(a, b, (size_t)fast) == 0);
+    free(a);
+    free(b);
 }
 
 static void decode_then_encode(const uint8_t *data, size_t size)
@@ -66,6 +84,7 @@ static void encode_then_decode(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     decode_then_encode(data, size);
+    decode_both_ways(data, size);
     encode_then_decode(data, size);
     return 0;
 }

@@ -1339,9 +1339,15 @@ int hyper_transport_open(hyper_transport *t, const char *host, uint16_t port,
  * speaks HTTP/2 or HTTP/1.1:
  *  - over TLS the protocol follows ALPN: "h2" gives HTTP/2, "http/1.1" or
  *    nothing gives HTTP/1.1;
- *  - over cleartext the first request carries "Upgrade: h2c" (RFC 7540
- *    §3.2) when the HTTP/2 engine supports it; a 101 continues in HTTP/2
- *    (that first response arrives on stream 1), anything else in HTTP/1.1;
+ *  - over cleartext the first request without a body carries "Upgrade:
+ *    h2c" (RFC 7540 §3.2); a 101 continues in HTTP/2 (that request's
+ *    response arrives on stream 1), anything else in HTTP/1.1. What was
+ *    learned holds for the connection object's later connections (prior
+ *    knowledge after a 101, no more offers after a refusal). A request with
+ *    a body never carries the offer (the next bodyless one does): RFC 7540
+ *    allows it once the body has gone whole, but servers handle it badly
+ *    (some ignore the offer, answer 413 or hang) and a large body would hold
+ *    the connection before HTTP/2 starts;
  *  - options force HTTP/2 with prior knowledge (RFC 9113 §3.3) or HTTP/1.1.
  *
  * Thread-safety: a connection, and every response and push it gave out, is
@@ -1366,7 +1372,19 @@ int hyper_transport_open(hyper_transport *t, const char *host, uint16_t port,
  * the new connection's stream id plus an even offset; a retried request
  * keeps its id. On HTTP/1.1 hyper_request returns 0 and responses come back
  * in request order; an id of 0 (or negative) asks for the oldest response
- * not yet collected.
+ * not yet collected. The request carrying the h2c offer goes out on
+ * HTTP/1.1, before the server's answer is known: hyper_request returns 0
+ * for it. After a 101 its response is stream 1: hyper_response_id gives 1
+ * and, once the answer has been read (e.g. by starting the next request,
+ * which waits for it and gets 3), hyper_get_response(c, 1) finds it too;
+ * hyper_get_response(c, 0) always does while it is the oldest. Without a
+ * 101 it is an HTTP/1.1 response with id 0.
+ *
+ * Timeouts: read_timeout_ms also bounds each write (a server that stops
+ * reading a request body gives HYPER_ETIMEOUT from hyper_request_send or
+ * hyper_request). After the server broke the HTTP/2 protocol, the GOAWAY
+ * naming the error (RFC 9113 §5.4.1) is written before the connection
+ * closes, within read_timeout_ms and at most HYPER_TRANSPORT_CLOSE_MS.
  */
 typedef struct hyper_conn hyper_conn;
 typedef struct hyper_response hyper_response;
@@ -1400,8 +1418,9 @@ typedef struct hyper_conn_opts {
     int connect_timeout_ms; /* TCP connect and TLS handshake, each (default
                                10000; < 0: no limit) */
     int read_timeout_ms;    /* idle: longest wait for the next byte while a
-                               call waits for the server (default 30000; < 0:
-                               no limit) */
+                               call waits for the server, and for each write
+                               to make progress (default 30000; < 0: no
+                               limit) */
     int request_timeout_ms; /* total per request, from hyper_request to the
                                end of its body (default -1: no limit);
                                HYPER_ECONN_DEADLINE when it passes */
@@ -1453,8 +1472,8 @@ int hyper_conn_last_error(const hyper_conn *c);
 
 /*
  * Starts a request and returns without waiting for the response (on
- * cleartext AUTO, the first request waits for the answer to its upgrade
- * offer before a second request is started).
+ * cleartext AUTO, a request started while the h2c offer is unanswered
+ * first waits for that answer: the first response's head).
  *  method, path  C strings ("GET", "/get?x=1")
  *  headers, n    extra fields (names in any case: lower-cased for HTTP/2);
  *                copied. Overrides: "host" (or ":authority") replaces the
@@ -1577,6 +1596,21 @@ int hyper_conn_push_cancel(hyper_conn *c, int32_t promised_id);
  * time in microseconds. HYPER_OK, HYPER_ECONN_UNSUPPORTED (HTTP/1.1),
  * HYPER_ETIMEOUT, or a connection error. */
 int hyper_conn_ping(hyper_conn *c, uint64_t *rtt_us);
+
+/*
+ * Whether the server sent GOAWAY (RFC 9113 §6.8) on the current HTTP/2
+ * connection: the one hyper_conn_protocol describes, until a later request
+ * moves to a new connection or hyper_conn_close. Returns 1 and stores (each
+ * pointer may be NULL) the last stream id and error code of the latest
+ * GOAWAY, or 0 (none received, HTTP/1.1, closed, c NULL). last_stream_id
+ * is in request ids (the value hyper_request returned; equal to the stream
+ * id on the first connection), 2^31-1 staying 2^31-1: requests above it
+ * were not processed (retried, or HYPER_ECONN_NOT_PROCESSED), those at or
+ * below it complete. Reading responses drives the connection; this call
+ * only reports what has been read.
+ */
+int hyper_conn_goaway_received(const hyper_conn *c, int32_t *last_stream_id,
+                               uint32_t *error_code);
 
 /*
  * Closes the network connection (GOAWAY on HTTP/2) and releases the engines

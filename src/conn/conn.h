@@ -61,6 +61,9 @@ typedef struct conn_link {
     int upgrade_pending;       /* HTTP/1.1 request offering h2c, undecided */
     uint8_t ping_opaque[8];
     int ping_acked;
+    int goaway_received;       /* the server sent GOAWAY on this link */
+    int32_t goaway_last_id;    /* its last-stream-id (the latest GOAWAY's) */
+    uint32_t goaway_code;      /* its error code */
 } conn_link;
 
 struct hyper_response {

@@ -76,6 +76,45 @@ void conn_link_kill(hyper_conn *c, conn_link *l, int err)
     }
 }
 
+/*
+ * The HTTP/2 engine found the peer at fault (a connection error): it has
+ * queued GOAWAY with the RFC's code (RFC 9113 §5.4.1: "An endpoint that
+ * encounters a connection error SHOULD first send a GOAWAY frame"). The
+ * transport still works, so that output is written once before the link
+ * dies, bounded by the write timeout (read_timeout_ms) and by
+ * HYPER_TRANSPORT_CLOSE_MS, the budget a close may take: a peer that does
+ * not read cannot hold us. Not for a transport that failed (those paths
+ * call conn_link_kill directly), nor for HTTP/1.1 (nothing to say).
+ */
+static void last_words(hyper_conn *c, conn_link *l)
+{
+    if (l->err || l->proto != CONN_H2 || !l->h2)
+        return;
+    int budget = c->opts.read_timeout_ms;
+    if (budget < 0 || budget > HYPER_TRANSPORT_CLOSE_MS)
+        budget = HYPER_TRANSPORT_CLOSE_MS;
+    int64_t end = conn_now_us() + (int64_t)budget * 1000;
+    for (;;) {
+        const uint8_t *p;
+        size_t n = hyper_h2_send_pending(l->h2, &p);
+        int64_t left = (end - conn_now_us() + 999) / 1000;
+        if (n == 0 || left <= 0)
+            return;
+        long w = l->t.write(l->t.ctx, p, n, (int)left);
+        if (w <= 0)
+            return;
+        hyper_h2_sent(l->h2, (size_t)w);
+    }
+}
+
+/* A connection error from the engine (the peer's fault): say GOAWAY, then
+ * fail the link. */
+static void engine_fail(hyper_conn *c, conn_link *l, int err)
+{
+    last_words(c, l);
+    conn_link_kill(c, l, err);
+}
+
 int conn_flush(hyper_conn *c, conn_link *l)
 {
     for (;;) {
@@ -195,9 +234,12 @@ static void on_h2_event(hyper_conn *c, conn_link *l, hyper_event *ev)
         break;
     case HYPER_EVENT_GOAWAY:
         l->closing = 1;
+        l->goaway_received = 1;
+        l->goaway_last_id = ev->last_stream_id;
+        l->goaway_code = ev->error_code;
         break;
     case HYPER_EVENT_ERROR:
-        conn_link_kill(c, l, ev->error);
+        engine_fail(c, l, ev->error);
         break;
     default:
         break;
@@ -307,10 +349,22 @@ static int feed(hyper_conn *c, conn_link *l, const uint8_t *data, size_t len)
                                      : hyper_h1_recv(l->h1, data + off, len - off);
         int upgraded = dispatch(c, l);
         if (m < 0) {
-            conn_link_kill(c, l, (int)m);
+            if (l->proto == CONN_H2)
+                engine_fail(c, l, (int)m);
+            else
+                conn_link_kill(c, l, (int)m);
             return (int)m;
         }
         off += (size_t)m;
+        /* HTTP/2 paused with input left: send what it wrote first. Its ACK
+         * bound (max_queued_acks) pauses recv so that a burst of PINGs or
+         * SETTINGS in one read is answered rather than taken for a flood;
+         * coming back without sending would be that flood. */
+        if (m > 0 && off < len && l->proto == CONN_H2 && hyper_h2_want_write(l->h2)) {
+            int e = conn_flush(c, l);
+            if (e != HYPER_OK)
+                return e;
+        }
         if (upgraded) {
             hyper_response *r = c->recs;
             while (r && !(r->link == l && r->upgrade && r->state == REC_SENT))

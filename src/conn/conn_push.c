@@ -1,6 +1,6 @@
 /*
- * conn_push.c — server push (RFC 9113 §8.4) and PING (§6.7) on the
- * connection object.
+ * conn_push.c — server push (RFC 9113 §8.4), PING (§6.7) and the GOAWAY
+ * received (§6.8) on the connection object.
  *
  * Implementation notes: a PUSH_PROMISE becomes a record of its own (id =
  * promised stream id + the link's offset, even), linked to the id of the
@@ -91,4 +91,21 @@ int hyper_conn_ping(hyper_conn *c, uint64_t *rtt_us)
     if (rtt_us)
         *rtt_us = (uint64_t)(conn_now_us() - t0);
     return HYPER_OK;
+}
+
+int hyper_conn_goaway_received(const hyper_conn *c, int32_t *last_stream_id,
+                               uint32_t *error_code)
+{
+    const conn_link *l = c ? c->cur : NULL;
+    if (!l || l->proto != CONN_H2 || !l->goaway_received)
+        return 0;
+    if (last_stream_id) {
+        /* In request ids (stream id + the link's offset), saturating:
+         * 2^31-1 (a graceful shutdown notice) stays 2^31-1. */
+        int64_t v = (int64_t)l->goaway_last_id + l->id_offset;
+        *last_stream_id = v > 0x7fffffff ? 0x7fffffff : (int32_t)v;
+    }
+    if (error_code)
+        *error_code = l->goaway_code;
+    return 1;
 }

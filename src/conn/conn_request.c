@@ -259,12 +259,21 @@ static size_t upgrade_settings(const hyper_conn *c, uint8_t *out)
     return 36;
 }
 
+/*
+ * The h2c offer (RFC 7540 §3.2) rides only on a request without a body
+ * (and never on a streamed one). RFC 7540 lets a request with a body be
+ * upgraded once the body has gone whole on HTTP/1.1, and curl offers it
+ * there too, but servers handle it badly (h2o before 2.3 and early
+ * mod_http2 ignore the offer, some answer 413, Go's h2c used to hang), and
+ * a large body would hold the connection before HTTP/2 starts. A request
+ * with a body goes out plain; the next bodyless one carries the offer.
+ */
 static int may_offer_upgrade(const hyper_conn *c, const conn_link *l, const hyper_response *r)
 {
 #ifdef HYPER_H2_HAVE_UPGRADE
     return !c->secure && c->opts.protocol == HYPER_CONN_PROTO_AUTO && c->learned == 0 &&
            l->proto == CONN_H1 && hyper_h1_outstanding(l->h1) == 0 && !r->streamed &&
-           !r->is_head;
+           r->body_len == 0;
 #else
     (void)c;
     (void)l;
@@ -308,8 +317,9 @@ static int submit_h1(hyper_conn *c, conn_link *l, hyper_response *r, struct buil
     }
     if (r->upgrade)
         l->upgrade_pending = 1;
+    /* The id stays 0 (HTTP/1.1; a retried request keeps its own): the
+     * offer's request becomes 1 only once the server has switched. */
     r->wire_id = seq;
-    r->id = 0;
     return HYPER_OK;
 }
 
@@ -368,6 +378,9 @@ int conn_submit(hyper_conn *c, hyper_response *r)
         e = settle_upgrade(c, l);
         if (e != HYPER_OK)
             return e;
+        /* Pumping kicks the queue, which may have sent r already. */
+        if (r->state != REC_QUEUED)
+            return HYPER_OK;
         l = conn_current(c, &e);
         if (!l)
             return e;
@@ -427,7 +440,8 @@ int conn_h2_upgrade(hyper_conn *c, conn_link *l, hyper_response *r)
     c->learned = CONN_H2;
     if (r) {
         r->wire_id = 1;
-        r->id = 1 + l->id_offset;
+        if (r->id == 0)
+            r->id = 1 + l->id_offset;
         if (r->id > c->max_id)
             c->max_id = r->id;
     }
@@ -461,5 +475,6 @@ int32_t hyper_request(hyper_conn *c, const char *method, const char *path,
         conn_rec_free(r);
         return conn_fail(c, e);
     }
+    /* HTTP/2: the stream id; HTTP/1.1 (the h2c offer included): 0. */
     return r->link && r->link->proto == CONN_H2 ? r->id : 0;
 }

@@ -355,7 +355,11 @@ typedef enum hyper_frame_read_type {
     HYPER_FRAME_READ_FRAME,    /* a whole non-DATA frame: hd, payload */
     HYPER_FRAME_READ_DATA,     /* a chunk of a DATA frame: hd, data, len, flow_len,
                                   first, last, end_stream */
-    HYPER_FRAME_READ_UNKNOWN   /* a frame of unknown type was skipped: hd */
+    HYPER_FRAME_READ_UNKNOWN,  /* a frame of unknown type was skipped: hd */
+    HYPER_FRAME_READ_NEED_BUFFER /* on demand only: hd is a split non-DATA
+                                    frame longer than the buffer; give one of
+                                    hd.length octets or more with
+                                    hyper_frame_reader_set_buffer */
 } hyper_frame_read_type;
 
 typedef struct hyper_frame_read_event {
@@ -386,6 +390,8 @@ typedef struct hyper_frame_reader {
     uint32_t done;         /* payload octets of the current frame consumed */
     uint8_t pad_len;       /* DATA: pad length of the current frame */
     int first_pending;     /* DATA: no chunk of this frame given yet */
+    uint8_t on_demand;     /* ask for a buffer instead of FRAME_BUFFER */
+    uint8_t asked;         /* NEED_BUFFER given for the current frame */
 } hyper_frame_reader;
 
 /*
@@ -407,7 +413,8 @@ int hyper_frame_reader_set_max_frame_size(hyper_frame_reader *r, uint32_t max_fr
  * event in *ev (always written; type NONE when there is none).
  * Returns the octets consumed (>= 1 whenever len >= 1, so a loop
  * `while (len) { n = recv(); in += n; len -= n; handle(ev); }` always
- * progresses), or the sticky negative error (HYPER_EH2_FRAME_SIZE,
+ * progresses; the one exception is a NEED_BUFFER event, after which the
+ * caller's new buffer makes the next call progress), or the sticky negative error (HYPER_EH2_FRAME_SIZE,
  * HYPER_EH2_FRAME_BUFFER, and DATA's HYPER_EH2_STREAM_ID_ZERO,
  * HYPER_EH2_FRAME_LENGTH, HYPER_EH2_PADDING — all connection errors).
  * Lifetimes: ev->data and a zero-copy ev->payload point into `in`; a
@@ -415,6 +422,29 @@ int hyper_frame_reader_set_max_frame_size(hyper_frame_reader *r, uint32_t max_fr
  */
 long hyper_frame_reader_recv(hyper_frame_reader *r, const uint8_t *in, size_t len,
                              hyper_frame_read_event *ev);
+
+/*
+ * Buffer on demand (on != 0): a non-DATA frame of known type longer than
+ * buf_cap is no longer HYPER_EH2_FRAME_BUFFER at once. If its payload is
+ * whole in one input it is handed out zero-copy as usual; if it arrives
+ * split, the call that holds its first payload octet gives a
+ * HYPER_FRAME_READ_NEED_BUFFER event (consuming only header octets, maybe
+ * none) and the caller gives a buffer of at least hd.length octets with
+ * hyper_frame_reader_set_buffer before calling again. A caller that does
+ * not gets HYPER_EH2_FRAME_BUFFER (sticky) on that next call. Lets a
+ * session keep no assembly buffer between frames.
+ */
+void hyper_frame_reader_buffer_on_demand(hyper_frame_reader *r, int on);
+
+/*
+ * Replaces the assembly buffer (caller-owned; NULL with 0 for none).
+ * Allowed whenever no payload octet sits in the old buffer: between frames
+ * (hyper_frame_reader_idle), after a NEED_BUFFER event, or after a
+ * zero-copy FRAME event. HYPER_OK, HYPER_EINVAL (NULL with cap > 0), or
+ * HYPER_ESTATE (a payload is half assembled in the old buffer; nothing
+ * changed).
+ */
+int hyper_frame_reader_set_buffer(hyper_frame_reader *r, uint8_t *buf, size_t buf_cap);
 
 /* 1 if the reader is between frames (no partial frame pending). */
 int hyper_frame_reader_idle(const hyper_frame_reader *r);

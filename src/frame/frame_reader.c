@@ -15,6 +15,12 @@
  *    valid for the caller.
  *  - Zero copy: a non-DATA payload is buffered only when it is split; DATA
  *    is never buffered, each chunk points into the input.
+ *  - Buffer on demand (hyper_frame_reader_buffer_on_demand): a split
+ *    payload larger than the buffer asks the caller for one of hd.length
+ *    octets (one NEED_BUFFER event, `asked`), so a session holds no
+ *    assembly buffer between frames and never one larger than the frame
+ *    it assembles. The question is asked only once the first payload
+ *    octet is here and the payload is known to be split.
  *  - Size checks happen on the header, before any payload octet is taken,
  *    so an oversized frame costs no memory or copying (§4.2).
  *  - A DATA frame's flow-controlled length is its whole payload (§6.9.1):
@@ -50,6 +56,23 @@ int hyper_frame_reader_set_max_frame_size(hyper_frame_reader *r, uint32_t max_fr
     if (!valid_max(max_frame_size))
         return HYPER_EINVAL;
     r->max_frame_size = max_frame_size;
+    return HYPER_OK;
+}
+
+void hyper_frame_reader_buffer_on_demand(hyper_frame_reader *r, int on)
+{
+    r->on_demand = on != 0;
+}
+
+int hyper_frame_reader_set_buffer(hyper_frame_reader *r, uint8_t *buf, size_t buf_cap)
+{
+    if (buf == NULL && buf_cap > 0)
+        return HYPER_EINVAL;
+    /* Octets of a payload already copied into the old buffer would be lost. */
+    if (r->state == S_PAYLOAD && r->done > 0)
+        return HYPER_ESTATE;
+    r->buf = buf;
+    r->buf_cap = buf_cap;
     return HYPER_OK;
 }
 
@@ -91,8 +114,9 @@ static int start_frame(hyper_frame_reader *r)
             r->state = S_DATA_BODY;
         }
     } else if (r->hd.type < HYPER_FRAME_TYPE_COUNT) {
-        if (r->hd.length > r->buf_cap)
+        if (r->hd.length > r->buf_cap && !r->on_demand)
             return HYPER_EH2_FRAME_BUFFER;
+        r->asked = 0;
         r->state = S_PAYLOAD;
     } else {
         r->state = S_SKIP; /* §4.1, §5.5: unknown types are ignored */
@@ -100,26 +124,38 @@ static int start_frame(hyper_frame_reader *r)
     return HYPER_OK;
 }
 
-/* Non-DATA payload: whole from the input if possible, else via buf. */
-static size_t read_payload(hyper_frame_reader *r, const uint8_t *in, size_t avail,
-                           hyper_frame_read_event *ev)
+/* Non-DATA payload: whole from the input if possible, else via buf (asked
+ * for first when on demand and too small). Returns octets consumed or a
+ * negative error. */
+static long read_payload(hyper_frame_reader *r, const uint8_t *in, size_t avail,
+                         hyper_frame_read_event *ev)
 {
     size_t need = r->hd.length - r->done;
     if (r->done == 0 && avail >= need) {
         ev->payload = need ? in : NULL; /* zero copy */
     } else {
+        if (avail == 0)
+            return 0; /* the next input may hold the whole payload */
+        if (r->hd.length > r->buf_cap) {
+            if (!r->on_demand || r->asked)
+                return HYPER_EH2_FRAME_BUFFER;
+            r->asked = 1;
+            ev->type = HYPER_FRAME_READ_NEED_BUFFER;
+            ev->hd = r->hd;
+            return 0;
+        }
         size_t take = min_sz(avail, need);
         memcpy(r->buf + r->done, in, take);
         r->done += (uint32_t)take;
         if (r->done < r->hd.length)
-            return take;
+            return (long)take;
         need = take;
         ev->payload = r->buf;
     }
     ev->type = HYPER_FRAME_READ_FRAME;
     ev->hd = r->hd;
     r->state = S_HEADER;
-    return need;
+    return (long)need;
 }
 
 static size_t skip_payload(hyper_frame_reader *r, size_t avail, hyper_frame_read_event *ev)
@@ -207,8 +243,12 @@ long hyper_frame_reader_recv(hyper_frame_reader *r, const uint8_t *in, size_t le
     }
     /* Zero-length frames finish here even when no input is left. */
     switch (r->state) {
-    case S_PAYLOAD:
-        return (long)(pos + read_payload(r, in + pos, len - pos, ev));
+    case S_PAYLOAD: {
+        long n = read_payload(r, in + pos, len - pos, ev);
+        if (n < 0)
+            return fail(r, (int)n);
+        return (long)pos + n;
+    }
     case S_SKIP:
         return (long)(pos + skip_payload(r, len - pos, ev));
     default: {

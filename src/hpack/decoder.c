@@ -34,6 +34,15 @@
  *    at its end).
  *  - Any error is sticky: the decoder answers HYPER_EHPACK_BROKEN from then
  *    on (the table may be out of sync with the peer's).
+ *  - Speed: the two most common representations skip parse/apply. A
+ *    one-octet index is served in a small frame (the general path's frame
+ *    cost as much as the field), and a literal with one-octet integers,
+ *    lying wholly in the piece, with every bound met by a margin and the
+ *    scratch large enough, is read in one pass (literal_fast). Whenever one
+ *    of those conditions fails the fast path has changed nothing and the
+ *    general path parses the same bytes, so errors are found and reported
+ *    exactly as before. Huffman strings are decoded straight into scratch
+ *    with one octet of slack, so the table decoder needs no bound checks.
  */
 #include <string.h>
 #include "common/common.h"
@@ -61,6 +70,7 @@
 #define HOT static inline
 #define COLD static
 #endif
+#define NOINLINE COLD
 
 enum rep_kind { REP_INDEXED, REP_INCR, REP_NOINDEX, REP_NEVER, REP_UPDATE };
 
@@ -453,6 +463,8 @@ HOT int literal_strings(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_fiel
     return HYPER_OK;
 }
 
+HOT int literal_done(hyper_hpack_decoder *dec, enum rep_kind kind, hyper_hpack_field *f);
+
 /* Carries out a parsed representation. 1: field filled; 0: size update. */
 HOT int apply(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
 {
@@ -473,12 +485,19 @@ HOT int apply(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
     int rc = literal_strings(dec, r, f);
     if (rc < 0)
         return rc;
-    rc = account(dec, f);
+    return literal_done(dec, r->kind, f);
+}
+
+/* A literal whose strings are in f: counts it, then does the indexing its
+ * representation asks for (§6.2). 1 or an error. */
+HOT int literal_done(hyper_hpack_decoder *dec, enum rep_kind kind, hyper_hpack_field *f)
+{
+    int rc = account(dec, f);
     if (rc < 0)
         return rc;
-    if (r->kind == REP_NEVER) {
+    if (kind == REP_NEVER) {
         f->flags = HYPER_HPACK_NEVER_INDEX;
-    } else if (r->kind == REP_INCR) {
+    } else if (kind == REP_INCR) {
         uint64_t before = dec->table.inserted;
         rc = hyper_hpack_table_add(&dec->table, f->name, f->name_len, f->value, f->value_len);
         if (rc < 0)
@@ -650,6 +669,97 @@ COLD int decode_general(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
     return 0;
 }
 
+/* ---- the common literal in one pass ---------------------------------------- */
+
+/* A string with a one-octet length (< 127) lying wholly in in[*pos..len);
+ * 0 otherwise. */
+HOT int short_string(const uint8_t *in, size_t len, size_t *pos, const uint8_t **s,
+                     uint32_t *wire, int *huff)
+{
+    if (*pos >= len)
+        return 0;
+    uint8_t b = in[*pos];
+    uint32_t l = b & 0x7fu;
+    if (l == 0x7f || len - *pos - 1 < l)
+        return 0;
+    *huff = b >> 7;
+    *wire = l;
+    *s = in + *pos + 1;
+    *pos += 1 + l;
+    return 1;
+}
+
+/* A string of the field: in place, or Huffman-decoded into scratch at
+ * *used, whose room the caller checked. */
+HOT int fast_string(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t wire, int huff,
+                    size_t *used, const char **out, size_t *out_len)
+{
+    if (!huff) {
+        *out = (const char *)s;
+        *out_len = wire;
+        return HYPER_OK;
+    }
+    long n = hyper_huffman_decode_fast(s, wire, dec->scratch + *used);
+    if (n < 0)
+        return (int)n;
+    *out = (const char *)dec->scratch + *used;
+    *out_len = (size_t)n;
+    *used += (size_t)n;
+    return HYPER_OK;
+}
+
+/*
+ * The common literal (§6.2) in one pass, without the rep of parse/apply:
+ * one-octet integers, the whole representation in this piece, every bound
+ * met with room to spare and the scratch already large enough. Returns
+ * the representation's length; 0 when any of that does not hold (nothing
+ * was changed, and the general path parses the bytes again and reports the
+ * exact error, so both paths answer alike); or an error of the strings or
+ * the table, which the general path would meet at the same point.
+ */
+NOINLINE int literal_fast(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
+                          hyper_hpack_field *f)
+{
+    uint8_t b = in[0];
+    enum rep_kind kind = (b & 0x40) ? REP_INCR : (b & 0x10) ? REP_NEVER : REP_NOINDEX;
+    uint32_t mask = (b & 0x40) ? 0x3f : 0x0f, idx = b & mask, vw, nw = 0;
+    const uint8_t *ns = NULL, *vs;
+    int nh = 0, vh, rc;
+    size_t pos = 1, used = 0, name_out;
+    if (idx == mask || check_field_start(dec) < 0)
+        return 0;
+    if (idx) {
+        if (idx > HYPER_HPACK_STATIC_COUNT + hyper_hpack_table_count(&dec->table))
+            return 0;
+        const char *v;
+        size_t vl;
+        lookup(dec, idx, &f->name, &f->name_len, &v, &vl);
+        name_out = f->name_len; /* also its "wire" length for the bounds */
+    } else {
+        if (!short_string(in, len, &pos, &ns, &nw, &nh))
+            return 0;
+        name_out = nh ? HYPER_HUFFMAN_DECODED_MAX((size_t)nw) : nw;
+    }
+    if (!short_string(in, len, &pos, &vs, &vw, &vh))
+        return 0;
+    size_t name_wire = idx ? name_out : nw;
+    size_t value_out = vh ? HYPER_HUFFMAN_DECODED_MAX((size_t)vw) : vw;
+    size_t want = (nh ? name_out : 0) + (vh ? value_out : 0);
+    /* Stronger than the general path's checks before decoding (wire
+     * lengths, shortest decodings), and every decoded string fits. */
+    if (name_wire + vw > dec->max_field || name_out + value_out > dec->max_field ||
+        dec->list_size + name_wire + vw + FIELD_OVERHEAD > dec->max_list ||
+        want + 1 > dec->scratch_cap)
+        return 0;
+    if (!idx && (rc = fast_string(dec, ns, nw, nh, &used, &f->name, &f->name_len)) < 0)
+        return rc;
+    if ((rc = fast_string(dec, vs, vw, vh, &used, &f->value, &f->value_len)) < 0)
+        return rc;
+    f->flags = 0;
+    rc = literal_done(dec, kind, f);
+    return rc < 0 ? rc : (int)pos;
+}
+
 int hyper_hpack_decode(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
                        int final, hyper_hpack_field *field, size_t *consumed)
 {
@@ -665,6 +775,16 @@ int hyper_hpack_decode(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
                 return fail(dec, rc);
             }
             return field_out(dec, 1, len, final, consumed);
+        }
+        if (b < 0x80 && (b & 0xe0) != 0x20) { /* a literal, §6.2 */
+            dec->in_block = 1;
+            int rc = literal_fast(dec, in, len, field);
+            if (rc > 0)
+                return field_out(dec, (size_t)rc, len, final, consumed);
+            if (rc < 0) {
+                *consumed = 0;
+                return fail(dec, rc);
+            }
         }
     }
     return decode_general(dec, in, len, final, field, consumed);

@@ -28,6 +28,7 @@
  */
 #include <string.h>
 #include "common/common.h"
+#include "hpack/bytes.h"
 #include "hpack/dyntable.h"
 
 #define ENTRY_OVERHEAD 32 /* RFC 7541 §4.1 */
@@ -35,6 +36,30 @@
 #define BYTES_MIN 256
 
 typedef struct hyper_hpack_table_entry entry;
+
+/* memmove for the short strings of header fields without a call: for
+ * n <= 16 every load comes before the first store, so overlapping src and
+ * dst (an indexed name in an evicted entry, §4.4) is fine. */
+static inline void move_bytes(uint8_t *dst, const void *src, size_t n)
+{
+    const uint8_t *p = src;
+    if (n > 16) {
+        memmove(dst, src, n);
+    } else if (n >= 8) {
+        uint64_t a = hyper_hpack_load64(p), b = hyper_hpack_load64(p + n - 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a = hyper_hpack_load32(p), b = hyper_hpack_load32(p + n - 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else if (n > 0) {
+        uint8_t a = p[0], b = p[n >> 1], c = p[n - 1];
+        dst[0] = a;
+        dst[n >> 1] = b;
+        dst[n - 1] = c;
+    }
+}
 
 /* Where the live bytes are; see wrap_end in dyntable.h. */
 typedef struct bstate {
@@ -69,7 +94,7 @@ static void release(bstate *s, const entry *e)
 /* Finds room for `len` bytes in a buffer of `cap`. Returns 0 and the offset
  * (updating s), or -1 when the entry does not fit contiguously. `used` is
  * the live byte count. */
-static int place(bstate *s, size_t cap, size_t used, size_t len, size_t *off)
+static inline int place(bstate *s, size_t cap, size_t used, size_t len, size_t *off)
 {
     if (len == 0) {
         *off = 0;
@@ -272,9 +297,8 @@ static int add_in_place(hyper_hpack_table *t, const char *name, size_t name_len,
     t->size = size_after;
     if (len) {
         uint8_t *dst = t->bytes + off;
-        memmove(dst, name, name_len); /* may overlap an evicted entry (§4.4) */
-        if (value_len)
-            memcpy(dst + name_len, value, value_len);
+        move_bytes(dst, name, name_len); /* may overlap an evicted entry (§4.4) */
+        move_bytes(dst + name_len, value, value_len);
     }
     t->bytes_head = s.head;
     t->bytes_tail = s.tail;

@@ -2,29 +2,36 @@
  * huffman.c — HPACK Huffman encode and decode (RFC 7541 §5.2, Appendix B).
  *
  * Implementation notes:
- *  - Decode reads the input through a 64-bit accumulator, bits left-aligned.
- *    While at least 16 input octets remain, one unaligned big-endian load
- *    tops it up to >= 56 bits (the refill of Giesen's "reading bits in far
- *    too many ways"), and four table steps follow without bounds checks:
- *    each step looks the next HYPER_HUFFMAN_FAST_BITS bits up in
- *    hyper_huffman_fast and emits the one or two symbols whose codes fit,
- *    storing both bytes unconditionally (the loop keeps 8 bytes of room).
- *    The loop-carried chain is shift, load, shift: one dependent load per
- *    1.5-2 symbols, where nghttp2's nibble FSM needs one per 4 bits plus a
- *    branch per symbol.
- *  - Codes longer than the window (rare in headers: 13-30 bits) go through
+ *  - Two decoders. The table decoder runs when dst has room for the longest
+ *    possible output plus one octet (HYPER_HUFFMAN_DECODED_MAX(len) + 1):
+ *    every symbol decoded from real input bits is a code of >= 5 bits, so
+ *    the output can never pass that room, and each table step may store
+ *    two octets (the second is garbage when the step decodes one) without
+ *    any bound check. Otherwise (and always with -DHYPER_HUFFMAN_COMPACT)
+ *    the canonical decoder goes symbol by symbol and checks the room
+ *    before each octet. Both give the same results (tests and fuzz_huffman
+ *    compare them).
+ *  - Input is read by bit position p. While 8 input octets remain at p,
+ *    one unaligned big-endian load shifted by p & 7 gives >= 57 real bits,
+ *    enough for four table steps of <= 13 bits; a marker bit at the bottom
+ *    of the window ends up at bit `bits taken`, so p advances by one count
+ *    of trailing zeros per round. The last < 8 octets are one window (the
+ *    last 8 octets of the string shifted, or a few loads for a string
+ *    shorter than 8 octets), decoded with exact bit accounting: a step is
+ *    taken only when all its bits are real. Header strings are short (15
+ *    octets on average in the hpack-test-case corpus), so this per-string
+ *    part matters as much as the bulk loop: no octet-by-octet refill.
+ *  - A table step looks the next HYPER_HUFFMAN_FAST_BITS bits up in
+ *    hyper_huffman_fast and emits the one or two symbols whose codes fit.
+ *    Codes longer than the window (rare in headers: 14-30 bits) go through
  *    the canonical decode: the Appendix B code is canonical, so the length
  *    of the code at the top of a 32-bit window is the first L with
  *    window < limit[L], and its symbol is an index into a sorted list.
- *  - The last < 16 octets (all of a typical header string) take the same
- *    table steps with exact bit accounting, then single symbols once fewer
- *    than a window of bits is left. What is left when no complete code
- *    remains is padding, which must be a prefix of EOS (all ones, §5.2) and
- *    shorter than 8 bits. EOS itself is 30 ones and is refused when decoded.
+ *  - What is left when no complete code remains is padding, which must be
+ *    a prefix of EOS (all ones, §5.2) and shorter than 8 bits. EOS itself
+ *    is 30 ones and is refused when decoded.
  *  - HYPER_HUFFMAN_FAST_BITS = 13 (a 32 KB table) measured ~10% faster
  *    than 12 (16 KB) and about as fast as 14 (64 KB) on header text.
- *  - With -DHYPER_HUFFMAN_COMPACT the fast table (32 KB) is left out and
- *    every symbol goes through the canonical decode (~0.5 KB of tables).
  *  - Encode shifts codes into a 64-bit accumulator and stores 4 octets at a
  *    time; the caller sized dst with hyper_huffman_encoded_len.
  */
@@ -156,6 +163,21 @@ static long decode_checked(const uint8_t *src, size_t len, uint8_t *dst, size_t 
 #define F_COUNT(e) ((e) >> 30)
 _Static_assert(4 * HYPER_HUFFMAN_FAST_BITS <= 57, "four table steps per load");
 
+/* Trailing zeros of x != 0. */
+INLINE unsigned ctz64(uint64_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
 /* Stores an entry's two symbols (the second is garbage when count is 1:
  * overwritten next, or past the end, where the caller left an octet). */
 static inline void put2(uint8_t *o, uint32_t e)
@@ -174,7 +196,6 @@ static inline void put2(uint8_t *o, uint32_t e)
         put2(o, e);                                                           \
         o += F_COUNT(e);                                                      \
         w <<= F_TOTAL(e);                                                     \
-        p += F_TOTAL(e);                                                      \
     } while (0)
 
 /* dst has room for HYPER_HUFFMAN_DECODED_MAX(len) + 1 octets, so every
@@ -188,13 +209,18 @@ static long decode_fast(const uint8_t *src, size_t len, uint8_t *dst)
     uint8_t *o = dst, sym;
     int l;
     while (len - (p >> 3) >= 8) {
-        uint64_t w = load_be64(src + (p >> 3)) << (p & 7);
+        /* Bit 0 is a marker: four steps read at most the top 52 of the 57
+         * real bits, so it is never looked up, and after the steps it sits
+         * at bit `bits taken`, which one count of trailing zeros gives. */
+        uint64_t w = load_be64(src + (p >> 3)) << (p & 7) | 1;
         FAST_STEP(long_code);
         FAST_STEP(long_code);
         FAST_STEP(long_code);
         FAST_STEP(long_code);
+        p += ctz64(w);
         continue;
     long_code:
+        p += ctz64(w);
         l = canonical_step(src, len, p, HYPER_HUFFMAN_FAST_BITS + 1, &sym);
         if (l < 0)
             return l;

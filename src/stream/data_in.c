@@ -80,11 +80,11 @@ int h2_data_chunk(hyper_h2_session *s, const hyper_frame_read_event *fev)
         return h2_stream_error(s, st->id, err, HYPER_H2_PROTOCOL_ERROR);
     }
     if (fev->flow_len > 0) {
-        hyper_event *e = h2_ev_push(s, HYPER_EVENT_DATA, st->id);
+        h2_ev *e = h2_ev_push(s, HYPER_EVENT_DATA, st->id);
         if (e) {
-            e->data = fev->data;
-            e->len = fev->len;
-            e->flow_len = fev->flow_len;
+            e->u.data = fev->data;
+            e->len = (uint32_t)fev->len;
+            e->flow_len = (uint32_t)fev->flow_len;
             e->end_stream = fev->end_stream;
         }
         s->recv_outstanding += fev->flow_len;

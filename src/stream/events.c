@@ -1,74 +1,139 @@
 /*
- * events.c — the session's event queue: a ring of hyper_event records.
+ * events.c — the session's event queue.
  *
- * Capacity invariant: ev_cap >= max_events + live streams + H2_EV_SLACK,
- * restored by h2_ev_reserve before a stream is added (where failing is
- * allowed). recv handles a frame only while fewer than max_events events
- * wait, one frame adds at most H2_EV_SLACK events plus one RESET per live
- * stream, so h2_ev_push never needs to allocate and never fails.
+ * Implementation notes:
+ *  - A ring of compact h2_ev records (32 octets on 64-bit, against ~150
+ *    for a hyper_event), expanded into the caller's hyper_event by
+ *    hyper_h2_next_event. Its capacity, max_events + H2_EV_SLACK, is
+ *    allocated once at init: recv handles a frame only while fewer than
+ *    max_events events wait, and one frame adds at most H2_EV_SLACK
+ *    records, so h2_ev_push never allocates and never fails.
+ *  - Nothing is reserved per stream. A connection error or a GOAWAY (ours
+ *    or the server's) that ends many streams at once moves them to the
+ *    doomed list (stream_table.c) instead of queueing one RESET each;
+ *    next_event gives, once the ring is empty: every doomed stream's RESET
+ *    (freeing the stream), then the connection's ERROR event. The ring's
+ *    earlier events come first, so each stream still sees its events in
+ *    order and ends with its RESET.
  */
 #include <string.h>
 #include "stream/h2_internal.h"
 
-int h2_ev_reserve(hyper_h2_session *s, size_t extra_streams)
+_Static_assert(sizeof(h2_ev) <= 32, "an event record grew: the ring is per connection");
+
+int h2_ev_init(hyper_h2_session *s)
 {
-    size_t need = (size_t)s->opts.max_events + s->nstreams + extra_streams + H2_EV_SLACK;
-    if (s->ev_cap >= need)
-        return HYPER_OK;
-    size_t cap = s->ev_cap ? s->ev_cap : 16;
-    while (cap < need)
-        cap *= 2;
-    hyper_event *n = hyper_mem_alloc(&s->mem, cap * sizeof *n);
-    if (!n)
+    size_t cap = (size_t)s->opts.max_events + H2_EV_SLACK;
+    if (cap > SIZE_MAX / sizeof(h2_ev))
         return HYPER_ENOMEM;
-    /* Unroll the ring into the new array. */
-    for (size_t i = 0; i < s->ev_len; i++)
-        n[i] = s->ev[(s->ev_head + i) % s->ev_cap];
-    hyper_mem_free(&s->mem, s->ev, s->ev_cap * sizeof *s->ev);
-    s->ev = n;
+    s->ev = hyper_mem_alloc(&s->mem, cap * sizeof *s->ev);
+    if (!s->ev)
+        return HYPER_ENOMEM;
     s->ev_cap = cap;
-    s->ev_head = 0;
     return HYPER_OK;
 }
 
-hyper_event *h2_ev_push(hyper_h2_session *s, hyper_event_type type, uint32_t id)
+h2_ev *h2_ev_push(hyper_h2_session *s, hyper_event_type type, uint32_t id)
 {
-    /* The invariant above makes this unreachable; stay safe regardless. */
+    /* The bound above makes this unreachable; stay safe regardless. */
     if (s->ev_len >= s->ev_cap)
         return NULL;
-    hyper_event *e = &s->ev[(s->ev_head + s->ev_len) % s->ev_cap];
+    h2_ev *e = &s->ev[(s->ev_head + s->ev_len) % s->ev_cap];
     s->ev_len++;
     memset(e, 0, sizeof *e);
-    e->type = type;
+    e->type = (uint8_t)type;
     e->stream_id = (int32_t)id;
     return e;
 }
 
 void h2_ev_reset(hyper_h2_session *s, uint32_t id, int err, uint32_t code)
 {
-    hyper_event *e = h2_ev_push(s, HYPER_EVENT_RESET, id);
+    h2_ev *e = h2_ev_push(s, HYPER_EVENT_RESET, id);
     if (e) {
-        e->error = err;
+        e->arg = err;
         e->error_code = code;
+    }
+}
+
+static void expand(const h2_ev *e, hyper_event *ev)
+{
+    ev->type = (hyper_event_type)e->type;
+    ev->stream_id = e->stream_id;
+    ev->status = e->status;
+    ev->end_stream = e->end_stream;
+    ev->error_code = e->error_code;
+    switch (ev->type) {
+    case HYPER_EVENT_RESET:
+    case HYPER_EVENT_ERROR:
+        ev->error = e->arg;
+        break;
+    case HYPER_EVENT_HEADERS:
+    case HYPER_EVENT_INFORMATIONAL:
+    case HYPER_EVENT_TRAILERS:
+        ev->headers = e->u.headers;
+        break;
+    case HYPER_EVENT_PUSH_PROMISE:
+        ev->headers = e->u.headers;
+        ev->promised_id = e->arg;
+        break;
+    case HYPER_EVENT_DATA:
+        ev->data = e->u.data;
+        ev->len = e->len;
+        ev->flow_len = e->flow_len;
+        break;
+    case HYPER_EVENT_GOAWAY:
+        ev->data = e->u.data;
+        ev->len = e->len;
+        ev->last_stream_id = e->arg;
+        break;
+    case HYPER_EVENT_PING_ACK:
+        memcpy(ev->opaque, e->u.opaque, 8);
+        break;
+    default:
+        break;
     }
 }
 
 int hyper_h2_next_event(hyper_h2_session *s, hyper_event *ev)
 {
     memset(ev, 0, sizeof *ev);
-    if (!s || s->ev_len == 0)
+    if (!s)
         return 0;
-    *ev = s->ev[s->ev_head];
-    s->ev_head = (s->ev_head + 1) % s->ev_cap;
-    s->ev_len--;
-    return 1;
+    if (s->ev_len) {
+        expand(&s->ev[s->ev_head], ev);
+        s->ev_head = (s->ev_head + 1) % s->ev_cap;
+        s->ev_len--;
+        return 1;
+    }
+    h2_stream *st = h2_doomed_pop(s);
+    if (st) {
+        ev->type = HYPER_EVENT_RESET;
+        ev->stream_id = (int32_t)st->id;
+        ev->error = st->reset_err;
+        ev->error_code = st->reset_code;
+        hyper_mem_free(&s->mem, st, sizeof *st);
+        return 1;
+    }
+    if (s->err && !s->err_reported) {
+        s->err_reported = 1;
+        ev->type = HYPER_EVENT_ERROR;
+        ev->error = s->err;
+        ev->error_code = s->err_code;
+        return 1;
+    }
+    return 0;
 }
 
 void h2_ev_free_all(hyper_h2_session *s)
 {
-    for (size_t i = 0; i < s->ev_len; i++)
-        hyper_headers_free(s->ev[(s->ev_head + i) % s->ev_cap].headers);
+    for (size_t i = 0; i < s->ev_len; i++) {
+        const h2_ev *e = &s->ev[(s->ev_head + i) % s->ev_cap];
+        if (e->type == HYPER_EVENT_HEADERS || e->type == HYPER_EVENT_INFORMATIONAL ||
+            e->type == HYPER_EVENT_TRAILERS || e->type == HYPER_EVENT_PUSH_PROMISE)
+            hyper_headers_free(e->u.headers);
+    }
     hyper_mem_free(&s->mem, s->ev, s->ev_cap * sizeof *s->ev);
     s->ev = NULL;
     s->ev_cap = s->ev_len = s->ev_head = 0;
+    h2_doomed_free_all(s);
 }

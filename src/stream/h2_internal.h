@@ -18,10 +18,20 @@
  *    asks for bytes. Request header blocks are HPACK-encoded at that moment,
  *    so encoder state follows wire order even when queued requests are
  *    dropped.
- *  - Events live in a ring whose capacity is kept >= max_events + live
- *    streams + H2_EV_SLACK: a connection error or GOAWAY can then queue a
- *    RESET for every stream without allocating, and recv pauses at
- *    max_events, so the ring never overflows.
+ *  - Events live in a ring of compact records (h2_ev, expanded into a
+ *    hyper_event by next_event) of fixed capacity max_events + H2_EV_SLACK,
+ *    allocated once: recv pauses at max_events and one frame adds at most
+ *    H2_EV_SLACK records, so the ring never overflows. Events that concern
+ *    many streams at once (a connection error, GOAWAY either way) do not
+ *    go through the ring: the streams they end move to the "doomed" list
+ *    (stream_table.c), and next_event hands out their RESETs, then the
+ *    ERROR, once the ring is empty. So nothing is reserved per stream and
+ *    no event is ever dropped.
+ *  - Memory between calls is only what a connection needs to stay alive
+ *    (issue 7): the frame reader's assembly buffer exists only while a
+ *    split frame is assembled, sized to that frame; the output buffer only
+ *    while bytes wait to be sent; the HPACK encoder from the first request
+ *    on (output.c, session.c, submit.c).
  *  - Streams are referred to by id across calls, never by pointer, because
  *    a transition to CLOSED frees the stream.
  */
@@ -95,6 +105,10 @@ typedef struct h2_stream {
     /* body queued by hyper_h2_send_data (owned, linear, bounded) */
     uint8_t *sendq;
     size_t sendq_cap, sendq_off, sendq_len;
+    /* on the doomed list: the RESET next_event will give, and the link */
+    int reset_err;
+    uint32_t reset_code;
+    struct h2_stream *next_doomed;
 } h2_stream;
 
 typedef struct h2_closed {
@@ -121,17 +135,41 @@ typedef struct h2_block {
     int trailers;         /* the block is a trailer section */
 } h2_block;
 
+/* One queued event, compact: 32 octets on 64-bit, where a hyper_event is
+ * ~150 (most of it the HTTP/1.1 reason field); members mean what the
+ * hyper_event's of the same name mean. */
+typedef struct h2_ev {
+    uint8_t type;          /* hyper_event_type */
+    uint8_t end_stream;
+    uint16_t status;
+    int32_t stream_id;
+    int32_t arg;           /* RESET, ERROR: error; PUSH_PROMISE: promised_id;
+                              GOAWAY: last_stream_id */
+    uint32_t error_code;
+    uint32_t len;          /* DATA, GOAWAY: octets at data (< 2^24: one frame) */
+    uint32_t flow_len;     /* DATA */
+    union {
+        hyper_headers *headers;  /* HEADERS, INFORMATIONAL, TRAILERS, PUSH_PROMISE */
+        const uint8_t *data;     /* DATA, GOAWAY */
+        uint8_t opaque[8];       /* PING_ACK */
+    } u;
+} h2_ev;
+
 struct hyper_h2_session {
     hyper_mem mem;
     const hyper_mem *user_mem;   /* the caller's allocator: header maps handed out
                                     in events use it, so they outlive the session */
     hyper_h2_options opts;
     hyper_frame_reader reader;
-    uint8_t *rbuf;               /* reader's assembly buffer, max_frame_size */
+    uint8_t *rbuf;               /* reader's assembly buffer: only while a split
+                                    frame is assembled (or its GOAWAY debug data
+                                    is handed out), rbuf_cap = that frame's length */
+    size_t rbuf_cap;
     hyper_hpack_decoder *dec;
     hyper_hpack_encoder *enc;
 
-    /* output: bytes [out_head, out_tail) wait to be sent */
+    /* output: bytes [out_head, out_tail) wait to be sent; out is allocated
+     * (output_buffer_size octets) only while out_tail > 0 or a writer runs */
     uint8_t *out;
     size_t out_head, out_tail;
     uint64_t out_total;          /* octets ever written */
@@ -140,9 +178,13 @@ struct hyper_h2_session {
     size_t acks_head, acks_len;
 
     /* events */
-    hyper_event *ev;
+    h2_ev *ev;                   /* ring of ev_cap = max_events + H2_EV_SLACK */
     size_t ev_cap, ev_head, ev_len;
     int pause;                   /* an event borrowing input was queued */
+    h2_stream *doomed_head;      /* streams ended wholesale, RESET not yet pulled */
+    h2_stream *doomed_tail;
+    int err_reported;            /* the ERROR event was pulled */
+    uint32_t err_code;           /* RFC error code of the connection error */
 
     /* streams */
     h2_stream **streams;         /* live streams, sorted by id */
@@ -159,6 +201,8 @@ struct hyper_h2_session {
 
     /* settings */
     hyper_h2_settings peer;      /* the server's, in force */
+    uint32_t peer_table_low;     /* smallest SETTINGS_HEADER_TABLE_SIZE of the
+                                    server's before the encoder existed */
     int got_settings;            /* the server's first SETTINGS arrived */
     int local_acked;             /* the server acknowledged our SETTINGS */
     uint32_t local_window;       /* stream receive window in force */
@@ -186,12 +230,14 @@ struct hyper_h2_session {
 };
 
 /* ---- events.c ---- */
-int h2_ev_reserve(hyper_h2_session *s, size_t extra_streams);
-hyper_event *h2_ev_push(hyper_h2_session *s, hyper_event_type type, uint32_t id);
+int h2_ev_init(hyper_h2_session *s);
+h2_ev *h2_ev_push(hyper_h2_session *s, hyper_event_type type, uint32_t id);
 void h2_ev_reset(hyper_h2_session *s, uint32_t id, int err, uint32_t code);
 void h2_ev_free_all(hyper_h2_session *s);
 
 /* ---- output.c ---- */
+int h2_out_ready(hyper_h2_session *s);
+void h2_out_release(hyper_h2_session *s);
 size_t h2_out_free(const hyper_h2_session *s);
 uint8_t *h2_out_begin(hyper_h2_session *s, size_t n);
 void h2_out_commit(hyper_h2_session *s, size_t n);
@@ -211,6 +257,10 @@ int h2_state_is_active(uint8_t state);
 h2_stream *h2_stream_find(const hyper_h2_session *s, uint32_t id);
 int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out);
 void h2_stream_destroy(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how);
+void h2_stream_doom(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how, int err,
+                    uint32_t code);
+h2_stream *h2_doomed_pop(hyper_h2_session *s);
+void h2_doomed_free_all(hyper_h2_session *s);
 int h2_closed_lookup(const hyper_h2_session *s, uint32_t id);
 void h2_closed_remember(hyper_h2_session *s, uint32_t id, enum h2_closed_how how);
 int h2_id_was_used(const hyper_h2_session *s, uint32_t id);
@@ -228,6 +278,9 @@ int h2_flow_write_updates(hyper_h2_session *s);
 int h2_settings_write_ours(hyper_h2_session *s);
 int h2_settings_recv(hyper_h2_session *s, const hyper_frame_hd *hd,
                      const uint8_t *payload);
+
+/* ---- submit.c ---- */
+int h2_encoder_ensure(hyper_h2_session *s);
 
 /* ---- session.c ---- */
 int h2_conn_error(hyper_h2_session *s, int err, uint32_t code);

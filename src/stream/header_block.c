@@ -79,14 +79,14 @@ static int finish_response(hyper_h2_session *s, h2_stream *st)
     hyper_event_type type = HYPER_EVENT_TRAILERS;
     if (!b->trailers)
         type = status < 200 ? HYPER_EVENT_INFORMATIONAL : HYPER_EVENT_HEADERS;
-    hyper_event *e = h2_ev_push(s, type, st->id);
+    h2_ev *e = h2_ev_push(s, type, st->id);
     if (!e)
         return h2_stream_error(s, st->id, HYPER_ELIMIT, HYPER_H2_INTERNAL_ERROR);
-    e->headers = b->h;
+    e->u.headers = b->h;
     b->h = NULL;
     e->end_stream = b->end_stream;
     if (type != HYPER_EVENT_TRAILERS)
-        e->status = status;
+        e->status = (uint16_t)status;
     if (type == HYPER_EVENT_HEADERS) {
         st->resp = H2_RESP_FINAL;
         st->status = status;

@@ -9,9 +9,32 @@
  * unsent PING or SETTINGS ACK is remembered by the out_total at its end, so
  * the flood guard (max_queued_acks) counts ACKs the caller has not yet
  * taken off our hands.
+ *
+ * The buffer itself exists only while needed (issue 7: an idle connection
+ * holds none): h2_out_ready allocates it before a writer runs (recv, the
+ * lazy writer, the API calls that write frames), h2_out_release frees it
+ * once everything written was sent. Writers call h2_out_begin only after
+ * h2_out_ready succeeded, so a NULL from it still means "no room".
  */
 #include <string.h>
 #include "stream/h2_internal.h"
+
+int h2_out_ready(hyper_h2_session *s)
+{
+    if (s->out)
+        return HYPER_OK;
+    s->out = hyper_mem_alloc(&s->mem, s->opts.output_buffer_size);
+    return s->out ? HYPER_OK : HYPER_ENOMEM;
+}
+
+void h2_out_release(hyper_h2_session *s)
+{
+    if (s->out && s->out_tail == s->out_head) {
+        hyper_mem_free(&s->mem, s->out, s->opts.output_buffer_size);
+        s->out = NULL;
+        s->out_head = s->out_tail = 0;
+    }
+}
 
 size_t h2_out_free(const hyper_h2_session *s)
 {
@@ -21,7 +44,7 @@ size_t h2_out_free(const hyper_h2_session *s)
 /* Room for n octets at the tail, or NULL. */
 uint8_t *h2_out_begin(hyper_h2_session *s, size_t n)
 {
-    if (h2_out_free(s) < n)
+    if (!s->out || h2_out_free(s) < n)
         return NULL;
     if (s->opts.output_buffer_size - s->out_tail < n) {
         memmove(s->out, s->out + s->out_head, s->out_tail - s->out_head);
@@ -89,6 +112,8 @@ size_t hyper_h2_send_pending(hyper_h2_session *s, const uint8_t **ptr)
     if (!s)
         return 0;
     h2_send_fill(s);
+    if (!s->out)
+        return 0;
     *ptr = s->out + s->out_head;
     return s->out_tail - s->out_head;
 }
@@ -99,8 +124,7 @@ int hyper_h2_sent(hyper_h2_session *s, size_t n)
         return HYPER_EINVAL;
     s->out_head += n;
     s->out_sent += n;
-    if (s->out_head == s->out_tail)
-        s->out_head = s->out_tail = 0;
+    h2_out_release(s);
     size_t cap = s->opts.max_queued_acks;
     while (s->acks_len && s->acks[s->acks_head] <= s->out_sent) {
         s->acks_head = (s->acks_head + 1) % cap;

@@ -94,10 +94,10 @@ int h2_push_finish(hyper_h2_session *s)
         (void)h2_stream_apply(s, ps, H2_IN_SEND_RST);
         return HYPER_OK;
     }
-    hyper_event *e = h2_ev_push(s, HYPER_EVENT_PUSH_PROMISE, b->stream_id);
+    h2_ev *e = h2_ev_push(s, HYPER_EVENT_PUSH_PROMISE, b->stream_id);
     if (e) {
-        e->promised_id = (int32_t)ps->id;
-        e->headers = b->h;
+        e->arg = (int32_t)ps->id;
+        e->u.headers = b->h;
         b->h = NULL;
     }
     h2_block_clear(s);

@@ -159,8 +159,20 @@ void h2_send_fill(hyper_h2_session *s)
 {
     if (s->err)
         return;
-    (void)h2_flow_write_updates(s);
-    if (open_queued(s) < 0 || s->err)
+    /* Nothing can be written without a stream or credit to return: then
+     * the output buffer need not exist. */
+    if (!s->nstreams && !s->recv_unacked) {
+        h2_out_release(s);
         return;
-    send_all_data(s);
+    }
+    if (h2_out_ready(s) < 0) {
+        /* Requests wait on this buffer and nothing would ever retry it:
+         * close cleanly, every stream gets its RESET. */
+        (void)h2_conn_error(s, HYPER_ENOMEM, HYPER_H2_INTERNAL_ERROR);
+        return;
+    }
+    (void)h2_flow_write_updates(s);
+    if (open_queued(s) == HYPER_OK && !s->err)
+        send_all_data(s);
+    h2_out_release(s);
 }

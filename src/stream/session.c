@@ -57,17 +57,17 @@ static int options_valid(const hyper_h2_options *o)
            o->output_buffer_size >= 4096 && o->stream_send_buffer >= 1;
 }
 
+/* What a session holds for its whole life. The reader's assembly buffer,
+ * the output buffer and the HPACK encoder come and go (h2_internal.h). */
 static int alloc_parts(hyper_h2_session *s)
 {
     const hyper_h2_options *o = &s->opts;
-    s->rbuf = hyper_mem_alloc(&s->mem, o->max_frame_size);
-    s->out = hyper_mem_alloc(&s->mem, o->output_buffer_size);
     s->acks = hyper_mem_alloc(&s->mem, o->max_queued_acks * sizeof *s->acks);
     if (o->max_closed_streams)
         s->closed = hyper_mem_alloc(&s->mem, o->max_closed_streams * sizeof *s->closed);
-    if (!s->rbuf || !s->out || !s->acks || (o->max_closed_streams && !s->closed))
+    if (!s->acks || (o->max_closed_streams && !s->closed))
         return HYPER_ENOMEM;
-    if (h2_ev_reserve(s, 0) < 0)
+    if (h2_ev_init(s) < 0)
         return HYPER_ENOMEM;
     /* Before our SETTINGS are acknowledged the server may use the default
      * 4096-octet table (§6.5.3); a larger setting of ours is fine at once. */
@@ -79,10 +79,11 @@ static int alloc_parts(hyper_h2_session *s)
     int rc = hyper_hpack_decoder_init(&s->dec, &s->mem, &dopts);
     if (rc < 0)
         return rc;
-    rc = hyper_hpack_encoder_init(&s->enc, &s->mem, NULL);
+    rc = hyper_frame_reader_init(&s->reader, o->max_frame_size, NULL, 0);
     if (rc < 0)
         return rc;
-    return hyper_frame_reader_init(&s->reader, o->max_frame_size, s->rbuf, o->max_frame_size);
+    hyper_frame_reader_buffer_on_demand(&s->reader, 1);
+    return h2_out_ready(s); /* for the preface */
 }
 
 int hyper_h2_session_init(hyper_h2_session **out, const hyper_mem *mem,
@@ -113,6 +114,7 @@ int hyper_h2_session_init(hyper_h2_session **out, const hyper_mem *mem,
     s->send_window = HYPER_FRAME_DEFAULT_INITIAL_WINDOW_SIZE;
     s->recv_window = HYPER_FRAME_DEFAULT_INITIAL_WINDOW_SIZE;
     s->next_id = 1;
+    s->peer_table_low = HYPER_FRAME_DEFAULT_HEADER_TABLE_SIZE;
     int rc = alloc_parts(s);
     if (rc == HYPER_OK)
         rc = h2_settings_write_ours(s);
@@ -134,7 +136,7 @@ void hyper_h2_session_free(hyper_h2_session *s)
     h2_streams_free_all(s);
     hyper_hpack_decoder_free(s->dec);
     hyper_hpack_encoder_free(s->enc);
-    hyper_mem_free(&s->mem, s->rbuf, o->max_frame_size);
+    hyper_mem_free(&s->mem, s->rbuf, s->rbuf_cap);
     hyper_mem_free(&s->mem, s->out, o->output_buffer_size);
     hyper_mem_free(&s->mem, s->acks, o->max_queued_acks * sizeof *s->acks);
     hyper_mem_free(&s->mem, s->closed, o->max_closed_streams * sizeof *s->closed);
@@ -149,7 +151,9 @@ int h2_conn_error(hyper_h2_session *s, int err, uint32_t code)
     if (s->err)
         return s->err;
     s->err = err;
+    s->err_code = code;
     h2_block_clear(s);
+    (void)h2_out_ready(s); /* GOAWAY is lost only if even this fails */
     const char *name = hyper_strerror_name(err);
     size_t n = strlen(name);
     if (n > H2_GOAWAY_DEBUG_MAX)
@@ -158,14 +162,11 @@ int h2_conn_error(hyper_h2_session *s, int err, uint32_t code)
      * left the buffer full anyway, the GOAWAY is lost, the state is not. */
     (void)h2_out_goaway(s, code, (const uint8_t *)name, n);
     s->goaway_sent = 1;
-    for (size_t i = 0; i < s->nstreams; i++)
-        h2_ev_reset(s, s->streams[i]->id, err, code);
+    /* Every live stream gets a RESET, then the ERROR event comes (both
+     * from next_event once the queue is empty: nothing to allocate). */
+    while (s->nstreams)
+        h2_stream_doom(s, s->streams[0], H2_CLOSED_UNKNOWN, err, code);
     h2_streams_free_all(s);
-    hyper_event *e = h2_ev_push(s, HYPER_EVENT_ERROR, 0);
-    if (e) {
-        e->error = err;
-        e->error_code = code;
-    }
     return err;
 }
 
@@ -226,9 +227,9 @@ static int on_ping(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t 
     if (rc < 0)
         return h2_conn_error(s, rc, hyper_frame_error_code(rc));
     if (p.ack) {
-        hyper_event *e = h2_ev_push(s, HYPER_EVENT_PING_ACK, 0);
+        h2_ev *e = h2_ev_push(s, HYPER_EVENT_PING_ACK, 0);
         if (e)
-            memcpy(e->opaque, p.opaque, 8);
+            memcpy(e->u.opaque, p.opaque, 8);
         return HYPER_OK;
     }
     uint8_t ack[17];
@@ -256,20 +257,22 @@ static int on_goaway(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_
         return h2_conn_error(s, HYPER_EH2_PROTOCOL, HYPER_H2_PROTOCOL_ERROR);
     s->goaway_received = 1;
     s->goaway_last_id = g.last_stream_id;
-    hyper_event *e = h2_ev_push(s, HYPER_EVENT_GOAWAY, 0);
+    h2_ev *e = h2_ev_push(s, HYPER_EVENT_GOAWAY, 0);
     if (e) {
-        e->last_stream_id = (int32_t)g.last_stream_id;
+        e->arg = (int32_t)g.last_stream_id;
         e->error_code = g.error_code;
-        e->data = g.debug;
-        e->len = g.debug_len;
+        e->u.data = g.debug;
+        e->len = (uint32_t)g.debug_len;
     }
     s->pause = 1; /* debug data points into the input or the reader buffer */
-    for (size_t i = s->nstreams; i-- > 0;) {
+    /* The refused streams' RESETs follow the GOAWAY event, lowest id first. */
+    for (size_t i = 0; i < s->nstreams;) {
         h2_stream *st = s->streams[i];
         if (st->is_push || (st->id <= g.last_stream_id && !st->queued))
-            continue;
-        h2_ev_reset(s, st->id, HYPER_EH2_REFUSED, HYPER_H2_REFUSED_STREAM);
-        h2_stream_destroy(s, st, H2_CLOSED_SENT_RST);
+            i++;
+        else
+            h2_stream_doom(s, st, H2_CLOSED_SENT_RST, HYPER_EH2_REFUSED,
+                           HYPER_H2_REFUSED_STREAM);
     }
     return HYPER_OK;
 }
@@ -340,6 +343,29 @@ static int on_frame(hyper_h2_session *s, const hyper_frame_read_event *fev)
     }
 }
 
+/* The reader asks for an assembly buffer of exactly the split frame's
+ * length (it passed the size and order checks first). */
+static int give_buffer(hyper_h2_session *s, uint32_t length)
+{
+    s->rbuf = hyper_mem_alloc(&s->mem, length);
+    if (!s->rbuf)
+        return h2_conn_error(s, HYPER_ENOMEM, HYPER_H2_INTERNAL_ERROR);
+    s->rbuf_cap = length;
+    return hyper_frame_reader_set_buffer(&s->reader, s->rbuf, length);
+}
+
+/* Frees the assembly buffer once no frame is assembled in it and nothing
+ * handed out points into it (GOAWAY's debug data lives until next recv). */
+static void release_buffer(hyper_h2_session *s)
+{
+    if (s->rbuf && hyper_frame_reader_idle(&s->reader)) {
+        (void)hyper_frame_reader_set_buffer(&s->reader, NULL, 0);
+        hyper_mem_free(&s->mem, s->rbuf, s->rbuf_cap);
+        s->rbuf = NULL;
+        s->rbuf_cap = 0;
+    }
+}
+
 static int dispatch(hyper_h2_session *s, const hyper_frame_read_event *fev)
 {
     if (fev->type == HYPER_FRAME_READ_NONE)
@@ -357,6 +383,8 @@ static int dispatch(hyper_h2_session *s, const hyper_frame_read_event *fev)
         return h2_data_chunk(s, fev);
     if (fev->type == HYPER_FRAME_READ_UNKNOWN)
         return HYPER_OK;
+    if (fev->type == HYPER_FRAME_READ_NEED_BUFFER)
+        return give_buffer(s, fev->hd.length);
     return on_frame(s, fev);
 }
 
@@ -368,6 +396,7 @@ long hyper_h2_recv(hyper_h2_session *s, const uint8_t *data, size_t len)
         return s->err;
     size_t used = 0;
     s->pause = 0;
+    release_buffer(s);
     while (used < len) {
         if (s->ev_len >= s->opts.max_events || h2_out_free(s) < H2_OUT_RESERVE)
             break;
@@ -381,12 +410,20 @@ long hyper_h2_recv(hyper_h2_session *s, const uint8_t *data, size_t len)
         if (n < 0)
             return h2_conn_error(s, (int)n, hyper_frame_error_code((int)n));
         used += (size_t)n;
+        /* A frame may be answered (ACK, RST_STREAM, GOAWAY) at once: the
+         * output buffer must exist before its handler runs. */
+        if (fev.type == HYPER_FRAME_READ_FRAME || fev.type == HYPER_FRAME_READ_DATA) {
+            if (h2_out_ready(s) < 0)
+                return h2_conn_error(s, HYPER_ENOMEM, HYPER_H2_INTERNAL_ERROR);
+        }
         int rc = dispatch(s, &fev);
         if (rc < 0)
             return rc;
         if (s->pause)
             break;
+        release_buffer(s);
     }
+    h2_out_release(s);
     return (long)used;
 }
 

@@ -68,9 +68,15 @@ static int apply(hyper_h2_session *s, const hyper_frame_setting *set)
 {
     switch (set->id) {
     case HYPER_SETTINGS_HEADER_TABLE_SIZE: {
-        int rc = hyper_hpack_encoder_set_peer_table_size(s->enc, set->value);
-        if (rc < 0)
-            return h2_conn_error(s, rc, HYPER_H2_INTERNAL_ERROR);
+        /* The encoder may not exist yet (submit.c creates it): then the
+         * smallest value is kept for its first block (RFC 7541 §4.2). */
+        if (s->enc) {
+            int rc = hyper_hpack_encoder_set_peer_table_size(s->enc, set->value);
+            if (rc < 0)
+                return h2_conn_error(s, rc, HYPER_H2_INTERNAL_ERROR);
+        } else if (set->value < s->peer_table_low) {
+            s->peer_table_low = set->value;
+        }
         s->peer.header_table_size = set->value;
         return HYPER_OK;
     }

@@ -47,8 +47,6 @@ int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out)
         s->streams = n;
         s->streams_cap = cap;
     }
-    if (h2_ev_reserve(s, 1) < 0)
-        return HYPER_ENOMEM;
     h2_stream *st = hyper_mem_alloc(&s->mem, sizeof *st);
     if (!st)
         return HYPER_ENOMEM;
@@ -86,9 +84,9 @@ static void stream_free(hyper_h2_session *s, h2_stream *st)
     hyper_mem_free(&s->mem, st, sizeof *st);
 }
 
-/* Removes st from the table, remembers how it closed (unless it never left
- * idle: a dropped queued request was never seen by the server), frees it. */
-void h2_stream_destroy(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how)
+/* Removes st from the table and remembers how it closed (unless it never
+ * left idle: a dropped queued request was never seen by the server). */
+static void unlink_stream(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how)
 {
     size_t i = lower_bound(s, st->id);
     if (i < s->nstreams && s->streams[i] == st) {
@@ -107,7 +105,56 @@ void h2_stream_destroy(hyper_h2_session *s, h2_stream *st, enum h2_closed_how ho
         h2_closed_remember(s, st->id, how);
     if (s->rr > s->nstreams)
         s->rr = 0;
+}
+
+/* Removes st from the table, remembers how it closed, frees it. */
+void h2_stream_destroy(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how)
+{
+    unlink_stream(s, st, how);
     stream_free(s, st);
+}
+
+/*
+ * Ends st as part of a connection error or a GOAWAY: it leaves the table
+ * at once (closed as `how` says) and keeps only its struct, on the doomed
+ * list, until next_event hands out its RESET (err, code). Its request
+ * fields and send queue are freed now; no memory is taken.
+ */
+void h2_stream_doom(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how, int err,
+                    uint32_t code)
+{
+    unlink_stream(s, st, how);
+    hyper_mem_free(&s->mem, st->fields, st->fields_alloc);
+    hyper_mem_free(&s->mem, st->sendq, st->sendq_cap);
+    st->fields = NULL;
+    st->sendq = NULL;
+    st->reset_err = err;
+    st->reset_code = code;
+    st->next_doomed = NULL;
+    if (s->doomed_tail)
+        s->doomed_tail->next_doomed = st;
+    else
+        s->doomed_head = st;
+    s->doomed_tail = st;
+}
+
+/* The oldest doomed stream, taken off the list (the caller frees it). */
+h2_stream *h2_doomed_pop(hyper_h2_session *s)
+{
+    h2_stream *st = s->doomed_head;
+    if (st) {
+        s->doomed_head = st->next_doomed;
+        if (!s->doomed_head)
+            s->doomed_tail = NULL;
+    }
+    return st;
+}
+
+void h2_doomed_free_all(hyper_h2_session *s)
+{
+    h2_stream *st;
+    while ((st = h2_doomed_pop(s)) != NULL)
+        hyper_mem_free(&s->mem, st, sizeof *st);
 }
 
 /* How a no-longer-live stream closed: enum h2_closed_how, or -1 if the id

@@ -96,6 +96,25 @@ static int copy_fields(hyper_h2_session *s, h2_stream *st, const hyper_h2_reques
     return HYPER_OK;
 }
 
+/*
+ * The HPACK encoder exists from the first request on: an idle connection
+ * needs none (its table and hash are most of a session's memory). Created
+ * late, it is told the server's table size history since the preface: the
+ * smallest value, then the one in force, so its first block carries the
+ * size updates RFC 7541 §4.2 asks for. HYPER_OK or HYPER_ENOMEM.
+ */
+int h2_encoder_ensure(hyper_h2_session *s)
+{
+    if (s->enc)
+        return HYPER_OK;
+    int rc = hyper_hpack_encoder_init(&s->enc, &s->mem, NULL);
+    if (rc < 0)
+        return rc;
+    (void)hyper_hpack_encoder_set_peer_table_size(s->enc, s->peer_table_low);
+    (void)hyper_hpack_encoder_set_peer_table_size(s->enc, s->peer.header_table_size);
+    return HYPER_OK;
+}
+
 int32_t hyper_h2_submit(hyper_h2_session *s, const hyper_h2_request *r)
 {
     if (!s || !r || !r->method || (!r->body && r->body_len))
@@ -115,6 +134,9 @@ int32_t hyper_h2_submit(hyper_h2_session *s, const hyper_h2_request *r)
      * server announced how large a header list it takes (§6.5.2). */
     if (list > s->peer.max_header_list_size)
         return HYPER_ELIMIT;
+    rc = h2_encoder_ensure(s);
+    if (rc < 0)
+        return rc;
     h2_stream *st;
     rc = h2_stream_new(s, s->next_id, &st);
     if (rc < 0)
@@ -188,7 +210,9 @@ int hyper_h2_reset_stream(hyper_h2_session *s, int32_t id, uint32_t code)
         h2_stream_destroy(s, st, H2_CLOSED_UNKNOWN);
         return HYPER_OK;
     }
-    int rc = h2_out_rst(s, st->id, code);
+    int rc = h2_out_ready(s);
+    if (rc == HYPER_OK)
+        rc = h2_out_rst(s, st->id, code);
     if (rc < 0)
         return rc;
     (void)h2_stream_apply(s, st, H2_IN_SEND_RST);
@@ -201,6 +225,8 @@ int hyper_h2_ping(hyper_h2_session *s, const uint8_t opaque[8])
         return HYPER_EINVAL;
     if (s->err)
         return s->err;
+    if (h2_out_ready(s) < 0)
+        return HYPER_ENOMEM;
     uint8_t *p = h2_out_begin(s, 17);
     if (!p)
         return HYPER_EBUFFER;
@@ -220,17 +246,21 @@ int hyper_h2_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *debug,
         return s->err;
     if (s->goaway_sent)
         return HYPER_EH2_SESSION_CLOSED;
-    int rc = h2_out_goaway(s, code, debug, debug_len);
+    int rc = h2_out_ready(s);
+    if (rc == HYPER_OK)
+        rc = h2_out_goaway(s, code, debug, debug_len);
     if (rc < 0)
         return rc;
     s->goaway_sent = 1;
-    /* Queued requests will never open: tell the application. */
-    for (size_t i = s->nstreams; i-- > 0;) {
+    /* Queued requests will never open: tell the application (their
+     * RESETs come from next_event, lowest id first). */
+    for (size_t i = 0; i < s->nstreams;) {
         h2_stream *st = s->streams[i];
-        if (!st->queued)
-            continue;
-        h2_ev_reset(s, st->id, HYPER_EH2_SESSION_CLOSED, HYPER_H2_NO_ERROR);
-        h2_stream_destroy(s, st, H2_CLOSED_UNKNOWN);
+        if (st->queued)
+            h2_stream_doom(s, st, H2_CLOSED_UNKNOWN, HYPER_EH2_SESSION_CLOSED,
+                           HYPER_H2_NO_ERROR);
+        else
+            i++;
     }
     return HYPER_OK;
 }

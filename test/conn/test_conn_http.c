@@ -85,8 +85,27 @@ static void test_get_each_listener(void **state)
         assert_non_null(strstr(b, h2 ? "\"protocol\": \"h2\"" : "\"protocol\": \"http/1.1\""));
         assert_non_null(strstr(b, "\"user-agent\": \"hyper/" HYPER_VERSION "\""));
         assert_non_null(strstr(b, "\"accept-encoding\": \"gzip, deflate\""));
+#ifdef HYPER_H2_HAVE_UPGRADE
+        /* Cleartext AUTO: the first request offered h2c (RFC 7540 §3.2);
+         * node's http module ignores the offer, so HTTP/1.1 goes on. */
+        int offered = !L->secure && L->protocol == HYPER_CONN_PROTO_AUTO;
+        assert_int_equal(strstr(b, "\"upgrade\": \"h2c\"") != NULL, offered);
+        assert_int_equal(strstr(b, "\"http2-settings\": ") != NULL, offered);
+#endif
         free(b);
         hyper_response_free(r);
+        if (!h2) {
+            /* The second request carries no offer (the answer is known). */
+            id = hyper_request(c, "GET", "/get?a=2", NULL, 0, NULL, 0);
+            assert_int_equal(id, 0);
+            r = hyper_get_response(c, id);
+            assert_non_null(r);
+            b = body_of(r);
+            assert_null(strstr(b, "\"upgrade\""));
+            assert_string_equal(hyper_conn_protocol(c), "http/1.1");
+            free(b);
+            hyper_response_free(r);
+        }
         hyper_conn_free(c);
     }
 }

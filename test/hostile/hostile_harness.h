@@ -8,6 +8,7 @@
  *    hyper_response_read), or its status and full body;
  *  - the GOAWAY / RST_STREAM codes hyper sent, as the script read them
  *    back with hyperframe and reported in its "RESULT <json>" line;
+ *  - the GOAWAY hyper received, as hyper_conn_goaway_received reports it;
  *  - time: the client phase of every scenario is bounded (never hangs);
  *  - CPU: waits that must not spin use little CPU (getrusage);
  *  - memory: the peak of the counting allocator (test_mem) given as the
@@ -447,6 +448,36 @@ static void hx_check_script(const json_value *res)
         hx_fail("  the script could not parse what hyper sent: %s\n", v->items[i].str);
 }
 
+/* GOAWAY the server sends, by scenario: hyper_conn_goaway_received must
+ * report exactly this (last stream id, code), and report nothing for every
+ * other scenario (none of them sends GOAWAY). */
+static const struct hx_goaway_want {
+    const char *name;
+    int32_t last;
+    uint32_t code;
+} hx_goaways[] = {
+    /* The second GOAWAY (last 3) raises last-stream-id: a connection error
+     * (§6.8), so the one received stays last 1. */
+    {"goaway_increasing", 1, HYPER_H2_NO_ERROR},
+    {"goaway_mid_response", 1, HYPER_H2_NO_ERROR},
+    {"goaway_then_close_midbody", 1, HYPER_H2_NO_ERROR},
+};
+
+static void hx_check_goaway(const hx_scenario *s, int got, int32_t last, uint32_t code)
+{
+    const struct hx_goaway_want *w = NULL;
+    for (size_t i = 0; i < sizeof hx_goaways / sizeof hx_goaways[0]; i++)
+        if (strcmp(hx_goaways[i].name, s->name) == 0)
+            w = &hx_goaways[i];
+    if (!w && got)
+        hx_fail("  GOAWAY received reported (last %d, %s), but the server sent none\n",
+                (int)last, hyper_h2_error_code_name(code));
+    if (w && (got != 1 || last != w->last || code != w->code))
+        hx_fail("  GOAWAY received: got %d (last %d, %s), want 1 (last %d, %s)\n", got,
+                (int)last, hyper_h2_error_code_name(code), (int)w->last,
+                hyper_h2_error_code_name(w->code));
+}
+
 /* ---- one scenario --------------------------------------------------------------- */
 
 static void hx_run(const hx_scenario *s)
@@ -472,6 +503,9 @@ static void hx_run(const hx_scenario *s)
     else
         out[0].err = err;
     int64_t wall = hx_now_ms() - t0, cpu = hx_cpu_ms() - c0;
+    int32_t ga_last = -1;
+    uint32_t ga_code = 0;
+    int ga = c ? hyper_conn_goaway_received(c, &ga_last, &ga_code) : 0;
     hyper_conn_free(c);
 
     json_value res;
@@ -483,6 +517,7 @@ static void hx_run(const hx_scenario *s)
 
     hx_check_outcome("request 1", s->want1, &out[0], s->min_body1);
     hx_check_outcome(s->plan == P_PUSH ? "first push" : "request 2", s->want2, &out[1], 0);
+    hx_check_goaway(s, ga, ga_last, ga_code);
     if (wall > HX_LIMIT_MS)
         hx_fail("  took %lld ms (bound %d)\n", (long long)wall, HX_LIMIT_MS);
     if ((s->flags & F_NOSPIN) && cpu > wall / 4 + 200)

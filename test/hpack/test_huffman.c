@@ -97,10 +97,36 @@ static long decode_capped(const uint8_t *src, size_t len, uint8_t *dst, size_t c
     return r;
 }
 
-/* Full round trip of one string: length, encode, decode at every cap. */
+/* Decodes with both decoders: the table decoder (room for the longest
+ * output plus its slack octet, through both entry points) and the checked
+ * one (room for exactly the longest output); both must agree, and neither
+ * may write past its room. Returns the common result; out gets the octets. */
+static long decode_both(const uint8_t *src, size_t len, uint8_t *out)
+{
+    static uint8_t a[8192 + 16], b[8192 + 16];
+    size_t max = HYPER_HUFFMAN_DECODED_MAX(len);
+    assert_true(max + 1 <= 8192);
+    long fast = decode_capped(src, len, a, max + 1);
+    long checked = decode_capped(src, len, b, max);
+    assert_int_equal(fast, checked);
+    if (fast > 0)
+        assert_memory_equal(a, b, (size_t)fast);
+    memset(b, CANARY, max + 17);
+    assert_int_equal(hyper_huffman_decode_fast(src, len, b), fast);
+    for (size_t i = max + 1; i < max + 17; i++)
+        assert_int_equal(b[i], CANARY);
+    if (fast > 0) {
+        assert_memory_equal(a, b, (size_t)fast);
+        memcpy(out, a, (size_t)fast);
+    }
+    return fast;
+}
+
+/* Full round trip of one string: length, encode, decode with exact room
+ * and with both decoders. */
 static void round_trip(const uint8_t *s, size_t len)
 {
-    static uint8_t enc[4096], dec[4096 + 16];
+    static uint8_t enc[4096], dec[8192 + 16];
     size_t elen = hyper_huffman_encoded_len(s, len);
     assert_true(elen <= sizeof enc - 16);
     memset(enc, CANARY, elen + 16);
@@ -110,6 +136,8 @@ static void round_trip(const uint8_t *s, size_t len)
     assert_int_equal(r, (long)len);
     assert_memory_equal(dec, s, len);
     assert_true(len <= HYPER_HUFFMAN_DECODED_MAX(elen));
+    assert_int_equal(decode_both(enc, elen, dec), (long)len);
+    assert_memory_equal(dec, s, len);
 }
 
 /* ---- RFC 7541 Appendix C ----------------------------------------------------- */
@@ -310,13 +338,14 @@ static void every_two_octet_input(void **state)
     (void)state;
     /* All 65536 two-octet inputs: same result as the naive decoder, and a
      * success re-encodes to the same octets (valid encodings are unique). */
-    uint8_t in[2], out[16], ref[16], again[4];
+    uint8_t in[2], out[16], ref[16], again[16];
     for (unsigned v = 0; v < 65536; v++) {
         in[0] = (uint8_t)(v >> 8);
         in[1] = (uint8_t)v;
         long r = hyper_huffman_decode(in, 2, out, sizeof out);
         long e = ref_decode(in, 2, ref);
         assert_int_equal(r, e);
+        assert_int_equal(decode_both(in, 2, again), e);
         if (r >= 0) {
             assert_memory_equal(out, ref, (size_t)r);
             assert_int_equal(hyper_huffman_encode(out, (size_t)r, again), 2);
@@ -324,6 +353,7 @@ static void every_two_octet_input(void **state)
         }
         r = hyper_huffman_decode(in, 1, out, sizeof out);
         assert_int_equal(r, ref_decode(in, 1, ref));
+        assert_int_equal(decode_both(in, 1, out), r);
     }
 }
 
@@ -349,6 +379,9 @@ static void random_inputs_match_reference(void **state)
         long e = ref_decode(enc, elen, ref);
         if (r != e)
             fail_msg("iteration %d: decode %ld, reference %ld", iter, r, e);
+        if (r > 0)
+            assert_memory_equal(out, ref, (size_t)r);
+        assert_int_equal(decode_both(enc, elen, out), e);
         if (r > 0)
             assert_memory_equal(out, ref, (size_t)r);
     }

@@ -18,6 +18,14 @@ import peers  # noqa: E402
 sys.path.insert(0, os.path.join(peers.ROOT, "python"))
 if not os.environ.get("HYPER_LIBRARY"):
     os.environ["HYPER_LIBRARY"] = os.path.join(peers.ROOT, "build", "libhyper.so")
+# Absolute, for the subprocesses (HTTPie) that run elsewhere.
+os.environ["HYPER_LIBRARY"] = os.path.abspath(os.environ["HYPER_LIBRARY"])
+
+# Under `make asan` the ASan runtime was preloaded into this python3 by
+# test_python.c; the servers and tools started from here must not get it
+# (HYPER_TEST_PRELOAD keeps it for the subprocesses that load libhyper).
+os.environ.pop("LD_PRELOAD", None)
+PRELOAD = os.environ.get("HYPER_TEST_PRELOAD")
 
 # Profile switches of the library build (set by test_python.c from the
 # compile-time configuration, include/hyper_config.h).

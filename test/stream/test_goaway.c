@@ -26,9 +26,10 @@ static void goaway_from_server(void **state)
     assert_int_equal(e->ev.error_code, HYPER_H2_NO_ERROR);
     assert_int_equal(e->ev.len, 7);
     assert_memory_equal(t.data + e->data_off, "bye now", 7);
-    /* Above last-stream-id: not processed, safe to retry (queued 7 too). */
-    t_expect_reset(&t, 7, HYPER_EH2_REFUSED, HYPER_H2_REFUSED_STREAM);
+    /* Above last-stream-id: not processed, safe to retry (queued 7 too),
+     * lowest id first. */
     t_expect_reset(&t, 5, HYPER_EH2_REFUSED, HYPER_H2_REFUSED_STREAM);
+    t_expect_reset(&t, 7, HYPER_EH2_REFUSED, HYPER_H2_REFUSED_STREAM);
     assert_true(t_no_event(&t));
     assert_false(hyper_h2_is_usable(t.s));
     hyper_h2_request r = {"GET", "https", "a", "/", NULL, 0, NULL, 0, 1};
