@@ -195,7 +195,10 @@ typedef struct hyper_mem {
     void *ctx;
 } hyper_mem;
 
-/* The default allocator (malloc, realloc, free). Static; never NULL. */
+/* The default allocator (malloc, realloc, free): what a NULL mem argument
+ * means. Static; never NULL. With HYPER_CONFIG_NO_DEFAULT_ALLOCATOR
+ * (hyper_config.h) the library does not define it and references no
+ * malloc at all: the application MUST define this function itself. */
 const hyper_mem *hyper_mem_default(void);
 
 /* (embedded owner P: the arena, up to the end of section 1)
@@ -595,6 +598,25 @@ const char *hyper_h2_error_code_name(uint32_t code);
  * guard gets GOAWAY ENHANCE_YOUR_CALM). Backpressure instead of growth: when
  * the event queue holds max_events events, or the output buffer cannot take
  * a control frame, hyper_h2_recv stops early and returns what it used.
+ * Buffers exist only while needed, so an idle connection costs little
+ * (`make footprint`: about 1.6 KB with the device options of
+ * examples/embedded.c, 3.8 KB with the defaults, on 64-bit; each open
+ * stream ~180 octets plus the header maps handed out):
+ *  - a frame split across hyper_h2_recv calls is assembled in a buffer of
+ *    exactly its length, allocated when its first payload octet arrives and
+ *    freed once it was handled (GOAWAY debug data in it: at the next
+ *    hyper_h2_recv); frames that arrive whole are used in place;
+ *  - the output buffer (output_buffer_size) is allocated when something is
+ *    to be written and freed once everything was sent and no stream is live;
+ *  - the HPACK encoder and its table are created by the first submit;
+ *  - the event queue (max_events + 8 records of 32 octets) is allocated at
+ *    init; nothing is reserved per stream: RESETs for many streams at once
+ *    (connection error, GOAWAY) come from the streams themselves.
+ * Memory failure at any of these points never loses a request: a submit
+ * fails with HYPER_ENOMEM and changes nothing, or, where there is no caller
+ * to return it to (recv, send_pending), the connection closes cleanly as a
+ * connection error HYPER_ENOMEM (INTERNAL_ERROR): GOAWAY if it still fits,
+ * a RESET event for every stream, an ERROR event.
  *
  * Errors: a connection error (the server broke the protocol, or a guard
  * tripped) is sticky: it queues our GOAWAY (RFC error code, debug data = the
@@ -611,13 +633,16 @@ typedef struct hyper_h2_session hyper_h2_session;
  */
 typedef struct hyper_h2_options {
     uint32_t header_table_size;      /* HPACK table the server may use: 4096 */
-    int enable_push;                 /* accept server push: 0 (off) */
+    int enable_push;                 /* accept server push: 0 (off); MUST stay 0
+                                        with HYPER_CONFIG_NO_PUSH (else init
+                                        gives HYPER_EINVAL) */
     uint32_t max_concurrent_streams; /* pushed streams the server may open: 100 */
     uint32_t initial_window_size;    /* per-stream receive window: 262144 (1 .. 2^31-1) */
     uint32_t connection_window_size; /* connection receive window: 1048576 (65535 .. 2^31-1) */
     uint32_t max_frame_size;         /* largest frame we accept: 16384 (16384 .. 2^24-1);
-                                        also the size of the buffer where frames
-                                        split across reads are assembled */
+                                        a frame split across reads is assembled in
+                                        a buffer of its own length, held only
+                                        while it is assembled (see Memory) */
     uint32_t max_header_list_size;   /* response header section bound: 65536 */
     /* Window update policy (RFC 9113 §6.9): a WINDOW_UPDATE is sent once the
      * bytes the application consumed (hyper_h2_consume) and not yet returned
@@ -639,9 +664,12 @@ typedef struct hyper_h2_options {
     uint32_t max_streams;            /* our streams, open plus queued: 1024 (HYPER_ELIMIT) */
     uint32_t max_closed_streams;     /* closed streams remembered to answer late
                                         frames as RFC 9113 §5.1 says: 64 */
-    uint32_t max_events;             /* events queued before hyper_h2_recv pauses: 64 */
+    uint32_t max_events;             /* events queued before hyper_h2_recv pauses: 64
+                                        (the queue holds max_events + 8 records
+                                        of 32 octets, allocated at init) */
     size_t output_buffer_size;       /* bytes written but not sent: 65536 (>= 4096);
-                                        a request's header block must fit in it */
+                                        a request's header block must fit in it;
+                                        held only while needed (see Memory) */
     size_t stream_send_buffer;       /* bytes hyper_h2_send_data queues per stream: 65536 */
 } hyper_h2_options;
 
@@ -778,7 +806,8 @@ long hyper_h2_send_data(hyper_h2_session *s, int32_t id, const uint8_t *data,
 /* Resets a stream (RST_STREAM with code, RFC 9113 §6.4); a queued stream is
  * dropped without any frame. No event follows; frames the server sent
  * meanwhile are ignored (their DATA is credited back to the connection).
- * HYPER_OK, HYPER_ENOTFOUND, or HYPER_EBUFFER (output full: send, retry). */
+ * HYPER_OK, HYPER_ENOTFOUND, HYPER_EBUFFER (output full: send, retry), or
+ * HYPER_ENOMEM (no output buffer could be had; nothing changed). */
 int hyper_h2_reset_stream(hyper_h2_session *s, int32_t id, uint32_t code);
 
 /* Refuses a promised stream (RST_STREAM CANCEL, RFC 9113 §8.4).
@@ -786,14 +815,16 @@ int hyper_h2_reset_stream(hyper_h2_session *s, int32_t id, uint32_t code);
 int hyper_h2_refuse_push(hyper_h2_session *s, int32_t promised_id);
 
 /* Sends a PING (RFC 9113 §6.7); its ACK gives a PING_ACK event with the
- * same opaque data. HYPER_OK, HYPER_EBUFFER (output full), or the sticky error. */
+ * same opaque data. HYPER_OK, HYPER_EBUFFER (output full), HYPER_ENOMEM, or
+ * the sticky error. */
 int hyper_h2_ping(hyper_h2_session *s, const uint8_t opaque[8]);
 
 /*
  * Sends GOAWAY (RFC 9113 §6.8) with code and debug data (may be NULL/0):
  * no new request is accepted, queued ones get RESET events
  * (HYPER_EH2_SESSION_CLOSED), open ones run to completion.
- * HYPER_OK, HYPER_EBUFFER (output full), HYPER_EH2_SESSION_CLOSED (sent before).
+ * HYPER_OK, HYPER_EBUFFER (output full), HYPER_ENOMEM, HYPER_EH2_SESSION_CLOSED
+ * (sent before).
  */
 int hyper_h2_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *debug,
                     size_t debug_len);

@@ -20,15 +20,33 @@
  *   No server push (RFC 9113 §8.4). The session always announces
  *   SETTINGS_ENABLE_PUSH = 0, hyper_h2_options.enable_push must stay 0
  *   (hyper_h2_session_init returns HYPER_EINVAL otherwise), and a
- *   PUSH_PROMISE is a connection error PROTOCOL_ERROR, exactly what the
- *   default build does with enable_push = 0. hyper_h2_refuse_push returns
- *   HYPER_ENOTFOUND. Saves the promised-request handling of src/stream/push.c.
+ *   PUSH_PROMISE is handled exactly as the default build does with
+ *   enable_push = 0: refused with RST_STREAM before the server acknowledged
+ *   our SETTINGS, a connection error PROTOCOL_ERROR after.
+ *   hyper_h2_refuse_push returns HYPER_ENOTFOUND. Saves the promise
+ *   acceptance and its event in src/stream/push.c (~0.3 KB).
  *
  * HYPER_CONFIG_NO_H1
  *   No HTTP/1.1 engine (section 7 of hyper.h; src/h1/ compiles to nothing).
- *   For devices that only talk to servers known to speak HTTP/2; a
- *   connection object built this way offers only "h2" in ALPN and fails
- *   with HYPER_ECONN_NO_H2 where it would fall back. Saves all of src/h1/.
+ *   For devices that only talk to servers known to speak HTTP/2 (prior
+ *   knowledge over their own transport, examples/embedded.c). Whatever
+ *   links the HTTP/1.1 engine (src/conn, the hyper command, the Python
+ *   bindings) is not part of such a build: the smallest profile is the
+ *   engine layers common, hpack, frame, stream. Saves all of src/h1/
+ *   (~6.8 KB on Cortex-M4).
+ *
+ * HYPER_CONFIG_NO_ERROR_TEXT
+ *   hyper_strerror returns the error's name ("HYPER_ENOMEM") instead of a
+ *   sentence: the texts of src/common/error.c go (~4.6 KB on Cortex-M4).
+ *   hyper_strerror_name and hyper_h2_error_code_name are unchanged.
+ *
+ * HYPER_CONFIG_NO_DEFAULT_ALLOCATOR
+ *   The library defines no hyper_mem_default() and references no malloc,
+ *   realloc or free at all (src/common/mem.c compiles to nothing), so a
+ *   device's C library need not link an allocator. The application MUST
+ *   define `const hyper_mem *hyper_mem_default(void)`, the allocator a NULL
+ *   mem argument means (one that refuses everything, or an arena's);
+ *   test/util/default_mem.c is the one the tests use.
  *
  * HYPER_CONFIG_NO_HUFFMAN_ENCODER
  *   Header strings we send are never Huffman-coded (RFC 7541 §5.2 allows
@@ -37,11 +55,20 @@
  *   go. Requests grow by about a quarter of their header octets, and only
  *   on the first use of a field, which the dynamic table then indexes.
  *   Decoding is unaffected: a decoder must accept Huffman strings.
+ *   (Not honoured yet: src/hpack/encoder.c and huffman.c still build the
+ *   encoder; the switch is accepted and will take effect there.)
  *
  * HYPER_HUFFMAN_COMPACT
  *   Huffman decoding through the canonical-code tables (~0.5 KB) instead
  *   of the 32 KB fast lookup table: same results, fewer MB/s (see the
  *   README's trade table). Existed before this header; src/hpack/huffman.c.
+ *   (src/hpack/huffman_table.c does not see this header yet: give it with
+ *   -D, as make test-small and make size do.)
+ *
+ * HYPER_CONFIG_SMALLEST
+ *   Every switch above. `make test-small` builds it and runs the tests of
+ *   the layers it has (common, hpack, frame, stream); tests of what a
+ *   switch leaves out skip themselves under the same macro.
  *
  * Invalid settings stop the build here (#error), never at run time.
  */
@@ -65,6 +92,12 @@
 #ifndef HYPER_HUFFMAN_COMPACT
 #define HYPER_HUFFMAN_COMPACT 1
 #endif
+#ifndef HYPER_CONFIG_NO_ERROR_TEXT
+#define HYPER_CONFIG_NO_ERROR_TEXT 1
+#endif
+#ifndef HYPER_CONFIG_NO_DEFAULT_ALLOCATOR
+#define HYPER_CONFIG_NO_DEFAULT_ALLOCATOR 1
+#endif
 #endif
 
 /* ---- checks (Mbed TLS's check_config.h, in place) ---------------------- */
@@ -84,6 +117,13 @@
 #if defined(HYPER_CONFIG_NO_HUFFMAN_ENCODER) && \
     HYPER_CONFIG_IS_ZERO_(HYPER_CONFIG_NO_HUFFMAN_ENCODER)
 #error "HYPER_CONFIG_NO_HUFFMAN_ENCODER is defined to 0: leave it undefined instead"
+#endif
+#if defined(HYPER_CONFIG_NO_ERROR_TEXT) && HYPER_CONFIG_IS_ZERO_(HYPER_CONFIG_NO_ERROR_TEXT)
+#error "HYPER_CONFIG_NO_ERROR_TEXT is defined to 0: leave it undefined to keep the texts"
+#endif
+#if defined(HYPER_CONFIG_NO_DEFAULT_ALLOCATOR) && \
+    HYPER_CONFIG_IS_ZERO_(HYPER_CONFIG_NO_DEFAULT_ALLOCATOR)
+#error "HYPER_CONFIG_NO_DEFAULT_ALLOCATOR is defined to 0: leave it undefined instead"
 #endif
 #if defined(HYPER_HUFFMAN_COMPACT) && HYPER_CONFIG_IS_ZERO_(HYPER_HUFFMAN_COMPACT)
 #error "HYPER_HUFFMAN_COMPACT is defined to 0: leave it undefined for the fast table"

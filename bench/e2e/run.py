@@ -204,6 +204,7 @@ class Bench:
         self.rows = []        # dicts: section, case, tool, metrics
         self.failures = []
         self.seq = 0
+        self.deadline = time.monotonic() + args.budget
 
     def one(self, case, name, argv, check, stdout_null):
         self.seq += 1
@@ -228,7 +229,12 @@ class Bench:
         interleaved, and keeps the best of each metric."""
         log(case)
         best = {t[0]: None for t in tools}
-        for _ in range(self.args.runs):
+        for run in range(self.args.runs):
+            if run > 0 and time.monotonic() > self.deadline:
+                log("    time budget (--budget %d s) spent: %d run(s) only"
+                    % (self.args.budget, run))
+                self.failures.append("%s: only %d run(s), time budget spent" % (case, run))
+                break
             for name, argv, check, null in tools:
                 m = self.one(case, name, argv, check, null)
                 if m is None:
@@ -297,7 +303,7 @@ BULK_METRICS = [("wall", "wall s", "%.2f"), ("mbs", "MB/s", "%.0f"),
 
 def table(rows):
     out = []
-    head = "%-22s %-14s %10s  %-7s %10s  %s" % ("line", "metric", "ours", "vs", "theirs",
+    head = "%-24s %-14s %10s  %-7s %10s  %s" % ("line", "metric", "ours", "vs", "theirs",
                                                 "ours/theirs")
     out.append(head)
     out.append("-" * len(head))
@@ -316,7 +322,7 @@ def table(rows):
                 o = ours[key] if ours else None
                 t = r["metrics"][key] if r["metrics"] else None
                 ratio = "%.2f" % (o / t) if o is not None and t else "n/a"
-                out.append("%-22s %-14s %10s  %-7s %10s  %s" % (
+                out.append("%-24s %-14s %10s  %-7s %10s  %s" % (
                     case, label, fmt % o if o is not None else "FAILED", r["tool"],
                     fmt % t if t is not None else "FAILED", ratio))
         out.append("")
@@ -413,6 +419,8 @@ def main():
     ap.add_argument("-n", type=int, default=50000, help="requests per HTTP/2 rate run")
     ap.add_argument("--n-h1", type=int, default=20000, help="requests per HTTP/1.1 rate run")
     ap.add_argument("--bulk-mib", type=int, default=1024, help="bulk body size")
+    ap.add_argument("--budget", type=int, default=360,
+                    help="seconds; past it each line gets one run only")
     ap.add_argument("--quick", action="store_true", help="n=1000, 64 MiB, one run")
     ap.add_argument("--only", default="h2,h1,bulk", help="comma list of h2, h1, bulk")
     ap.add_argument("--json", help="also write the raw results to this file")

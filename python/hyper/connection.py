@@ -17,7 +17,7 @@ import threading
 from urllib.parse import urlsplit
 
 from . import _lib, tls
-from .errors import error, InvalidArgumentError
+from .errors import error
 from .headers import HTTPHeaderMap, to_bytes
 from .response import HTTPResponse
 

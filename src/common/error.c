@@ -1,16 +1,25 @@
 /*
  * error.c — text for every hyper_error and every RFC 9113 error code.
  * One table, one row per code, grouped by layer like the enum in hyper.h.
+ * HYPER_CONFIG_NO_ERROR_TEXT (hyper_config.h) keeps the names only
+ * (hyper_strerror then returns the name): the texts are most of this
+ * file's size, which a device without a console does not need.
  */
 #include "common.h"
 
 struct error_text {
     int code;
     const char *name;
+#ifndef HYPER_CONFIG_NO_ERROR_TEXT
     const char *text;
+#endif
 };
 
+#ifdef HYPER_CONFIG_NO_ERROR_TEXT
+#define E(c, t) {c, #c}
+#else
 #define E(c, t) {c, #c, t}
+#endif
 static const struct error_text errors[] = {
     E(HYPER_OK, "success"),
     /* general */
@@ -138,7 +147,11 @@ static const struct error_text *find(int code)
 const char *hyper_strerror(int err)
 {
     const struct error_text *e = find(err);
+#ifdef HYPER_CONFIG_NO_ERROR_TEXT
+    return e ? e->name : "unknown error";
+#else
     return e ? e->text : "unknown error";
+#endif
 }
 
 const char *hyper_strerror_name(int err)

@@ -1,9 +1,14 @@
 /*
  * mem.c — the default allocator. Everything else in hyper allocates through
  * a hyper_mem, so a device can swap this for an arena (or nothing at all).
+ * With HYPER_CONFIG_NO_DEFAULT_ALLOCATOR (hyper_config.h) this file is
+ * empty: the library then references no malloc/realloc/free at all, and
+ * the application defines hyper_mem_default() itself (the allocator a NULL
+ * mem argument means), e.g. one that refuses everything or an arena.
  */
-#include <stdlib.h>
 #include "common.h"
+#ifndef HYPER_CONFIG_NO_DEFAULT_ALLOCATOR
+#include <stdlib.h>
 
 static void *default_alloc(void *ctx, size_t size)
 {
@@ -31,3 +36,6 @@ const hyper_mem *hyper_mem_default(void)
 {
     return &default_mem;
 }
+#else
+typedef int hyper_mem_default_left_out_; /* ISO C wants a declaration per file */
+#endif /* HYPER_CONFIG_NO_DEFAULT_ALLOCATOR */

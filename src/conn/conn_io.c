@@ -85,7 +85,15 @@ void conn_link_kill(hyper_conn *c, conn_link *l, int err)
  * HYPER_TRANSPORT_CLOSE_MS, the budget a close may take: a peer that does
  * not read cannot hold us. Not for a transport that failed (those paths
  * call conn_link_kill directly), nor for HTTP/1.1 (nothing to say).
+ *
+ * Then a short lingering read (RFC 9112 §9.6 describes the same problem
+ * for servers): closing a TCP socket with unread input sends RST, and a
+ * peer that gets RST drops what it had not read yet, our GOAWAY included.
+ * So what the peer is still sending is read and discarded until it pauses
+ * (CONN_LINGER_IDLE_MS) or the same budget runs out.
  */
+#define CONN_LINGER_IDLE_MS 50
+
 static void last_words(hyper_conn *c, conn_link *l)
 {
     if (l->err || l->proto != CONN_H2 || !l->h2)
@@ -98,12 +106,24 @@ static void last_words(hyper_conn *c, conn_link *l)
         const uint8_t *p;
         size_t n = hyper_h2_send_pending(l->h2, &p);
         int64_t left = (end - conn_now_us() + 999) / 1000;
-        if (n == 0 || left <= 0)
+        if (left <= 0)
             return;
+        if (n == 0)
+            break;
         long w = l->t.write(l->t.ctx, p, n, (int)left);
         if (w <= 0)
             return;
         hyper_h2_sent(l->h2, (size_t)w);
+    }
+    /* A buffer of its own: c->rbuf may hold the input being processed. */
+    uint8_t sink[2048];
+    for (;;) {
+        int64_t left = (end - conn_now_us() + 999) / 1000;
+        if (left <= 0)
+            return;
+        int wait = left < CONN_LINGER_IDLE_MS ? (int)left : CONN_LINGER_IDLE_MS;
+        if (l->t.read(l->t.ctx, sink, sizeof sink, wait) <= 0)
+            return;
     }
 }
 

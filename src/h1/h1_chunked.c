@@ -15,6 +15,8 @@
  *    is the session's (it uses the head scanner).
  */
 #include "h1/h1.h"
+/* HYPER_CONFIG_NO_H1 (hyper_config.h): the HTTP/1.1 engine is left out. */
+#ifndef HYPER_CONFIG_NO_H1
 
 void h1_chunk_reset(struct h1_chunk *c)
 {
@@ -145,3 +147,6 @@ long h1_chunk_feed(struct h1_chunk *c, const hyper_h1_options *o,
     }
     return (long)i;
 }
+#else
+typedef int hyper_h1_left_out_; /* ISO C wants a declaration per file */
+#endif /* HYPER_CONFIG_NO_H1 */

@@ -20,6 +20,8 @@
  */
 #include <string.h>
 #include "h1/h1.h"
+/* HYPER_CONFIG_NO_H1 (hyper_config.h): the HTTP/1.1 engine is left out. */
+#ifndef HYPER_CONFIG_NO_H1
 
 void h1_scan_reset(struct h1_scan *sc)
 {
@@ -283,3 +285,6 @@ int h1_trailers_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
     *out = map;
     return HYPER_OK;
 }
+#else
+typedef int hyper_h1_left_out_; /* ISO C wants a declaration per file */
+#endif /* HYPER_CONFIG_NO_H1 */

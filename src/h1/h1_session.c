@@ -18,6 +18,8 @@
  */
 #include <string.h>
 #include "h1/h1.h"
+/* HYPER_CONFIG_NO_H1 (hyper_config.h): the HTTP/1.1 engine is left out. */
+#ifndef HYPER_CONFIG_NO_H1
 
 void hyper_h1_options_init(hyper_h1_options *o)
 {
@@ -443,3 +445,6 @@ int hyper_h1_recv_eof(hyper_h1_session *s)
         return fail(s, HYPER_EH1_TRUNCATED);
     }
 }
+#else
+typedef int hyper_h1_left_out_; /* ISO C wants a declaration per file */
+#endif /* HYPER_CONFIG_NO_H1 */

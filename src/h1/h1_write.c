@@ -19,6 +19,8 @@
  */
 #include <string.h>
 #include "h1/h1.h"
+/* HYPER_CONFIG_NO_H1 (hyper_config.h): the HTTP/1.1 engine is left out. */
+#ifndef HYPER_CONFIG_NO_H1
 
 /* ---- validation -------------------------------------------------------------- */
 
@@ -475,3 +477,6 @@ long hyper_h1_base64url_encode(const uint8_t *in, size_t len, char *out, size_t 
     }
     return (long)o;
 }
+#else
+typedef int hyper_h1_left_out_; /* ISO C wants a declaration per file */
+#endif /* HYPER_CONFIG_NO_H1 */

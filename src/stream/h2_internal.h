@@ -30,8 +30,8 @@
  *  - Memory between calls is only what a connection needs to stay alive
  *    (issue 7): the frame reader's assembly buffer exists only while a
  *    split frame is assembled, sized to that frame; the output buffer only
- *    while bytes wait to be sent; the HPACK encoder from the first request
- *    on (output.c, session.c, submit.c).
+ *    while bytes wait to be sent or streams are live; the HPACK encoder
+ *    from the first request on (output.c, session.c, submit.c).
  *  - Streams are referred to by id across calls, never by pointer, because
  *    a transition to CLOSED frees the stream.
  */
@@ -168,8 +168,9 @@ struct hyper_h2_session {
     hyper_hpack_decoder *dec;
     hyper_hpack_encoder *enc;
 
-    /* output: bytes [out_head, out_tail) wait to be sent; out is allocated
-     * (output_buffer_size octets) only while out_tail > 0 or a writer runs */
+    /* output: bytes [out_head, out_tail) wait to be sent; out (of
+     * output_buffer_size octets) is NULL while nothing waits and no stream
+     * is live, allocated before a writer runs (output.c) */
     uint8_t *out;
     size_t out_head, out_tail;
     uint64_t out_total;          /* octets ever written */

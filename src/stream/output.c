@@ -13,7 +13,7 @@
  * The buffer itself exists only while needed (issue 7: an idle connection
  * holds none): h2_out_ready allocates it before a writer runs (recv, the
  * lazy writer, the API calls that write frames), h2_out_release frees it
- * once everything written was sent. Writers call h2_out_begin only after
+ * once everything written was sent and no stream is live. Writers call h2_out_begin only after
  * h2_out_ready succeeded, so a NULL from it still means "no room".
  */
 #include <string.h>
@@ -27,9 +27,12 @@ int h2_out_ready(hyper_h2_session *s)
     return s->out ? HYPER_OK : HYPER_ENOMEM;
 }
 
+/* Frees the buffer when nothing waits in it and no stream is live (while
+ * streams run it would be needed again at once: keeping it saves the
+ * allocator churn and, on an arena, the holes). */
 void h2_out_release(hyper_h2_session *s)
 {
-    if (s->out && s->out_tail == s->out_head) {
+    if (s->out && s->out_tail == s->out_head && s->nstreams == 0) {
         hyper_mem_free(&s->mem, s->out, s->opts.output_buffer_size);
         s->out = NULL;
         s->out_head = s->out_tail = 0;

@@ -10,6 +10,11 @@
  * associated stream reset by us) get RST_STREAM REFUSED_STREAM; the
  * block is still decoded for HPACK's sake. With push disabled and
  * acknowledged, a PUSH_PROMISE is a connection error PROTOCOL_ERROR (§8.4).
+ *
+ * HYPER_CONFIG_NO_PUSH (hyper_config.h) keeps only what a client with push
+ * disabled needs: the checks, the refusal (a promise that crosses our
+ * SETTINGS) with its block decoded for HPACK, and the connection error;
+ * accepting a promise and its event are compiled out.
  */
 #include "stream/h2_internal.h"
 
@@ -30,6 +35,7 @@ static int check_associated(hyper_h2_session *s, uint32_t id)
     return h2_conn_error(s, HYPER_EH2_PROTOCOL, HYPER_H2_PROTOCOL_ERROR);
 }
 
+#ifndef HYPER_CONFIG_NO_PUSH
 static int accept_push(hyper_h2_session *s, uint32_t id)
 {
     uint32_t limit = s->opts.max_pushed_streams;
@@ -47,6 +53,14 @@ static int accept_push(hyper_h2_session *s, uint32_t id)
     (void)h2_stream_apply(s, ps, H2_IN_RECV_PUSH_PROMISE);
     return 1;
 }
+#else
+static int accept_push(hyper_h2_session *s, uint32_t id)
+{
+    (void)s;
+    (void)id;
+    return 0; /* enable_push is always 0 (hyper_h2_session_init checks) */
+}
+#endif
 
 int h2_push_promise(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
 {
@@ -78,6 +92,7 @@ int h2_push_promise(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t
 }
 
 /* The promised request is complete (END_HEADERS). */
+#ifndef HYPER_CONFIG_NO_PUSH
 int h2_push_finish(hyper_h2_session *s)
 {
     h2_block *b = &s->hb;
@@ -113,3 +128,17 @@ int hyper_h2_refuse_push(hyper_h2_session *s, int32_t promised_id)
         return HYPER_ENOTFOUND;
     return hyper_h2_reset_stream(s, promised_id, HYPER_H2_CANCEL);
 }
+#else
+int h2_push_finish(hyper_h2_session *s)
+{
+    h2_block_clear(s); /* every promise was refused: a discarded block */
+    return HYPER_OK;
+}
+
+int hyper_h2_refuse_push(hyper_h2_session *s, int32_t promised_id)
+{
+    (void)s;
+    (void)promised_id;
+    return HYPER_ENOTFOUND;
+}
+#endif

@@ -41,6 +41,17 @@ void hyper_h2_options_init(hyper_h2_options *o)
     o->stream_send_buffer = 65536;
 }
 
+/* HYPER_CONFIG_NO_PUSH builds cannot accept pushes (hyper_config.h). */
+static int push_allowed(const hyper_h2_options *o)
+{
+#ifdef HYPER_CONFIG_NO_PUSH
+    return o->enable_push == 0;
+#else
+    (void)o;
+    return 1;
+#endif
+}
+
 static int options_valid(const hyper_h2_options *o)
 {
     /* A zero stream window would stall every response body for good: we
@@ -54,7 +65,8 @@ static int options_valid(const hyper_h2_options *o)
            o->window_update_percent <= 100 && o->max_queued_acks >= 1 &&
            o->max_events >= 1 && o->max_streams >= 1 && o->max_streams <= 1u << 24 &&
            o->max_pushed_streams <= 1u << 16 && o->max_closed_streams <= 1u << 16 &&
-           o->output_buffer_size >= 4096 && o->stream_send_buffer >= 1;
+           o->output_buffer_size >= 4096 && o->stream_send_buffer >= 1 &&
+           push_allowed(o);
 }
 
 /* What a session holds for its whole life. The reader's assembly buffer,

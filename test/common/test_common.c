@@ -22,6 +22,36 @@ static void every_error_has_text(void **state)
     assert_string_equal(hyper_strerror_name(HYPER_EHPACK_INDEX), "HYPER_EHPACK_INDEX");
 }
 
+/* HYPER_CONFIG_NO_ERROR_TEXT: the name stands in for the sentence. */
+static void error_text_profile(void **state)
+{
+    (void)state;
+#ifdef HYPER_CONFIG_NO_ERROR_TEXT
+    assert_string_equal(hyper_strerror(HYPER_ENOMEM), "HYPER_ENOMEM");
+    assert_string_equal(hyper_strerror(HYPER_EH2_CALM), "HYPER_EH2_CALM");
+#else
+    assert_string_equal(hyper_strerror(HYPER_ENOMEM),
+                        "out of memory: the allocator refused a request");
+    assert_string_not_equal(hyper_strerror(HYPER_EH2_CALM), "HYPER_EH2_CALM");
+#endif
+    assert_string_equal(hyper_strerror_name(HYPER_EH2_CALM), "HYPER_EH2_CALM");
+}
+
+/* The default allocator is the library's, or, with
+ * HYPER_CONFIG_NO_DEFAULT_ALLOCATOR, the application's
+ * (test/util/default_mem.c): either way a NULL mem works. */
+static void default_allocator_present(void **state)
+{
+    (void)state;
+    const hyper_mem *m = hyper_mem_pick(NULL);
+    assert_ptr_equal(m, hyper_mem_default());
+    void *p = hyper_mem_alloc(m, 64);
+    assert_non_null(p);
+    p = hyper_mem_realloc(m, p, 64, 128);
+    assert_non_null(p);
+    hyper_mem_free(m, p, 128);
+}
+
 static void h2_error_code_names(void **state)
 {
     (void)state;
@@ -65,6 +95,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_error_has_text),
+        cmocka_unit_test(error_text_profile),
+        cmocka_unit_test(default_allocator_present),
         cmocka_unit_test(h2_error_code_names),
         cmocka_unit_test(counting_allocator_counts),
         cmocka_unit_test(big_endian_helpers),

@@ -379,6 +379,156 @@ static void test_free_unread(void **state)
     }
 }
 
+/* hyper_response_read_chunk on a coded body (RFC 9110 §8.4): each call
+ * hands out the decoded octets of the next piece, at most 16 KiB; a body
+ * that decodes to far more than it has (?pad) takes many calls per piece.
+ * The pieces put together are the JSON announced by x-decoded-*. With
+ * decoding off the chunks are the coded octets, content-length of them. */
+static void test_read_chunk_decoded(void **state)
+{
+    (void)state;
+    static const char *const paths[] = {"/gzip?pad=100000", "/deflate?pad=100000", "/gzip"};
+    for (size_t i = 0; i < NLISTENERS; i++) {
+        hyper_conn *c = open_listener(&listeners[i]);
+        for (size_t k = 0; k < 3; k++) {
+            int32_t id = hyper_request(c, "GET", paths[k], NULL, 0, NULL, 0);
+            hyper_response *r = hyper_get_response(c, id);
+            assert_non_null(r);
+            const hyper_headers *h = hyper_response_headers(r);
+            size_t want_len = (size_t)atol(fx_header(h, "x-decoded-length"));
+            char want_sha[65], sha[65];
+            snprintf(want_sha, sizeof want_sha, "%s", fx_header(h, "x-decoded-sha256"));
+            char *all = malloc(want_len + 1);
+            size_t len = 0;
+            int calls = 0;
+            const uint8_t *p;
+            long n;
+            while ((n = hyper_response_read_chunk(r, &p)) > 0) {
+                assert_non_null(p);
+                assert_true(n <= 16384);
+                assert_true(len + (size_t)n <= want_len);
+                memcpy(all + len, p, (size_t)n);
+                len += (size_t)n;
+                calls++;
+            }
+            assert_int_equal(n, 0);
+            assert_null(p);
+            assert_int_equal(hyper_response_read_chunk(r, &p), 0);
+            assert_int_equal(len, want_len);
+            fx_sha256_hex(all, len, sha);
+            assert_string_equal(sha, want_sha);
+            all[len] = 0;
+            assert_non_null(strstr(all, k == 1 ? "\"deflated\": true" : "\"gzipped\": true"));
+            if (k < 2)
+                assert_true(calls >= 7);    /* 100000+ octets, 16 KiB at most each */
+            free(all);
+            hyper_response_free(r);
+        }
+        /* Decoding off: the coded octets as they came. */
+        int32_t id = hyper_request(c, "GET", "/gzip?pad=100000", NULL, 0, NULL, 0);
+        hyper_response *r = hyper_get_response(c, id);
+        assert_non_null(r);
+        assert_int_equal(hyper_response_set_decompress(r, 0), HYPER_OK);
+        long raw = atol(fx_header(hyper_response_headers(r), "content-length"));
+        long total = 0, n;
+        const uint8_t *p;
+        uint8_t magic[2] = {0, 0};
+        while ((n = hyper_response_read_chunk(r, &p)) > 0) {
+            if (total == 0 && n >= 2)
+                memcpy(magic, p, 2);
+            total += n;
+        }
+        assert_int_equal(n, 0);
+        assert_int_equal(total, raw);
+        assert_true(raw < 5000);
+        assert_int_equal(magic[0], 0x1f);   /* gzip magic (RFC 1952 §2.3.1) */
+        assert_int_equal(magic[1], 0x8b);
+        hyper_response_free(r);
+        hyper_conn_free(c);
+    }
+}
+
+/* HTTP/1.1 max_buffered: a response whose body must be held because a later
+ * response was asked for first. Within the bound it is read whole later;
+ * above it, it fails with HYPER_ECONN_BUFFER after the octets held, and the
+ * later response is unharmed. */
+static void test_max_buffered(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NLISTENERS; i++) {
+        const struct listener *L = &listeners[i];
+        if (strcmp(L->expect, "http/1.1") != 0)
+            continue;
+        for (int over = 0; over < 2; over++) {
+            hyper_conn_opts o;
+            fx_opts(&o, L->secure);
+            o.protocol = L->protocol;
+            o.max_buffered = 20000;
+            o.decompress = 0;
+            hyper_conn *c = fx_open(port_of(L->name), &o);
+            assert_non_null(c);
+            const char *path = over ? "/bytes/200000?seed=3" : "/bytes/15000?seed=3";
+            assert_int_equal(hyper_request(c, "GET", path, NULL, 0, NULL, 0), 0);
+            assert_int_equal(hyper_request(c, "GET", "/get?b=1", NULL, 0, NULL, 0), 0);
+            hyper_response *ra = hyper_get_response(c, 0);   /* head only */
+            assert_non_null(ra);
+            char want[65], got[65];
+            snprintf(want, sizeof want, "%s", fx_header(hyper_response_headers(ra), "x-sha256"));
+            hyper_response *rb = hyper_get_response(c, 0);   /* A's body is held */
+            assert_non_null(rb);
+            char *b = body_of(rb);
+            assert_non_null(strstr(b, "\"b\": \"1\""));
+            free(b);
+            hyper_response_free(rb);
+            if (!over) {
+                assert_int_equal(fx_read_hash(ra, got, 4096), 15000);
+                assert_string_equal(got, want);
+            } else {
+                char buf[4096];
+                long n, total = 0;
+                while ((n = hyper_response_read(ra, buf, sizeof buf)) > 0)
+                    total += n;
+                assert_int_equal(n, HYPER_ECONN_BUFFER);
+                assert_true(total <= 20000);
+                assert_int_equal(hyper_response_read(ra, buf, sizeof buf), HYPER_ECONN_BUFFER);
+            }
+            hyper_response_free(ra);
+            /* The connection goes on. */
+            assert_int_equal(hyper_request(c, "GET", "/ip", NULL, 0, NULL, 0), 0);
+            rb = hyper_get_response(c, 0);
+            assert_non_null(rb);
+            assert_int_equal(hyper_response_status(rb), 200);
+            hyper_response_free(rb);
+            hyper_conn_free(c);
+        }
+    }
+}
+
+/* Push on HTTP/1.1: HYPER_ECONN_UNSUPPORTED, before and after a request;
+ * on HTTP/2 with push off: no push, 0. */
+static void test_next_push_http1(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NLISTENERS; i++) {
+        hyper_conn *c = open_listener(&listeners[i]);
+        int h2 = strcmp(listeners[i].expect, "h2") == 0;
+        int want = h2 ? 0 : HYPER_ECONN_UNSUPPORTED;
+        assert_int_equal(hyper_conn_next_push(c, 1), want);
+        int32_t id = hyper_request(c, "GET", "/push", NULL, 0, NULL, 0);
+        hyper_response *r = hyper_get_response(c, id);
+        assert_non_null(r);
+        char *b = body_of(r);
+        free(b);
+        assert_int_equal(hyper_conn_next_push(c, id), want);
+        if (!h2)
+            assert_int_equal(hyper_conn_last_error(c), HYPER_ECONN_UNSUPPORTED);
+        assert_null(hyper_conn_push_request(c, 2));
+        assert_int_equal(hyper_conn_push_cancel(c, 2), HYPER_ENOTFOUND);
+        hyper_response_free(r);
+        hyper_conn_free(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +542,9 @@ int main(void)
         cmocka_unit_test(test_ping),
         cmocka_unit_test(test_close_and_reopen),
         cmocka_unit_test(test_free_unread),
+        cmocka_unit_test(test_read_chunk_decoded),
+        cmocka_unit_test(test_max_buffered),
+        cmocka_unit_test(test_next_push_http1),
     };
     return cmocka_run_group_tests_name("conn_http", tests, fx_setup, fx_teardown);
 }

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "frame/frame.h"
@@ -457,6 +458,112 @@ static void decode_after_read(void **state)
     assert_int_equal(f.u.window_update.increment, 16);
 }
 
+/*
+ * Buffer on demand: a stream of non-DATA frames (a 3000-octet HEADERS, a
+ * SETTINGS, a PING, DATA between them) fed whole, byte by byte and in
+ * random splits. The reader holds no buffer of its own: whenever a payload
+ * arrives split it asks once for hd.length octets (exactly), which the
+ * caller gives from the heap and takes back after the frame; payloads that
+ * arrive whole are never asked for. Every frame comes out intact.
+ */
+static void buffer_on_demand(void **state)
+{
+    (void)state;
+    static uint8_t in[4096];
+    size_t len = 0;
+    hyper_frame_hd hd = {3000, HYPER_FRAME_HEADERS, HYPER_FRAME_FLAG_END_HEADERS, 1};
+    hyper_frame_hd_encode(in, &hd);
+    for (size_t i = 0; i < 3000; i++)
+        in[9 + i] = (uint8_t)(i * 7);
+    len = 9 + 3000;
+    len += (size_t)test_hex_decode("000006 04 00 00000000 000400001000"  /* SETTINGS */
+                                   "000003 00 01 00000001 616263"        /* DATA, ES */
+                                   "000008 06 00 00000000 0102030405060708", /* PING */
+                                   in + len, sizeof in - len);
+    for (size_t mode = 0; mode <= 7; mode += mode ? 3 : 1) { /* whole, 1, 4, 7 */
+        hyper_frame_reader rd;
+        assert_int_equal(hyper_frame_reader_init(&rd, 16384, NULL, 0), HYPER_OK);
+        hyper_frame_reader_buffer_on_demand(&rd, 1);
+        uint8_t *buf = NULL;
+        size_t asked = 0, frames = 0, off = 0;
+        seed = 42;
+        while (off < len) {
+            size_t n = mode == 0 ? len - off : mode == 1 ? 1 : next_rand(mode);
+            if (n > len - off)
+                n = len - off;
+            hyper_frame_read_event ev;
+            long used = hyper_frame_reader_recv(&rd, in + off, n, &ev);
+            assert_true(used >= 0);
+            off += (size_t)used;
+            if (ev.type == HYPER_FRAME_READ_NEED_BUFFER) {
+                assert_null(buf);
+                asked++;
+                buf = malloc(ev.hd.length);
+                assert_non_null(buf);
+                assert_int_equal(hyper_frame_reader_set_buffer(&rd, buf, ev.hd.length),
+                                 HYPER_OK);
+                continue;
+            }
+            assert_true(used > 0);
+            if (ev.type != HYPER_FRAME_READ_FRAME)
+                continue;
+            frames++;
+            if (ev.hd.type == HYPER_FRAME_HEADERS)
+                assert_memory_equal(ev.payload, in + 9, 3000);
+            if (ev.hd.type == HYPER_FRAME_PING)
+                assert_memory_equal(ev.payload, "\1\2\3\4\5\6\7\10", 8);
+            assert_true(hyper_frame_reader_idle(&rd));
+            assert_int_equal(hyper_frame_reader_set_buffer(&rd, NULL, 0), HYPER_OK);
+            free(buf);
+            buf = NULL;
+        }
+        assert_int_equal(frames, 3);
+        /* Whole: nothing split, nothing asked; byte by byte: every frame. */
+        if (mode == 0)
+            assert_int_equal(asked, 0);
+        if (mode == 1)
+            assert_int_equal(asked, 3);
+        assert_null(buf);
+    }
+}
+
+/* A caller that does not answer NEED_BUFFER gets FRAME_BUFFER, sticky; a
+ * buffer cannot be swapped under a half-assembled payload; off (the
+ * default) a frame over the buffer is refused at its header. */
+static void buffer_on_demand_misuse(void **state)
+{
+    (void)state;
+    static const uint8_t ping[] = {0, 0, 8, 6, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8};
+    hyper_frame_reader rd;
+    hyper_frame_read_event ev;
+    uint8_t small[8];
+    hyper_frame_reader_init(&rd, 16384, NULL, 0);
+    hyper_frame_reader_buffer_on_demand(&rd, 1);
+    assert_int_equal(hyper_frame_reader_recv(&rd, ping, 9, &ev), 9);
+    assert_int_equal(ev.type, HYPER_FRAME_READ_NONE); /* no payload octet yet */
+    assert_int_equal(hyper_frame_reader_recv(&rd, ping + 9, 3, &ev), 0);
+    assert_int_equal(ev.type, HYPER_FRAME_READ_NEED_BUFFER);
+    assert_int_equal(ev.hd.length, 8);
+    assert_int_equal(hyper_frame_reader_recv(&rd, ping + 9, 3, &ev), HYPER_EH2_FRAME_BUFFER);
+    assert_int_equal(hyper_frame_reader_recv(&rd, ping, 9, &ev), HYPER_EH2_FRAME_BUFFER);
+    /* Swapping mid-payload is refused, nothing changes. */
+    hyper_frame_reader_init(&rd, 16384, NULL, 0);
+    hyper_frame_reader_buffer_on_demand(&rd, 1);
+    assert_int_equal(hyper_frame_reader_recv(&rd, ping, 12, &ev), 9);
+    assert_int_equal(ev.type, HYPER_FRAME_READ_NEED_BUFFER);
+    assert_int_equal(hyper_frame_reader_set_buffer(&rd, NULL, 4), HYPER_EINVAL);
+    assert_int_equal(hyper_frame_reader_set_buffer(&rd, small, 8), HYPER_OK);
+    assert_int_equal(hyper_frame_reader_recv(&rd, ping + 9, 3, &ev), 3);
+    assert_int_equal(hyper_frame_reader_set_buffer(&rd, NULL, 0), HYPER_ESTATE);
+    assert_int_equal(hyper_frame_reader_recv(&rd, ping + 12, 5, &ev), 5);
+    assert_int_equal(ev.type, HYPER_FRAME_READ_FRAME);
+    assert_ptr_equal(ev.payload, small);
+    assert_memory_equal(ev.payload, ping + 9, 8);
+    /* Off: the same split frame over the buffer fails at its header. */
+    hyper_frame_reader_init(&rd, 16384, small, 4);
+    assert_int_equal(hyper_frame_reader_recv(&rd, ping, 12, &ev), HYPER_EH2_FRAME_BUFFER);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,6 +573,8 @@ int main(void)
         cmocka_unit_test(reader_errors),
         cmocka_unit_test(limits_and_config),
         cmocka_unit_test(decode_after_read),
+        cmocka_unit_test(buffer_on_demand),
+        cmocka_unit_test(buffer_on_demand_misuse),
     };
     return cmocka_run_group_tests_name("frame_reader", tests, NULL, NULL);
 }

@@ -24,7 +24,9 @@
 //                  Bodies above 80 MiB are refused with 413.
 //   /gzip /deflate JSON {gzipped|deflated: true, headers}, encoded, with
 //                  content-encoding, and x-decoded-length / x-decoded-sha256
-//                  of the JSON before encoding
+//                  of the JSON before encoding; ?pad=N (N <= 1 MiB) adds a
+//                  member "pad" of N "x" (a body that decodes to far more
+//                  octets than it has)
 //   /bytes/N       N octets (N <= 64 MiB) from the xorshift32 generator below,
 //                  seed 1 or ?seed=S; x-sha256 is the hex SHA-256 of the body
 //   /stream/N      N JSON lines ({"id": i, ...}\n), written one at a time
@@ -148,9 +150,11 @@ function routePost(req, res, url) {
   });
 }
 
-function routeEncoded(req, res, name) {
+function routeEncoded(req, res, name, url) {
   const obj = { headers: requestHeaders(req), method: req.method };
   obj[name === 'gzip' ? 'gzipped' : 'deflated'] = true;
+  const pad = Number(url.searchParams.get('pad') || '0');
+  if (pad > 0 && pad <= (1 << 20)) obj.pad = 'x'.repeat(pad);
   const plain = Buffer.from(JSON.stringify(obj, null, 1) + '\n');
   const coded = name === 'gzip' ? zlib.gzipSync(plain) : zlib.deflateSync(plain);
   res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': name,
@@ -309,8 +313,8 @@ function handler(req, res) {
   if (p === '/headers') return sendJson(res, 200, { headers: requestHeaders(req) });
   if (p === '/ip') return sendJson(res, 200, { origin: req.socket.remoteAddress });
   if (p === '/post') return routePost(req, res, url);
-  if (p === '/gzip') return routeEncoded(req, res, 'gzip');
-  if (p === '/deflate') return routeEncoded(req, res, 'deflate');
+  if (p === '/gzip') return routeEncoded(req, res, 'gzip', url);
+  if (p === '/deflate') return routeEncoded(req, res, 'deflate', url);
   if ((m = /^\/bytes\/(\d+)$/.exec(p))) return routeBytes(req, res, Number(m[1]), url);
   if ((m = /^\/stream\/(\d+)$/.exec(p))) return routeStream(req, res, Number(m[1]), url);
   if ((m = /^\/status\/(\d+)$/.exec(p))) {

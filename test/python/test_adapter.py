@@ -142,3 +142,15 @@ def test_http11_origin_through_the_adapter(server):
     r = s.get("https://localhost:%d/get" % server.h1tls, verify=server.ca)
     assert r.json()["protocol"] == "http/1.1" and r.raw.version == 11
     assert r.reason == "OK"
+
+
+def test_cert_tuple_is_mapped(server):
+    d = server.certdir
+    s = requests.Session()
+    s.mount("https://", HTTP20Adapter())
+    url = "https://localhost:%d/get" % server.tls
+    ok = (d + "/client.crt", d + "/client-plain.key")
+    assert s.get(url, verify=server.ca, cert=ok).status_code == 200
+    with pytest.raises(requests.exceptions.SSLError) as e:
+        s.get(url, verify=server.ca, cert=(d + "/client.crt", d + "/nope.key"))
+    assert e.value.hyper_error.name == "HYPER_ETLS_CLIENT_CERT"

@@ -329,3 +329,18 @@ def test_threads_share_one_connection(h2conn):
     for t in ts:
         t.join(60)
     assert errors == [] and results == [True] * 20
+
+
+def test_client_certificate_options_reach_the_library(server):
+    d = server.certdir
+    c = hyper.HTTPConnection("localhost", server.tls, secure=True, ca_file=server.ca,
+                             cert=(d + "/client.crt", d + "/client.key"),
+                             cert_password=open(d + "/client.pass").read())
+    c.request("GET", "/get")   # the server does not ask for it, but it loads
+    assert c.get_response().status == 200
+    bad = hyper.HTTPConnection("localhost", server.tls, secure=True, ca_file=server.ca,
+                               cert=(d + "/client.crt", d + "/client.key"),
+                               cert_password="wrong")
+    with pytest.raises(hyper.TLSError) as e:
+        bad.connect()
+    assert e.value.name == "HYPER_ETLS_CLIENT_CERT"

@@ -152,8 +152,13 @@ static void rst_from_server(void **state)
     t_done(&t);
 }
 
+/* Options with push on; a HYPER_CONFIG_NO_PUSH build has no push to test
+ * (push_disabled and no_push_build cover it). */
 static void push_opts(hyper_h2_options *o)
 {
+#ifdef HYPER_CONFIG_NO_PUSH
+    skip();
+#endif
     hyper_h2_options_init(o);
     o->enable_push = 1;
 }
@@ -232,6 +237,28 @@ static void push_disabled(void **state)
     assert_int_equal(t_feed(&t), HYPER_EH2_PUSH_DISABLED);
     t_expect_goaway(&t, 2, HYPER_H2_PROTOCOL_ERROR);
     t_done(&t);
+}
+
+/* enable_push = 1 is an option only where push is compiled in. */
+static void no_push_build(void **state)
+{
+    (void)state;
+    hyper_h2_options o;
+    hyper_h2_options_init(&o);
+    o.enable_push = 1;
+    hyper_h2_session *s = NULL;
+    int rc = hyper_h2_session_init(&s, NULL, &o);
+#ifdef HYPER_CONFIG_NO_PUSH
+    assert_int_equal(rc, HYPER_EINVAL);
+    assert_null(s);
+    o.enable_push = 0;
+    assert_int_equal(hyper_h2_session_init(&s, NULL, &o), HYPER_OK);
+    assert_int_equal(hyper_h2_refuse_push(s, 2), HYPER_ENOTFOUND);
+#else
+    assert_int_equal(rc, HYPER_OK);
+    assert_non_null(s);
+#endif
+    hyper_h2_session_free(s);
 }
 
 static void push_violations(void **state)
@@ -335,6 +362,7 @@ int main(void)
         BOTH(push_promise_accepted),
         BOTH(push_refused_by_application),
         BOTH(push_disabled),
+        cmocka_unit_test(no_push_build),
         BOTH(push_violations),
         BOTH(bad_promised_request),
         BOTH(push_on_reset_stream),
