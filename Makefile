@@ -132,12 +132,15 @@ test-compact:
 	  LAYERS="$(COMPACT_LAYERS)" test
 
 # The smallest profile (include/hyper_config.h): every switch on. Tests that
-# do not apply to it skip themselves under the same macros.
+# do not apply to it skip themselves under the same macros. Only the engine
+# layers exist in it (no h1, so no conn, cli, hostile, python).
 # (HYPER_HUFFMAN_COMPACT is repeated because huffman_table.c does not see
 # hyper_config.h.)
 SMALLEST_CFLAGS = -DHYPER_CONFIG_SMALLEST -DHYPER_HUFFMAN_COMPACT
+SMALLEST_LAYERS = common hpack frame stream
 test-small:
-	$(MAKE) BUILD=$(BUILD)/small EXTRA_CFLAGS="$(SMALLEST_CFLAGS)" test
+	$(MAKE) BUILD=$(BUILD)/small EXTRA_CFLAGS="$(SMALLEST_CFLAGS)" \
+	  LAYERS="$(SMALLEST_LAYERS)" test
 
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------
 FUZZ_SRCS = $(wildcard fuzz/fuzz_*.c)
@@ -175,6 +178,7 @@ bench-h2: $(BUILD)/bench/bench_h2
 $(BUILD)/hyper-bench: bench/hyper_bench.c $(BUILD)/libhyper.a | deps
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libhyper.a $(LDLIBS_ALL)
 bench-e2e: $(BUILD)/hyper-bench
+	@if [ -z "$(HYPER_NO_DEPS)" ]; then sh scripts/deps bench; fi
 	python3 bench/e2e/run.py --build $(BUILD)
 
 # ---- embedded profile (issue 7) ------------------------------------------------
@@ -183,7 +187,8 @@ $(BUILD)/bench/footprint: bench/footprint.c $(call closure_objs,stream) | deps
 	$(CC) $(CFLAGS_ALL) -o $@ $^ -lnghttp2 $(LDLIBS_ALL)
 footprint: $(BUILD)/bench/footprint
 	$(BUILD)/bench/footprint
-size: | deps
+size:
+	@if [ -z "$(HYPER_NO_DEPS)" ]; then sh scripts/deps size; fi
 	@sh scripts/size $(BUILD) default
 	@sh scripts/size $(BUILD) smallest $(SMALLEST_CFLAGS)
 # examples/embedded.c linked so that malloc/calloc/realloc/free abort, run

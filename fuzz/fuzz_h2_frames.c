@@ -478,7 +478,7 @@ static void field(block *b, reader *r)
         fl->value = (const char *)p;
         break;
     case 1:
-        fl->value_len = (size_t)snprintf(b->num[b->n], sizeof b->num[0], "%u", u16(r) % 300);
+        fl->value_len = (size_t)snprintf(b->num[b->n], sizeof b->num[0], "%u", u16(r));
         fl->value = b->num[b->n];
         break;
     case 2:

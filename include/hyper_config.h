@@ -8,7 +8,7 @@
  *    (-DHYPER_CONFIG_NO_PUSH ...), the same for the library and its users; or
  *  - write your own header of #defines and build everything with
  *    -DHYPER_CONFIG_FILE='"my_hyper_config.h"': it is included first; or
- *  - define HYPER_CONFIG_SMALLEST for every switch at once (the profile CI
+ *  - define HYPER_CONFIG_SMALLEST for (almost) every switch at once (the profile CI
  *    builds and tests as `make test-small`).
  * A switch is on when defined (empty or 1); defining it to 0 is an error,
  * since #ifdef would read it as on. Nothing is left out by default.
@@ -66,9 +66,11 @@
  *   -D, as make test-small and make size do.)
  *
  * HYPER_CONFIG_SMALLEST
- *   Every switch above. `make test-small` builds it and runs the tests of
- *   the layers it has (common, hpack, frame, stream); tests of what a
- *   switch leaves out skip themselves under the same macro.
+ *   Every switch above but HYPER_CONFIG_NO_DEFAULT_ALLOCATOR (a linking
+ *   choice that saves ~100 octets of code: add it yourself). `make
+ *   test-small` builds it and runs the tests of the layers it has (common,
+ *   hpack, frame, stream); tests of what a switch leaves out skip
+ *   themselves under the same macro.
  *
  * Invalid settings stop the build here (#error), never at run time.
  */
@@ -94,9 +96,6 @@
 #endif
 #ifndef HYPER_CONFIG_NO_ERROR_TEXT
 #define HYPER_CONFIG_NO_ERROR_TEXT 1
-#endif
-#ifndef HYPER_CONFIG_NO_DEFAULT_ALLOCATOR
-#define HYPER_CONFIG_NO_DEFAULT_ALLOCATOR 1
 #endif
 #endif
 

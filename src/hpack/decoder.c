@@ -407,11 +407,10 @@ HOT int huffman(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t len, size_t
         if (n < 0)
             return (int)n;
     } else {
-        n = hyper_huffman_decode(s, len, dec->scratch + *used, room + 1);
-        if (n < 0)
+        /* room < the longest output: the checked decoder, exact room */
+        n = hyper_huffman_decode(s, len, dec->scratch + *used, room);
+        if (n < 0) /* HYPER_EBUFFER: decodes to more than the field bound */
             return n == HYPER_EBUFFER ? HYPER_EHPACK_FIELD_SIZE : (int)n;
-        if ((size_t)n > room)
-            return HYPER_EHPACK_FIELD_SIZE; /* decodes to more than the field bound */
     }
     *out = (const char *)dec->scratch + *used;
     *out_len = (size_t)n;
