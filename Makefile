@@ -5,6 +5,9 @@
 #   make asan         the same tests under AddressSanitizer + UBSan (clang)
 #   make fuzz         libFuzzer targets in build/fuzz/
 #   make fuzz-run     each fuzzer for FUZZ_SECONDS (default 60)
+#   make fuzz-long    the campaign: each fuzzer FUZZ_SECONDS, one at a time, a table
+#   make fuzz-cov     llvm-cov line coverage of src/ by each seed corpus
+#   make valgrind     the wire tests under valgrind memcheck (no error, no leak)
 #   make bench-hpack  HPACK throughput, ours against nghttp2's, one run
 #   make bench-h2     HTTP/2 engine throughput, in memory
 #   make footprint    heap per HTTP/2 connection and per stream, ours and nghttp2's
@@ -59,7 +62,7 @@ TESTUTIL_OBJS = $(patsubst %.c,$(BUILD)/obj/%.o,$(TESTUTIL_SRCS))
 TEST_SRCS = $(foreach l,$(LAYERS),$(wildcard test/$(l)/test_*.c))
 TEST_BINS = $(patsubst test/%.c,$(BUILD)/test/%,$(TEST_SRCS))
 
-.PHONY: all demo cli deps test test-compact asan fuzz fuzz-run bench bench-hpack bench-h2 clean check-tables
+.PHONY: all demo cli deps test test-compact asan fuzz fuzz-run fuzz-long fuzz-cov valgrind bench bench-hpack bench-h2 clean check-tables
 .PHONY: footprint size test-small embedded-demo bench-e2e
 all: $(BUILD)/libhyper.a $(BUILD)/libhyper.so $(BUILD)/hpack-tool examples $(BUILD)/hyper
 
@@ -160,6 +163,23 @@ $(BUILD)/fuzz/%: fuzz/%.c $$(call fuzz_srcs,%) | deps
 	  $(FUZZ_FLAGS) -o $@ $< $(call fuzz_srcs,$*) $(LDLIBS_ALL)
 fuzz-run: fuzz
 	@sh scripts/run-fuzz $(BUILD) $(FUZZ_SECONDS) $(FUZZ_BINS)
+# Coverage builds (no sanitizer) replay a corpus once for llvm-cov.
+FUZZ_COV_BINS = $(patsubst fuzz/%.c,$(BUILD)/fuzz-cov/%,$(FUZZ_SRCS))
+FUZZ_CORPUS ?= fuzz/corpus
+$(BUILD)/fuzz-cov/%: fuzz/%.c $$(call fuzz_srcs,%) | deps
+	@mkdir -p $(dir $@)
+	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L \
+	  -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -o $@ $< $(call fuzz_srcs,$*) $(LDLIBS_ALL)
+fuzz-cov: $(FUZZ_COV_BINS)
+	@sh scripts/fuzz-cov $(BUILD) $(FUZZ_CORPUS) $(FUZZ_COV_BINS)
+fuzz-long: fuzz $(FUZZ_COV_BINS)
+	@sh scripts/fuzz-long $(BUILD) $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# ---- valgrind memcheck over the wire tests (scripts/run-valgrind) -------------
+VALGRIND_TESTS = $(filter $(addprefix $(BUILD)/test/,stream/test_wire_nghttpd \
+  h1/test_wire_node conn/test_conn_% tls/test_% cli/test_cli hostile/test_%),$(TEST_BINS))
+valgrind: $(VALGRIND_TESTS) $(BUILD)/hyper
+	@sh scripts/run-valgrind $(BUILD) $(VALGRIND_TESTS)
 
 # ---- benches -----------------------------------------------------------------
 bench: bench-hpack bench-h2

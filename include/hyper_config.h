@@ -8,8 +8,8 @@
  *    (-DHYPER_CONFIG_NO_PUSH ...), the same for the library and its users; or
  *  - write your own header of #defines and build everything with
  *    -DHYPER_CONFIG_FILE='"my_hyper_config.h"': it is included first; or
- *  - define HYPER_CONFIG_SMALLEST for (almost) every switch at once (the profile CI
- *    builds and tests as `make test-small`).
+ *  - define HYPER_CONFIG_SMALLEST for (almost) every switch at once (the
+ *    profile CI builds and tests as `make test-small`).
  * A switch is on when defined (empty or 1); defining it to 0 is an error,
  * since #ifdef would read it as on. Nothing is left out by default.
  *

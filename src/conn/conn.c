@@ -255,7 +255,7 @@ void conn_link_gc(hyper_conn *c)
     conn_link **pp = &c->links;
     while (*pp) {
         conn_link *l = *pp;
-        int used = l == c->cur;
+        int used = l == c->cur || l->pinned;
         for (hyper_response *r = c->recs; r && !used; r = r->next)
             if (r->link == l && (r->state == REC_SENT || r->state == REC_HEAD))
                 used = 1;

@@ -59,6 +59,7 @@ typedef struct conn_link {
     int err;                   /* sticky: the link is dead */
     int closing;               /* takes no new request (GOAWAY, not reusable) */
     int upgrade_pending;       /* HTTP/1.1 request offering h2c, undecided */
+    int pinned;                /* a caller pumps it: conn_link_gc keeps it */
     uint8_t ping_opaque[8];
     int ping_acked;
     int goaway_received;       /* the server sent GOAWAY on this link */

@@ -81,15 +81,20 @@ int hyper_conn_ping(hyper_conn *c, uint64_t *rtt_us)
     e = hyper_h2_ping(l->h2, l->ping_opaque);
     if (e != HYPER_OK)
         return conn_fail(c, e);
-    while (!l->ping_acked) {
+    /* Pumping may kick the queue onto a new link: pin this one. */
+    l->pinned++;
+    while (!l->ping_acked && e == HYPER_OK) {
         e = conn_pump(c, l, c->opts.read_timeout_ms);
         if (e == HYPER_OK && l->err)
             e = l->err;
-        if (e != HYPER_OK)
-            return conn_fail(c, e);
     }
+    int64_t t1 = conn_now_us();
+    l->pinned--;
+    conn_link_gc(c);
+    if (e != HYPER_OK)
+        return conn_fail(c, e);
     if (rtt_us)
-        *rtt_us = (uint64_t)(conn_now_us() - t0);
+        *rtt_us = (uint64_t)(t1 - t0);
     return HYPER_OK;
 }
 

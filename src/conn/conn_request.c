@@ -352,18 +352,24 @@ static int submit_h2(hyper_conn *c, conn_link *l, hyper_response *r, struct buil
     return HYPER_OK;
 }
 
-/* Waits until a pending h2c offer on l has been answered. */
+/* Waits until a pending h2c offer on l has been answered. Pumping kicks
+ * the queue, which may move c->cur to a new link: l is pinned meanwhile so
+ * that conn_link_gc cannot free it under us. */
 static int settle_upgrade(hyper_conn *c, conn_link *l)
 {
-    while (l->upgrade_pending && !l->err) {
+    int e = HYPER_OK;
+    l->pinned++;
+    while (e == HYPER_OK && l->upgrade_pending && !l->err) {
         hyper_response *r = c->recs;
         while (r && !(r->link == l && r->upgrade))
             r = r->next;
-        int e = conn_pump(c, l, conn_wait_timeout(c, r));
-        if (e != HYPER_OK)
-            return e;
+        e = conn_pump(c, l, conn_wait_timeout(c, r));
     }
-    return l->err;
+    if (e == HYPER_OK)
+        e = l->err;
+    l->pinned--;
+    conn_link_gc(c);
+    return e;
 }
 
 /* Gives r to an engine now if its link can take it; else it stays queued
