@@ -171,14 +171,17 @@ $(BUILD)/fuzz-cov/%: fuzz/%.c $$(call fuzz_srcs,%) | deps
 	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L \
 	  -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -o $@ $< $(call fuzz_srcs,$*) $(LDLIBS_ALL)
 fuzz-cov: $(FUZZ_COV_BINS)
+	@if [ -z "$(HYPER_NO_DEPS)" ]; then sh scripts/deps cov; fi
 	@sh scripts/fuzz-cov $(BUILD) $(FUZZ_CORPUS) $(FUZZ_COV_BINS)
 fuzz-long: fuzz $(FUZZ_COV_BINS)
+	@if [ -z "$(HYPER_NO_DEPS)" ]; then sh scripts/deps cov; fi
 	@sh scripts/fuzz-long $(BUILD) $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 # ---- valgrind memcheck over the wire tests (scripts/run-valgrind) -------------
 VALGRIND_TESTS = $(filter $(addprefix $(BUILD)/test/,stream/test_wire_nghttpd \
   h1/test_wire_node conn/test_conn_% tls/test_% cli/test_cli hostile/test_%),$(TEST_BINS))
 valgrind: $(VALGRIND_TESTS) $(BUILD)/hyper
+	@if [ -z "$(HYPER_NO_DEPS)" ]; then sh scripts/deps valgrind; fi
 	@sh scripts/run-valgrind $(BUILD) $(VALGRIND_TESTS)
 
 # ---- benches -----------------------------------------------------------------

@@ -72,7 +72,7 @@ static int strict;
 
 /* ---- counting allocator with a ceiling check ------------------------------ */
 
-static size_t in_use, mem_bound;
+static size_t in_use, peak, mem_bound;
 
 static void *f_alloc(void *ctx, size_t n)
 {
@@ -80,6 +80,7 @@ static void *f_alloc(void *ctx, size_t n)
     void *p = malloc(n);
     if (p) {
         in_use += n;
+        peak = in_use > peak ? in_use : peak;
         CHECK(in_use <= mem_bound);
     }
     return p;
@@ -91,6 +92,7 @@ static void *f_realloc(void *ctx, void *p, size_t old, size_t n)
     void *q = realloc(p, n);
     if (q) {
         in_use = in_use - old + n;
+        peak = in_use > peak ? in_use : peak;
         CHECK(in_use <= mem_bound);
     }
     return q;
@@ -816,6 +818,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         give_back(&f);
     hyper_h2_session_free(f.s);
     hyper_hpack_encoder_free(f.enc);
+    TRACE("peak %zu of bound %zu octets\n", peak, mem_bound);
+    peak = 0;
     CHECK(in_use == 0);
     return 0;
 }

@@ -16,6 +16,12 @@
  *  - Driving is "pump": write all the link's pending output, read once
  *    (bounded by the read timeout), feed the engine, dispatch its events
  *    into records, repeat until the record waited for is ready.
+ *  - Pumping may kick the queue, and submitting may open a new link and
+ *    free old ones (conn_link_gc): code that keeps a link pointer across a
+ *    pump either re-reads it (c->cur, r->link) or pins the link.
+ *  - A connection error raised by the HTTP/2 engine (the peer's fault)
+ *    writes the engine's GOAWAY before the link dies (conn_io.c,
+ *    last_words); a failed transport is closed without a word.
  *  - HTTP/2 flow control is the body bound: DATA is consumed in the engine
  *    (hyper_h2_consume) only when the application reads it, so each stream
  *    holds at most its window. The connection window is set to 2^31-1 so

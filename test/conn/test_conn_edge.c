@@ -222,6 +222,60 @@ static void test_goaway_retry(void **state)
     hyper_conn_free(c);
 }
 
+/* hyper_conn_goaway_received against node's GOAWAY (last stream id = the
+ * /goaway stream): nothing before it, then (last, NO_ERROR) in request
+ * ids, also on a second connection whose stream ids are offset. */
+static void test_goaway_received(void **state)
+{
+    (void)state;
+    hyper_conn_opts o;
+    fx_opts(&o, 1);
+    o.retry_on_goaway = 0;
+    hyper_conn *c = fx_open(fx.bin.tls, &o);
+    assert_non_null(c);
+    int32_t last = -1;
+    uint32_t code = 99;
+    assert_int_equal(hyper_conn_goaway_received(NULL, &last, &code), 0);
+    assert_int_equal(hyper_conn_goaway_received(c, &last, &code), 0);
+    for (int round = 0; round < 2; round++) {
+        int32_t warm = hyper_request(c, "GET", "/ip", NULL, 0, NULL, 0);
+        hyper_response *r = hyper_get_response(c, warm);
+        assert_non_null(r);
+        hyper_response_free(r);
+        assert_int_equal(hyper_conn_goaway_received(c, &last, &code), 0);
+        int32_t g = hyper_request(c, "GET", "/goaway", NULL, 0, NULL, 0);
+        int32_t after = hyper_request(c, "GET", "/get", NULL, 0, NULL, 0);
+        assert_true(g > warm && after > g);
+        if (round == 1)
+            assert_true(warm > 5);          /* a new connection: ids offset */
+        r = hyper_get_response(c, g);
+        assert_non_null(r);
+        char *b = body_of(r);
+        assert_string_equal(b, "goaway\n");
+        free(b);
+        hyper_response_free(r);
+        assert_int_equal(hyper_conn_goaway_received(c, &last, &code), 1);
+        assert_int_equal(last, g);
+        assert_int_equal(code, HYPER_H2_NO_ERROR);
+        assert_int_equal(hyper_conn_goaway_received(c, NULL, NULL), 1);
+        assert_null(hyper_get_response(c, after));
+        assert_int_equal(hyper_conn_last_error(c), HYPER_ECONN_NOT_PROCESSED);
+        assert_int_equal(hyper_conn_goaway_received(c, &last, &code), 1);
+        /* round 0: the next request opens a new connection */
+    }
+    hyper_conn_close(c);
+    assert_int_equal(hyper_conn_goaway_received(c, &last, &code), 0);
+    hyper_conn_free(c);
+    /* HTTP/1.1: never. */
+    c = open_port(fx.bin.h1tls, 1, HYPER_CONN_PROTO_AUTO);
+    int32_t id = hyper_request(c, "GET", "/goaway", NULL, 0, NULL, 0);
+    hyper_response *r = hyper_get_response(c, id);
+    assert_non_null(r);
+    hyper_response_free(r);
+    assert_int_equal(hyper_conn_goaway_received(c, &last, &code), 0);
+    hyper_conn_free(c);
+}
+
 /* ---- timeouts and dead connections -------------------------------------------- */
 
 static void test_timeouts(void **state)
@@ -394,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_64mib_body),
         cmocka_unit_test(test_upload_16mib),
         cmocka_unit_test(test_goaway_retry),
+        cmocka_unit_test(test_goaway_received),
         cmocka_unit_test(test_timeouts),
         cmocka_unit_test(test_dead_connection),
         cmocka_unit_test(test_tls_failures),
