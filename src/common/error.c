@@ -1,140 +1,151 @@
 /*
  * error.c — text for every hyper_error and every RFC 9113 error code.
- * One table, one row per code, grouped by layer like the enum in hyper.h.
- * HYPER_CONFIG_NO_ERROR_TEXT (hyper_config.h) keeps the names only
- * (hyper_strerror then returns the name): the texts are most of this
- * file's size, which a device without a console does not need.
+ * One list, one row per code, grouped by layer like the enum in hyper.h
+ * (X-macros: the same rows build either table below).
+ *
+ * HYPER_CONFIG_NO_ERROR_TEXT (hyper_config.h) keeps the names only, packed
+ * (one string of NUL-separated names, one array of 16-bit codes), and
+ * hyper_strerror returns the name: the texts, and the pointer per row, are
+ * most of this file's size, which a device without a console does not
+ * need. HYPER_CONFIG_NO_H1 drops the HTTP/1.1 rows with the engine.
  */
 #include "common.h"
+
+#define ERRORS_CORE(X) \
+    X(HYPER_OK, "success")                                                                          \
+    /* general */                                                                                   \
+    X(HYPER_ENOMEM, "out of memory: the allocator refused a request")                               \
+    X(HYPER_EINVAL, "invalid argument")                                                             \
+    X(HYPER_EBUFFER, "output buffer too small")                                                     \
+    X(HYPER_ELIMIT, "a configured bound would be exceeded")                                         \
+    X(HYPER_ESTATE, "call not allowed in this state")                                               \
+    X(HYPER_ENOTFOUND, "not found")                                                                 \
+    /* HPACK */                                                                                     \
+    X(HYPER_EHPACK_INDEX_ZERO, "HPACK: index 0 is not a valid table index")                         \
+    X(HYPER_EHPACK_INDEX, "HPACK: index past the end of the header table")                          \
+    X(HYPER_EHPACK_INT_OVERFLOW, "HPACK: integer overflows 32 bits")                                \
+    X(HYPER_EHPACK_INT_OVERLONG, "HPACK: integer encoded with redundant octets")                    \
+    X(HYPER_EHPACK_TRUNCATED, "HPACK: header block ends inside a field")                            \
+    X(HYPER_EHPACK_HUFFMAN_EOS, "HPACK: EOS symbol inside a Huffman string")                        \
+    X(HYPER_EHPACK_HUFFMAN_PADDING, "HPACK: Huffman padding longer than 7 bits")                    \
+    X(HYPER_EHPACK_HUFFMAN_PADDING_BITS, "HPACK: Huffman padding is not all ones")                  \
+    X(HYPER_EHPACK_SIZE_UPDATE_LIMIT, "HPACK: table size update above the allowed maximum")         \
+    X(HYPER_EHPACK_SIZE_UPDATE_POSITION, "HPACK: table size update after a field")                  \
+    X(HYPER_EHPACK_SIZE_UPDATE_MISSING, "HPACK: required table size update missing at block start") \
+    X(HYPER_EHPACK_FIELD_SIZE, "HPACK: header field larger than the field size bound")              \
+    X(HYPER_EHPACK_LIST_SIZE, "HPACK: header list larger than its bound")                           \
+    X(HYPER_EHPACK_FIELD_COUNT, "HPACK: more header fields than allowed")                           \
+    X(HYPER_EHPACK_BROKEN, "HPACK: context unusable after an earlier error")                        \
+    X(HYPER_EHPACK_TOO_MANY_SIZE_UPDATES, "HPACK: more than two table size updates in a row")       \
+    /* HPACK owners: rows above */                                                                  \
+    /* HTTP/2 frames and session: rows here */                                                      \
+    X(HYPER_EH2_FRAME_SIZE, "HTTP/2: frame longer than SETTINGS_MAX_FRAME_SIZE")                    \
+    X(HYPER_EH2_FRAME_LENGTH, "HTTP/2: frame payload length invalid for its type")                  \
+    X(HYPER_EH2_STREAM_ID_ZERO, "HTTP/2: frame type requires a stream id, got 0")                   \
+    X(HYPER_EH2_STREAM_ID_NONZERO, "HTTP/2: connection-level frame with a stream id")               \
+    X(HYPER_EH2_PADDING, "HTTP/2: padding exceeds the frame payload")                               \
+    X(HYPER_EH2_WINDOW_UPDATE_ZERO, "HTTP/2: WINDOW_UPDATE with an increment of 0")                 \
+    X(HYPER_EH2_SETTINGS_LENGTH, "HTTP/2: SETTINGS length not a multiple of 6")                     \
+    X(HYPER_EH2_SETTINGS_ACK_LENGTH, "HTTP/2: SETTINGS ACK with a non-empty payload")               \
+    X(HYPER_EH2_SETTINGS_ENABLE_PUSH, "HTTP/2: SETTINGS_ENABLE_PUSH is neither 0 nor 1")            \
+    X(HYPER_EH2_SETTINGS_WINDOW, "HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE above 2^31-1")               \
+    X(HYPER_EH2_SETTINGS_FRAME_SIZE, "HTTP/2: SETTINGS_MAX_FRAME_SIZE outside 16384..16777215")     \
+    X(HYPER_EH2_PRIORITY_SELF, "HTTP/2: stream declared dependent on itself")                       \
+    X(HYPER_EH2_PROMISED_ID_ZERO, "HTTP/2: PUSH_PROMISE promises stream 0")                         \
+    X(HYPER_EH2_FRAME_BUFFER, "HTTP/2: frame larger than the frame reader's buffer")                \
+    /* (stream owner: rows after this line) */                                                      \
+    X(HYPER_EH2_PROTOCOL, "HTTP/2: the peer broke a session rule (PROTOCOL_ERROR)")                 \
+    X(HYPER_EH2_FLOW_CONTROL, "HTTP/2: flow-control window overflow or DATA past the window")       \
+    X(HYPER_EH2_STREAM_CLOSED, "HTTP/2: frame received on a closed stream")                         \
+    X(HYPER_EH2_IDLE_STREAM, "HTTP/2: frame received on a stream that was never opened")            \
+    X(HYPER_EH2_CONTINUATION, "HTTP/2: header block interrupted or CONTINUATION out of place")      \
+    X(HYPER_EH2_REFUSED, "HTTP/2: request not processed by the server, safe to retry")              \
+    X(HYPER_EH2_STREAM_RESET, "HTTP/2: the server reset the stream")                                \
+    X(HYPER_EH2_GOAWAY, "HTTP/2: the server is going away, no new streams")                         \
+    X(HYPER_EH2_BAD_RESPONSE, "HTTP/2: malformed response header section")                          \
+    X(HYPER_EH2_CONTENT_LENGTH, "HTTP/2: response body length differs from content-length")         \
+    X(HYPER_EH2_IDS_EXHAUSTED, "HTTP/2: stream ids exhausted, open a new connection")               \
+    X(HYPER_EH2_CALM, "HTTP/2: the server exceeded a flood guard (ENHANCE_YOUR_CALM)")              \
+    X(HYPER_EH2_PUSH_DISABLED, "HTTP/2: PUSH_PROMISE received with push disabled")                  \
+    X(HYPER_EH2_SESSION_CLOSED, "HTTP/2: the session has ended")                                    \
+    X(HYPER_EH2_PREFACE, "HTTP/2: the server's preface did not start with SETTINGS")                \
+    X(HYPER_EH2_SETTINGS_PUSH, "HTTP/2: a server set SETTINGS_ENABLE_PUSH to 1")                    \
+    X(HYPER_EH2_BAD_PUSH, "HTTP/2: invalid promised stream id or promised request")
+
+#define ERRORS_H1(X) \
+    /* HTTP/1.1: rows here */                                                                 \
+    X(HYPER_EH1_STATUS_LINE, "HTTP/1.1: malformed status line")                               \
+    X(HYPER_EH1_HEADER_SYNTAX, "HTTP/1.1: malformed header field line")                       \
+    X(HYPER_EH1_OBS_FOLD, "HTTP/1.1: obsolete line folding in a header field")                \
+    X(HYPER_EH1_LINE_TOO_LONG, "HTTP/1.1: line longer than the configured bound")             \
+    X(HYPER_EH1_TOO_MANY_HEADERS, "HTTP/1.1: more header fields than allowed")                \
+    X(HYPER_EH1_HEAD_TOO_LARGE, "HTTP/1.1: response head larger than the configured bound")   \
+    X(HYPER_EH1_NUL, "HTTP/1.1: NUL octet in a response head")                                \
+    X(HYPER_EH1_BARE_CR, "HTTP/1.1: CR not followed by LF")                                   \
+    X(HYPER_EH1_BARE_LF, "HTTP/1.1: line ended by LF without CR")                             \
+    X(HYPER_EH1_CONTENT_LENGTH, "HTTP/1.1: malformed Content-Length")                         \
+    X(HYPER_EH1_CONTENT_LENGTH_CONFLICT, "HTTP/1.1: conflicting Content-Length values")       \
+    X(HYPER_EH1_TRANSFER_ENCODING, "HTTP/1.1: invalid Transfer-Encoding")                     \
+    X(HYPER_EH1_CHUNK_SIZE, "HTTP/1.1: malformed chunk size line")                            \
+    X(HYPER_EH1_CHUNK_SIZE_OVERFLOW, "HTTP/1.1: chunk size too large")                        \
+    X(HYPER_EH1_CHUNK_SYNTAX, "HTTP/1.1: chunk data not followed by CRLF")                    \
+    X(HYPER_EH1_TRUNCATED, "HTTP/1.1: connection closed before the response was complete")    \
+    X(HYPER_EH1_CLOSED, "HTTP/1.1: connection closed before the response started")            \
+    X(HYPER_EH1_UNSOLICITED, "HTTP/1.1: response data with no request outstanding")           \
+    X(HYPER_EH1_UPGRADE, "HTTP/1.1: unexpected 101 Switching Protocols")                      \
+    X(HYPER_EH1_REQUEST_HEADER, "HTTP/1.1: request field with an invalid name or value")      \
+    X(HYPER_EH1_RESERVED_HEADER, "HTTP/1.1: request field is written by the engine itself")   \
+    X(HYPER_EH1_BODY_REFUSED, "HTTP/1.1: server answered before 100 Continue; body not sent")
+
+#define ERRORS_REST(X) \
+    /* content decoding: rows here */                                                       \
+    X(HYPER_ECONTENT_UNSUPPORTED, "content decoding: unsupported content coding")           \
+    X(HYPER_ECONTENT_CORRUPT, "content decoding: corrupt compressed body")                  \
+    X(HYPER_ECONTENT_TRUNCATED, "content decoding: body ends inside the compressed stream") \
+    X(HYPER_ECONTENT_TOO_MANY, "content decoding: too many stacked content codings")        \
+    /* transport and TLS: rows here */                                                      \
+    X(HYPER_ETIMEOUT, "transport: timed out")                                               \
+    X(HYPER_EDNS, "transport: host name does not resolve")                                  \
+    X(HYPER_ECONNECT, "transport: connection refused or host unreachable")                  \
+    X(HYPER_EIO, "transport: socket error")                                                 \
+    X(HYPER_ECLOSED, "transport: the peer closed or reset the connection")                  \
+    X(HYPER_ETLS_HANDSHAKE, "TLS: handshake failed")                                        \
+    X(HYPER_ETLS_UNTRUSTED, "TLS: certificate not signed by a trusted CA")                  \
+    X(HYPER_ETLS_HOSTNAME, "TLS: certificate does not match the host name or address")      \
+    X(HYPER_ETLS_EXPIRED, "TLS: certificate has expired")                                   \
+    X(HYPER_ETLS_NOT_YET_VALID, "TLS: certificate is not valid yet")                        \
+    X(HYPER_ETLS_VERIFY, "TLS: certificate verification failed")                            \
+    X(HYPER_ETLS_ALPN, "TLS: no application protocol (ALPN) in common with the server")     \
+    X(HYPER_ETLS_CA_FILE, "TLS: CA certificates could not be loaded")                       \
+    X(HYPER_ETLS_CLIENT_CERT, "TLS: client certificate or key could not be loaded")         \
+    X(HYPER_ETLS, "TLS: error on an established connection")                                \
+    X(HYPER_ETLS_CERT_REQUIRED, "TLS: the server requires a valid client certificate")      \
+    /* connection object: rows here */                                                      \
+    X(HYPER_ECONN_NOT_PROCESSED, "connection: the server did not process the request")      \
+    X(HYPER_ECONN_CLOSED, "connection: closed with the response outstanding")               \
+    X(HYPER_ECONN_DEADLINE, "connection: the request's total deadline passed")              \
+    X(HYPER_ECONN_NO_H2, "connection: HTTP/2 required but not selected by the server")      \
+    X(HYPER_ECONN_BUFFER, "connection: response body too large to buffer")                  \
+    X(HYPER_ECONN_CANCELLED, "connection: cancelled")                                       \
+    X(HYPER_ECONN_UNSUPPORTED, "connection: not available on this protocol")
+
+#ifdef HYPER_CONFIG_NO_H1
+#undef ERRORS_H1
+#define ERRORS_H1(X)
+#endif
+#define ERRORS(X) ERRORS_CORE(X) ERRORS_H1(X) ERRORS_REST(X)
+
+#ifndef HYPER_CONFIG_NO_ERROR_TEXT
 
 struct error_text {
     int code;
     const char *name;
-#ifndef HYPER_CONFIG_NO_ERROR_TEXT
     const char *text;
-#endif
 };
 
-#ifdef HYPER_CONFIG_NO_ERROR_TEXT
-#define E(c, t) {c, #c}
-#else
-#define E(c, t) {c, #c, t}
-#endif
-static const struct error_text errors[] = {
-    E(HYPER_OK, "success"),
-    /* general */
-    E(HYPER_ENOMEM, "out of memory: the allocator refused a request"),
-    E(HYPER_EINVAL, "invalid argument"),
-    E(HYPER_EBUFFER, "output buffer too small"),
-    E(HYPER_ELIMIT, "a configured bound would be exceeded"),
-    E(HYPER_ESTATE, "call not allowed in this state"),
-    E(HYPER_ENOTFOUND, "not found"),
-    /* HPACK */
-    E(HYPER_EHPACK_INDEX_ZERO, "HPACK: index 0 is not a valid table index"),
-    E(HYPER_EHPACK_INDEX, "HPACK: index past the end of the header table"),
-    E(HYPER_EHPACK_INT_OVERFLOW, "HPACK: integer overflows 32 bits"),
-    E(HYPER_EHPACK_INT_OVERLONG, "HPACK: integer encoded with redundant octets"),
-    E(HYPER_EHPACK_TRUNCATED, "HPACK: header block ends inside a field"),
-    E(HYPER_EHPACK_HUFFMAN_EOS, "HPACK: EOS symbol inside a Huffman string"),
-    E(HYPER_EHPACK_HUFFMAN_PADDING, "HPACK: Huffman padding longer than 7 bits"),
-    E(HYPER_EHPACK_HUFFMAN_PADDING_BITS, "HPACK: Huffman padding is not all ones"),
-    E(HYPER_EHPACK_SIZE_UPDATE_LIMIT, "HPACK: table size update above the allowed maximum"),
-    E(HYPER_EHPACK_SIZE_UPDATE_POSITION, "HPACK: table size update after a field"),
-    E(HYPER_EHPACK_SIZE_UPDATE_MISSING, "HPACK: required table size update missing at block start"),
-    E(HYPER_EHPACK_FIELD_SIZE, "HPACK: header field larger than the field size bound"),
-    E(HYPER_EHPACK_LIST_SIZE, "HPACK: header list larger than its bound"),
-    E(HYPER_EHPACK_FIELD_COUNT, "HPACK: more header fields than allowed"),
-    E(HYPER_EHPACK_BROKEN, "HPACK: context unusable after an earlier error"),
-    E(HYPER_EHPACK_TOO_MANY_SIZE_UPDATES, "HPACK: more than two table size updates in a row"),
-    /* HPACK owners: rows above */
-    /* HTTP/2 frames and session: rows here */
-    E(HYPER_EH2_FRAME_SIZE, "HTTP/2: frame longer than SETTINGS_MAX_FRAME_SIZE"),
-    E(HYPER_EH2_FRAME_LENGTH, "HTTP/2: frame payload length invalid for its type"),
-    E(HYPER_EH2_STREAM_ID_ZERO, "HTTP/2: frame type requires a stream id, got 0"),
-    E(HYPER_EH2_STREAM_ID_NONZERO, "HTTP/2: connection-level frame with a stream id"),
-    E(HYPER_EH2_PADDING, "HTTP/2: padding exceeds the frame payload"),
-    E(HYPER_EH2_WINDOW_UPDATE_ZERO, "HTTP/2: WINDOW_UPDATE with an increment of 0"),
-    E(HYPER_EH2_SETTINGS_LENGTH, "HTTP/2: SETTINGS length not a multiple of 6"),
-    E(HYPER_EH2_SETTINGS_ACK_LENGTH, "HTTP/2: SETTINGS ACK with a non-empty payload"),
-    E(HYPER_EH2_SETTINGS_ENABLE_PUSH, "HTTP/2: SETTINGS_ENABLE_PUSH is neither 0 nor 1"),
-    E(HYPER_EH2_SETTINGS_WINDOW, "HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE above 2^31-1"),
-    E(HYPER_EH2_SETTINGS_FRAME_SIZE, "HTTP/2: SETTINGS_MAX_FRAME_SIZE outside 16384..16777215"),
-    E(HYPER_EH2_PRIORITY_SELF, "HTTP/2: stream declared dependent on itself"),
-    E(HYPER_EH2_PROMISED_ID_ZERO, "HTTP/2: PUSH_PROMISE promises stream 0"),
-    E(HYPER_EH2_FRAME_BUFFER, "HTTP/2: frame larger than the frame reader's buffer"),
-    /* (stream owner: rows after this line) */
-    E(HYPER_EH2_PROTOCOL, "HTTP/2: the peer broke a session rule (PROTOCOL_ERROR)"),
-    E(HYPER_EH2_FLOW_CONTROL, "HTTP/2: flow-control window overflow or DATA past the window"),
-    E(HYPER_EH2_STREAM_CLOSED, "HTTP/2: frame received on a closed stream"),
-    E(HYPER_EH2_IDLE_STREAM, "HTTP/2: frame received on a stream that was never opened"),
-    E(HYPER_EH2_CONTINUATION, "HTTP/2: header block interrupted or CONTINUATION out of place"),
-    E(HYPER_EH2_REFUSED, "HTTP/2: request not processed by the server, safe to retry"),
-    E(HYPER_EH2_STREAM_RESET, "HTTP/2: the server reset the stream"),
-    E(HYPER_EH2_GOAWAY, "HTTP/2: the server is going away, no new streams"),
-    E(HYPER_EH2_BAD_RESPONSE, "HTTP/2: malformed response header section"),
-    E(HYPER_EH2_CONTENT_LENGTH, "HTTP/2: response body length differs from content-length"),
-    E(HYPER_EH2_IDS_EXHAUSTED, "HTTP/2: stream ids exhausted, open a new connection"),
-    E(HYPER_EH2_CALM, "HTTP/2: the server exceeded a flood guard (ENHANCE_YOUR_CALM)"),
-    E(HYPER_EH2_PUSH_DISABLED, "HTTP/2: PUSH_PROMISE received with push disabled"),
-    E(HYPER_EH2_SESSION_CLOSED, "HTTP/2: the session has ended"),
-    E(HYPER_EH2_PREFACE, "HTTP/2: the server's preface did not start with SETTINGS"),
-    E(HYPER_EH2_SETTINGS_PUSH, "HTTP/2: a server set SETTINGS_ENABLE_PUSH to 1"),
-    E(HYPER_EH2_BAD_PUSH, "HTTP/2: invalid promised stream id or promised request"),
-    /* HTTP/1.1: rows here */
-    E(HYPER_EH1_STATUS_LINE, "HTTP/1.1: malformed status line"),
-    E(HYPER_EH1_HEADER_SYNTAX, "HTTP/1.1: malformed header field line"),
-    E(HYPER_EH1_OBS_FOLD, "HTTP/1.1: obsolete line folding in a header field"),
-    E(HYPER_EH1_LINE_TOO_LONG, "HTTP/1.1: line longer than the configured bound"),
-    E(HYPER_EH1_TOO_MANY_HEADERS, "HTTP/1.1: more header fields than allowed"),
-    E(HYPER_EH1_HEAD_TOO_LARGE, "HTTP/1.1: response head larger than the configured bound"),
-    E(HYPER_EH1_NUL, "HTTP/1.1: NUL octet in a response head"),
-    E(HYPER_EH1_BARE_CR, "HTTP/1.1: CR not followed by LF"),
-    E(HYPER_EH1_BARE_LF, "HTTP/1.1: line ended by LF without CR"),
-    E(HYPER_EH1_CONTENT_LENGTH, "HTTP/1.1: malformed Content-Length"),
-    E(HYPER_EH1_CONTENT_LENGTH_CONFLICT, "HTTP/1.1: conflicting Content-Length values"),
-    E(HYPER_EH1_TRANSFER_ENCODING, "HTTP/1.1: invalid Transfer-Encoding"),
-    E(HYPER_EH1_CHUNK_SIZE, "HTTP/1.1: malformed chunk size line"),
-    E(HYPER_EH1_CHUNK_SIZE_OVERFLOW, "HTTP/1.1: chunk size too large"),
-    E(HYPER_EH1_CHUNK_SYNTAX, "HTTP/1.1: chunk data not followed by CRLF"),
-    E(HYPER_EH1_TRUNCATED, "HTTP/1.1: connection closed before the response was complete"),
-    E(HYPER_EH1_CLOSED, "HTTP/1.1: connection closed before the response started"),
-    E(HYPER_EH1_UNSOLICITED, "HTTP/1.1: response data with no request outstanding"),
-    E(HYPER_EH1_UPGRADE, "HTTP/1.1: unexpected 101 Switching Protocols"),
-    E(HYPER_EH1_REQUEST_HEADER, "HTTP/1.1: request field with an invalid name or value"),
-    E(HYPER_EH1_RESERVED_HEADER, "HTTP/1.1: request field is written by the engine itself"),
-    E(HYPER_EH1_BODY_REFUSED, "HTTP/1.1: server answered before 100 Continue; body not sent"),
-    /* content decoding: rows here */
-    E(HYPER_ECONTENT_UNSUPPORTED, "content decoding: unsupported content coding"),
-    E(HYPER_ECONTENT_CORRUPT, "content decoding: corrupt compressed body"),
-    E(HYPER_ECONTENT_TRUNCATED, "content decoding: body ends inside the compressed stream"),
-    E(HYPER_ECONTENT_TOO_MANY, "content decoding: too many stacked content codings"),
-    /* transport and TLS: rows here */
-    E(HYPER_ETIMEOUT, "transport: timed out"),
-    E(HYPER_EDNS, "transport: host name does not resolve"),
-    E(HYPER_ECONNECT, "transport: connection refused or host unreachable"),
-    E(HYPER_EIO, "transport: socket error"),
-    E(HYPER_ECLOSED, "transport: the peer closed or reset the connection"),
-    E(HYPER_ETLS_HANDSHAKE, "TLS: handshake failed"),
-    E(HYPER_ETLS_UNTRUSTED, "TLS: certificate not signed by a trusted CA"),
-    E(HYPER_ETLS_HOSTNAME, "TLS: certificate does not match the host name or address"),
-    E(HYPER_ETLS_EXPIRED, "TLS: certificate has expired"),
-    E(HYPER_ETLS_NOT_YET_VALID, "TLS: certificate is not valid yet"),
-    E(HYPER_ETLS_VERIFY, "TLS: certificate verification failed"),
-    E(HYPER_ETLS_ALPN, "TLS: no application protocol (ALPN) in common with the server"),
-    E(HYPER_ETLS_CA_FILE, "TLS: CA certificates could not be loaded"),
-    E(HYPER_ETLS_CLIENT_CERT, "TLS: client certificate or key could not be loaded"),
-    E(HYPER_ETLS, "TLS: error on an established connection"),
-    E(HYPER_ETLS_CERT_REQUIRED, "TLS: the server requires a valid client certificate"),
-    /* connection object: rows here */
-    E(HYPER_ECONN_NOT_PROCESSED, "connection: the server did not process the request"),
-    E(HYPER_ECONN_CLOSED, "connection: closed with the response outstanding"),
-    E(HYPER_ECONN_DEADLINE, "connection: the request's total deadline passed"),
-    E(HYPER_ECONN_NO_H2, "connection: HTTP/2 required but not selected by the server"),
-    E(HYPER_ECONN_BUFFER, "connection: response body too large to buffer"),
-    E(HYPER_ECONN_CANCELLED, "connection: cancelled"),
-    E(HYPER_ECONN_UNSUPPORTED, "connection: not available on this protocol"),
-};
-#undef E
+#define ROW(c, t) {c, #c, t},
+static const struct error_text errors[] = {ERRORS(ROW)};
+#undef ROW
 
 static const struct error_text *find(int code)
 {
@@ -147,11 +158,7 @@ static const struct error_text *find(int code)
 const char *hyper_strerror(int err)
 {
     const struct error_text *e = find(err);
-#ifdef HYPER_CONFIG_NO_ERROR_TEXT
-    return e ? e->name : "unknown error";
-#else
     return e ? e->text : "unknown error";
-#endif
 }
 
 const char *hyper_strerror_name(int err)
@@ -159,6 +166,41 @@ const char *hyper_strerror_name(int err)
     const struct error_text *e = find(err);
     return e ? e->name : "HYPER_E_UNKNOWN";
 }
+
+#else /* names only */
+
+#define CODE(c, t) c,
+#define NAME(c, t) #c "\0"
+static const int16_t codes[] = {ERRORS(CODE)};
+static const char names[] = ERRORS(NAME);
+#undef CODE
+#undef NAME
+
+static const char *name_of(int err)
+{
+    const char *n = names;
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        if (codes[i] == err)
+            return n;
+        while (*n++)
+            ;
+    }
+    return NULL;
+}
+
+const char *hyper_strerror_name(int err)
+{
+    const char *n = name_of(err);
+    return n ? n : "HYPER_E_UNKNOWN";
+}
+
+const char *hyper_strerror(int err)
+{
+    const char *n = name_of(err);
+    return n ? n : "unknown error";
+}
+
+#endif /* HYPER_CONFIG_NO_ERROR_TEXT */
 
 const char *hyper_h2_error_code_name(uint32_t code)
 {

@@ -264,9 +264,12 @@ void conn_link_gc(hyper_conn *c)
             continue;
         }
         *pp = l->next;
-        for (hyper_response *r = c->recs; r; r = r->next)
-            if (r->link == l)
+        for (hyper_response *r = c->recs; r; r = r->next) {
+            if (r->link == l) {
+                conn_wire_del(c, r);
                 r->link = NULL;
+            }
+        }
         if (l->proto == CONN_H2 && !l->err && l->h2) {
             hyper_h2_goaway(l->h2, HYPER_H2_NO_ERROR, NULL, 0);
             conn_flush(c, l);
@@ -347,20 +350,16 @@ void hyper_conn_close(hyper_conn *c)
     conn_draft_free(c);
     /* Records the user holds keep their buffered body and learn that the
      * rest will not come; the others are dropped. */
-    hyper_response **pp = &c->recs;
-    while (*pp) {
-        hyper_response *r = *pp;
+    while (c->recs) {
+        hyper_response *r = c->recs;
+        conn_rec_unlink(c, r);
+        r->conn = NULL;
         if (r->collected && !r->discard) {
             if (r->state != REC_DONE && r->state != REC_FAILED)
                 conn_rec_fail(r, HYPER_ECONN_CLOSED);
-            r->conn = NULL;
             r->link = NULL;
-            *pp = r->next;
-            r->next = NULL;
             continue;
         }
-        *pp = r->next;
-        r->conn = NULL;
         conn_rec_free(r);
     }
     c->cur = NULL;

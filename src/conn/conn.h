@@ -12,7 +12,11 @@
  *    submission order. The same record is the response the user collects:
  *    it holds a copy of the request (for a GOAWAY retry and for HTTP/1.1
  *    queueing), the response head, and the body pieces received but not
- *    read. Records are found by user id or by (link, wire id).
+ *    read. Records are found by user id or by (link, wire id); the latter
+ *    through a small hash (c->wire), as every event needs it.
+ *  - Output is batched: a whole-body HTTP/2 request is only queued in the
+ *    engine; every pump writes all pending output before it reads, so a
+ *    request goes out at the latest when the caller next waits.
  *  - Driving is "pump": write all the link's pending output, read once
  *    (bounded by the read timeout), feed the engine, dispatch its events
  *    into records, repeat until the record waited for is ready.
@@ -36,6 +40,8 @@
 #include "common/common.h"
 
 enum conn_proto { CONN_H1 = 1, CONN_H2 = 2 };
+
+#define CONN_WIRE_BUCKETS 64u
 
 /* Where a record stands. */
 enum rec_state {
@@ -77,6 +83,9 @@ struct hyper_response {
     hyper_mem mem;
     hyper_conn *conn;          /* NULL once the connection was freed */
     struct hyper_response *next; /* c->recs, submission order */
+    struct hyper_response *prev;
+    struct hyper_response *wnext; /* chain in c->wire (the wire index) */
+    int indexed;               /* in c->wire under (link, wire_id) */
     conn_link *link;           /* the link it was submitted on; NULL: queued */
     int32_t id;                /* user id (HTTP/2 id, or 0 on HTTP/1.1) */
     int32_t wire_id;           /* stream id or HTTP/1.1 sequence number */
@@ -145,6 +154,11 @@ struct hyper_conn {
     conn_link *links;
     conn_link *cur;            /* where new requests go; NULL: open one */
     hyper_response *recs;
+    hyper_response *recs_tail;
+    size_t ndiscard;           /* records in recs with discard set */
+    /* Records by (link, wire id): events find theirs without walking recs.
+     * Entries of ended records stay until the record leaves recs. */
+    hyper_response *wire[CONN_WIRE_BUCKETS];
     uint64_t seq;
     int32_t max_id;            /* highest user id handed out */
     int last_err;
@@ -152,7 +166,14 @@ struct hyper_conn {
     uint8_t *rbuf;             /* receive buffer, CONN_RBUF octets */
 };
 
-#define CONN_RBUF 16384u
+/* One read's worth. 64 KiB: a bulk download takes a quarter of the reads
+ * (and pumps) 16 KiB took, and a TLS read can return several records.
+ * A build short of memory may define HYPER_CONN_RBUF smaller (>= 1). */
+#ifdef HYPER_CONN_RBUF
+#define CONN_RBUF ((size_t)HYPER_CONN_RBUF)
+#else
+#define CONN_RBUF 65536u
+#endif
 #define CONN_CHUNK 16384u
 
 /* ---- conn.c ---- */
@@ -168,6 +189,8 @@ int conn_flush(hyper_conn *c, conn_link *l);
 int conn_pump(hyper_conn *c, conn_link *l, int timeout_ms);
 void conn_link_kill(hyper_conn *c, conn_link *l, int err);
 hyper_response *conn_find_wire(hyper_conn *c, conn_link *l, int32_t wire_id);
+void conn_wire_add(hyper_conn *c, hyper_response *r);
+void conn_wire_del(hyper_conn *c, hyper_response *r);
 int conn_wait_timeout(hyper_conn *c, const hyper_response *r);
 
 /* ---- conn_request.c ---- */

@@ -15,9 +15,41 @@
 
 #include <string.h>
 
+/* ---- the wire index: records by (link, wire id) ---------------------------------- */
+
+static hyper_response **wire_bucket(hyper_conn *c, const conn_link *l, int32_t wire_id)
+{
+    /* HTTP/2 client ids are odd and consecutive: drop the low bit. */
+    uint32_t h = ((uint32_t)wire_id >> 1) ^ (uint32_t)((uintptr_t)l >> 6);
+    return &c->wire[h % CONN_WIRE_BUCKETS];
+}
+
+void conn_wire_del(hyper_conn *c, hyper_response *r)
+{
+    if (!r->indexed)
+        return;
+    for (hyper_response **pp = wire_bucket(c, r->link, r->wire_id); *pp; pp = &(*pp)->wnext) {
+        if (*pp == r) {
+            *pp = r->wnext;
+            break;
+        }
+    }
+    r->wnext = NULL;
+    r->indexed = 0;
+}
+
+/* Indexes r under its current (link, wire_id); call after setting them. */
+void conn_wire_add(hyper_conn *c, hyper_response *r)
+{
+    hyper_response **b = wire_bucket(c, r->link, r->wire_id);
+    r->wnext = *b;
+    *b = r;
+    r->indexed = 1;
+}
+
 hyper_response *conn_find_wire(hyper_conn *c, conn_link *l, int32_t wire_id)
 {
-    for (hyper_response *r = c->recs; r; r = r->next)
+    for (hyper_response *r = *wire_bucket(c, l, wire_id); r; r = r->wnext)
         if (r->link == l && r->wire_id == wire_id &&
             (r->state == REC_SENT || r->state == REC_HEAD))
             return r;
@@ -46,8 +78,9 @@ static hyper_headers *adopt(hyper_response *r, hyper_headers *h)
     return copy;
 }
 
-static void requeue(hyper_response *r)
+static void requeue(hyper_conn *c, hyper_response *r)
 {
+    conn_wire_del(c, r);
     r->link = NULL;
     r->state = REC_QUEUED;
     r->wire_id = 0;
@@ -58,7 +91,7 @@ static void requeue(hyper_response *r)
 static void not_processed(hyper_conn *c, hyper_response *r, int err)
 {
     if (c->opts.retry_on_goaway && conn_retryable(r))
-        requeue(r);
+        requeue(c, r);
     else
         conn_rec_fail(r, err == HYPER_EH2_REFUSED || err == HYPER_EH1_CLOSED
                              ? HYPER_ECONN_NOT_PROCESSED : err);
@@ -187,10 +220,8 @@ static void on_push_promise(hyper_conn *c, conn_link *l, hyper_event *ev)
     if (r->id > c->max_id)
         c->max_id = r->id;
     /* Append: pushes come after the request they were promised on. */
-    hyper_response **pp = &c->recs;
-    while (*pp)
-        pp = &(*pp)->next;
-    *pp = r;
+    conn_rec_append(c, r);
+    conn_wire_add(c, r);
 }
 
 static void on_data(conn_link *l, hyper_response *r, hyper_event *ev)
@@ -289,6 +320,13 @@ static void on_h1_data(hyper_conn *c, hyper_response *r, hyper_event *ev)
     if (!r || r->state == REC_FAILED || r->discard || ev->len == 0)
         return;
     if (r->buffered + ev->len > c->opts.max_buffered) {
+        /* Keep what fits: one read (CONN_RBUF) may bring more than the
+         * bound at once, and the octets before it stay readable. */
+        size_t room = r->buffered < c->opts.max_buffered ? c->opts.max_buffered - r->buffered : 0;
+        if (room && conn_piece_add(r, ev->data, room, 0) != HYPER_OK) {
+            conn_rec_fail(r, HYPER_ENOMEM);
+            return;
+        }
         conn_rec_fail(r, HYPER_ECONN_BUFFER);
         return;
     }
@@ -344,19 +382,26 @@ static int on_h1_event(hyper_conn *c, conn_link *l, hyper_event *ev)
     return 0;
 }
 
-/* Drains the engine's events. Returns 1 after an h2c UPGRADE event. */
+#define DISPATCH_UPGRADED 1  /* an h2c UPGRADE event (HTTP/1.1) */
+#define DISPATCH_DATA 2      /* a DATA event (HTTP/2) */
+
+/* Drains the engine's events; returns DISPATCH_* flags. */
 static int dispatch(hyper_conn *c, conn_link *l)
 {
     hyper_event ev;
     int upgraded = 0;
     if (l->proto == CONN_H2) {
-        while (hyper_h2_next_event(l->h2, &ev) == 1)
+        int flags = 0;
+        while (hyper_h2_next_event(l->h2, &ev) == 1) {
+            if (ev.type == HYPER_EVENT_DATA)
+                flags |= DISPATCH_DATA;
             on_h2_event(c, l, &ev);
-        return 0;
+        }
+        return flags;
     }
     while (hyper_h1_next_event(l->h1, &ev) == 1)
         upgraded |= on_h1_event(c, l, &ev);
-    return upgraded;
+    return upgraded ? DISPATCH_UPGRADED : 0;
 }
 
 /* Feeds received bytes to the link's engine, draining events as it goes. */
@@ -367,7 +412,8 @@ static int feed(hyper_conn *c, conn_link *l, const uint8_t *data, size_t len)
     while (off < len) {
         long m = l->proto == CONN_H2 ? hyper_h2_recv(l->h2, data + off, len - off)
                                      : hyper_h1_recv(l->h1, data + off, len - off);
-        int upgraded = dispatch(c, l);
+        int flags = dispatch(c, l);
+        int upgraded = flags & DISPATCH_UPGRADED;
         if (m < 0) {
             if (l->proto == CONN_H2)
                 engine_fail(c, l, (int)m);
@@ -379,8 +425,14 @@ static int feed(hyper_conn *c, conn_link *l, const uint8_t *data, size_t len)
         /* HTTP/2 paused with input left: send what it wrote first. Its ACK
          * bound (max_queued_acks) pauses recv so that a burst of PINGs or
          * SETTINGS in one read is answered rather than taken for a flood;
-         * coming back without sending would be that flood. */
-        if (m > 0 && off < len && l->proto == CONN_H2 && hyper_h2_want_write(l->h2)) {
+         * coming back without sending would be that flood. A pause after a
+         * DATA event is the engine handing out borrowed input (it pauses
+         * right after that frame, and a frame that fills the ACK bound is
+         * itself followed by a pause without DATA), so no output check then:
+         * asking per DATA frame made the engine rescan its streams each time.
+         * conn_pump flushes once after the whole read. */
+        if (m > 0 && off < len && l->proto == CONN_H2 && !(flags & DISPATCH_DATA) &&
+            hyper_h2_want_write(l->h2)) {
             int e = conn_flush(c, l);
             if (e != HYPER_OK)
                 return e;

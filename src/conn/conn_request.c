@@ -105,10 +105,13 @@ hyper_response *conn_rec_new(hyper_conn *c, const char *method, const char *path
 
 void conn_rec_append(hyper_conn *c, hyper_response *r)
 {
-    hyper_response **pp = &c->recs;
-    while (*pp)
-        pp = &(*pp)->next;
-    *pp = r;
+    r->next = NULL;
+    r->prev = c->recs_tail;
+    if (c->recs_tail)
+        c->recs_tail->next = r;
+    else
+        c->recs = r;
+    c->recs_tail = r;
 }
 
 /* ---- fields for the engines -------------------------------------------------- */
@@ -393,6 +396,7 @@ int conn_submit(hyper_conn *c, hyper_response *r)
     }
     if (l->proto == CONN_H1 && hyper_h1_outstanding(l->h1) > 0)
         return HYPER_OK;
+    conn_wire_del(c, r);    /* its wire id is about to change */
     struct built b;
     e = build(c, r, l->proto, &b);
     if (e == HYPER_OK)
@@ -403,6 +407,14 @@ int conn_submit(hyper_conn *c, hyper_response *r)
     r->link = l;
     r->state = REC_SENT;
     r->local_done = !r->streamed;
+    conn_wire_add(c, r);
+    /* A whole HTTP/2 request waits in the engine: the next pump writes it
+     * together with whatever else was started meanwhile (one write for a
+     * batch instead of one per request). conn_pump writes before it
+     * reads, so nothing waits longer than until the caller waits. HTTP/1.1
+     * and streamed heads go now: their callers go on to write the body. */
+    if (l->proto == CONN_H2 && r->local_done)
+        return HYPER_OK;
     return conn_flush(c, l);
 }
 
@@ -445,7 +457,9 @@ int conn_h2_upgrade(hyper_conn *c, conn_link *l, hyper_response *r)
     }
     c->learned = CONN_H2;
     if (r) {
+        conn_wire_del(c, r);
         r->wire_id = 1;
+        conn_wire_add(c, r);
         if (r->id == 0)
             r->id = 1 + l->id_offset;
         if (r->id > c->max_id)

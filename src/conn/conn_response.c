@@ -81,29 +81,38 @@ void conn_rec_free(hyper_response *r)
     hyper_mem_free(&m, r, sizeof *r);
 }
 
+/* Takes r out of c->recs (and the wire index); a record not in the list
+ * is left alone. */
 void conn_rec_unlink(hyper_conn *c, hyper_response *r)
 {
-    for (hyper_response **pp = &c->recs; *pp; pp = &(*pp)->next) {
-        if (*pp == r) {
-            *pp = r->next;
-            r->next = NULL;
-            return;
-        }
-    }
+    if (r->prev)
+        r->prev->next = r->next;
+    else if (c->recs == r)
+        c->recs = r->next;
+    else
+        return;
+    if (r->next)
+        r->next->prev = r->prev;
+    else
+        c->recs_tail = r->prev;
+    r->next = r->prev = NULL;
+    conn_wire_del(c, r);
+    if (r->discard)
+        c->ndiscard--;
 }
 
-/* Frees HTTP/1.1 responses the user dropped once they have been drained. */
+/* Frees HTTP/1.1 responses the user dropped once they have been drained.
+ * Called on every collect and at the end of every body: the count keeps it
+ * from walking the records when there is nothing to free (always so on
+ * HTTP/2, where a dropped response is reset and freed at once). */
 void conn_reap(hyper_conn *c)
 {
-    hyper_response **pp = &c->recs;
-    while (*pp) {
-        hyper_response *r = *pp;
+    for (hyper_response *r = c->ndiscard ? c->recs : NULL, *next; r; r = next) {
+        next = r->next;
         if (r->discard && (r->state == REC_DONE || r->state == REC_FAILED)) {
-            *pp = r->next;
+            conn_rec_unlink(c, r);
             conn_rec_free(r);
-            continue;
         }
-        pp = &r->next;
     }
     conn_link_gc(c);
 }
@@ -401,14 +410,18 @@ void hyper_response_free(hyper_response *r)
          * it comes and free the record once it has ended. */
         while (r->first)
             piece_pop(r);
+        if (!r->discard)
+            c->ndiscard++;
         r->discard = 1;
         return;
     }
-    if (live && l && l->proto == CONN_H2 && !l->err)
-        hyper_h2_reset_stream(l->h2, r->wire_id, HYPER_H2_CANCEL);
+    /* Only a reset needs writing now (so the server stops sending); any
+     * other output (WINDOW_UPDATEs for body read) goes with the next pump. */
+    int reset = live && l && l->proto == CONN_H2 && !l->err &&
+                hyper_h2_reset_stream(l->h2, r->wire_id, HYPER_H2_CANCEL) == HYPER_OK;
     conn_rec_unlink(c, r);
     conn_rec_free(r);
-    if (l && !l->err)
+    if (reset)
         conn_flush(c, l);
     conn_link_gc(c);
 }

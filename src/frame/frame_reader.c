@@ -9,7 +9,7 @@
  *    current frame's header and done < hd.length, except that a frame whose
  *    payload is complete is finished in the same call, so no state ever
  *    waits on zero remaining octets. Hence each call with len >= 1 consumes
- *    at least one octet.
+ *    at least one octet, except one that asks for a buffer (NEED_BUFFER).
  *  - One event per call at most: a call returns right after a frame or a
  *    DATA chunk, so events never need queueing and pointers into `in` stay
  *    valid for the caller.

@@ -482,6 +482,7 @@ static void lookup(const hyper_hpack_encoder *enc, const hyper_hpack_field *f, m
     m->name_index = sname;
     m->sensitive = is_sensitive(enc, f, sname);
     m->hashed = 0;
+    m->hn = m->hnv = 0; /* set with hashed; zeroed for gcc -Os's flow analysis */
     if (sidx && !literal && !m->sensitive) {
         m->index = sidx;
         return;

@@ -11,6 +11,11 @@
  * RFC 9113 §5.1 asks for. An id at or below the highest one used but no
  * longer remembered is "closed, reason unknown" (H2_CLOSED_UNKNOWN); an id
  * above is idle (never opened).
+ *
+ * Streams ended wholesale (connection error, GOAWAY either way) leave the
+ * table at once like closed ones, but their struct waits on the doomed
+ * list (FIFO, linked through next_doomed) until next_event hands out
+ * their RESET: no memory is taken or reserved for those events.
  */
 #include <string.h>
 #include "stream/h2_internal.h"

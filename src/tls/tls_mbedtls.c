@@ -22,6 +22,9 @@
  *    mbedtls_entropy_func locks its own mutex (MBEDTLS_THREADING_PTHREAD),
  *    so sharing it is thread-safe. It is set up once (pthread_once), lives
  *    in static storage, and is never freed.
+ *  - Read-ahead (HYPER_TLS_READ_AHEAD): bio_recv reads what the socket has
+ *    into s->ra and hands mbedTLS the header and body of a record from it,
+ *    one recv per record or fewer instead of two or three.
  */
 #include <limits.h>
 #include <string.h>
@@ -49,6 +52,34 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
     struct tls *s = ctx;
+#if HYPER_TLS_READ_AHEAD > 0
+    /* Serve from the read-ahead; refill it when empty unless the ask is as
+     * large as the buffer (then reading straight into buf is cheaper). */
+    if (s->ra_off == s->ra_len && len < sizeof s->ra) {
+        long k = s->lower.read(s->lower.ctx, s->ra, sizeof s->ra,
+                               hyper_tls_deadline_left(&s->deadline));
+        if (k > 0 && (size_t)k <= sizeof s->ra) {
+            s->ra_off = 0;
+            s->ra_len = (size_t)k;
+        } else {
+            if (k > 0)
+                k = HYPER_EIO;
+            if (k == 0)
+                return 0;
+            s->io_err = (int)k;
+            return k == HYPER_ETIMEOUT ? MBEDTLS_ERR_SSL_WANT_READ
+                                       : MBEDTLS_ERR_NET_RECV_FAILED;
+        }
+    }
+    if (s->ra_off < s->ra_len) {
+        size_t k = s->ra_len - s->ra_off;
+        if (k > len)
+            k = len;
+        memcpy(buf, s->ra + s->ra_off, k);
+        s->ra_off += k;
+        return (int)k;
+    }
+#endif
     long n = s->lower.read(s->lower.ctx, buf, len, hyper_tls_deadline_left(&s->deadline));
     if (n >= 0 && (size_t)n <= len)
         return (int)n;  /* 0: end of stream, which mbedTLS reports itself */
@@ -82,6 +113,42 @@ static int timed_out(const struct tls *s)
     return s->io_err == HYPER_ETIMEOUT || hyper_tls_deadline_left(&s->deadline) == 0;
 }
 
+#if HYPER_TLS_READ_AHEAD > 0
+/* A whole record waits in the read-ahead (RFC 5246 §6.2.1: 5-octet header,
+ * length in octets 3-4): decrypting it cannot block. */
+static int record_ready(const struct tls *s)
+{
+    size_t k = s->ra_len - s->ra_off;
+    if (k < 5)
+        return 0;
+    const uint8_t *h = s->ra + s->ra_off;
+    return k >= 5 + (((size_t)h[3] << 8) | h[4]);
+}
+#endif
+
+/* mbedtls_ssl_read returns one record's data at a time. While the next
+ * record is already here, take it too: the caller gets what arrived in
+ * one call (small HTTP/2 frames are often a record each). */
+static long more_records(struct tls *s, uint8_t *buf, size_t len, size_t got)
+{
+#if HYPER_TLS_READ_AHEAD > 0
+    while (got < len && (mbedtls_ssl_get_bytes_avail(&s->ssl) > 0 || record_ready(s))) {
+        int r = mbedtls_ssl_read(&s->ssl, buf + got, len - got);
+        if (r <= 0) {
+            /* The next call reports it (io_err kept), data first. */
+            s->deferred = r < 0 ? r : MBEDTLS_ERR_SSL_CONN_EOF;
+            break;
+        }
+        got += (size_t)r;
+    }
+#else
+    (void)s;
+    (void)buf;
+    (void)len;
+#endif
+    return (long)got;
+}
+
 static long tls_read(void *ctx, uint8_t *buf, size_t len, int timeout_ms)
 {
     struct tls *s = ctx;
@@ -95,10 +162,14 @@ static long tls_read(void *ctx, uint8_t *buf, size_t len, int timeout_ms)
         len = INT_MAX;
     s->deadline = hyper_tls_deadline_in(timeout_ms);
     for (;;) {
-        s->io_err = 0;
-        int r = mbedtls_ssl_read(&s->ssl, buf, len);
+        int r = s->deferred;
+        s->deferred = 0;
+        if (r == 0) {
+            s->io_err = 0;
+            r = mbedtls_ssl_read(&s->ssl, buf, len);
+        }
         if (r > 0)
-            return r;
+            return more_records(s, buf, len, (size_t)r);
         if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || r == MBEDTLS_ERR_SSL_CONN_EOF) {
             s->eof = 1;  /* RFC 9112 §9.8: framing decides if it was complete */
             return 0;

@@ -15,6 +15,14 @@
 
 #include "tls/transport.h"
 
+/* Read-ahead (octets): mbedTLS asks its BIO for a record's 5-octet header,
+ * then for the body, each a recv of its own (~2.6 per 16 KiB record). The
+ * BIO reads up to this much at once and serves those asks from it. 0 turns
+ * it off (a build short of memory). */
+#ifndef HYPER_TLS_READ_AHEAD
+#define HYPER_TLS_READ_AHEAD 16384
+#endif
+
 struct tls {
     hyper_mem mem;             /* copy of the allocator of this struct */
     hyper_transport lower;     /* owned: closed by tls_close */
@@ -37,6 +45,12 @@ struct tls {
     size_t ip_len;             /* 4 or 16; 0: a DNS name, checked by mbedTLS */
     int ip_mismatch;           /* verify_ip found no matching iPAddress SAN */
     char name[256];            /* the name being verified (for messages) */
+    int deferred;              /* an mbedtls_ssl_read result (<= 0) met after
+                                  data in the same tls_read: the next reports it */
+#if HYPER_TLS_READ_AHEAD > 0
+    size_t ra_off, ra_len;     /* unread octets: ra[ra_off .. ra_len) */
+    uint8_t ra[HYPER_TLS_READ_AHEAD];
+#endif
 };
 
 /* mbedtls_ssl_conf_verify callback: at depth 0, when the target is an IP

@@ -9,7 +9,8 @@
  *    as the 101, or one octet per read; a server that ignores the offer;
  *    the GOAWAY hyper must write after a connection error (RFC 9113
  *    §5.4.1) and must not write after the transport failed; allocation
- *    failure at every step of the upgrade.
+ *    failure at every step of the upgrade; HTTP/2 requests batched into
+ *    one write and answered out of order (the wire index).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -232,6 +233,8 @@ typedef struct script {
     size_t out_at_fail;     /* out_len when the read failed */
     int failed, closed;
     int connects;
+    int writes;             /* write calls */
+    size_t ends[8];         /* out_len after each of the first 8 writes */
     const uint8_t *next_in; /* what the second connection reads (NULL: none) */
     size_t next_len;
 } script;
@@ -264,9 +267,12 @@ static long sc_write(void *ctx, const uint8_t *buf, size_t len, int timeout_ms)
 {
     script *s = ctx;
     (void)timeout_ms;
+    s->writes++;
     size_t room = sizeof s->out - s->out_len;
     memcpy(s->out + s->out_len, buf, len < room ? len : room);
     s->out_len += len < room ? len : room;
+    if (s->writes <= 8)
+        s->ends[s->writes - 1] = s->out_len;
     return (long)len;
 }
 
@@ -552,6 +558,145 @@ static void test_script_upgrade_alloc(void **state)
     assert_true(succeeded);
 }
 
+/* ---- batching and the wire index (HTTP/2 prior knowledge) ------------------------ */
+
+/* HEADERS frames (type 1) hyper wrote after its preface, in out[0..upto). */
+static int headers_frames(const script *s, size_t upto)
+{
+    long at = find(s->out, upto, PREFACE);
+    int n = 0;
+    if (at < 0)
+        return -1;
+    size_t p = (size_t)at + strlen(PREFACE);
+    while (p + 9 <= upto) {
+        size_t len = (size_t)s->out[p] << 16 | (size_t)s->out[p + 1] << 8 | s->out[p + 2];
+        n += s->out[p + 3] == 1;
+        p += 9 + len;
+    }
+    return n;
+}
+
+static size_t put_frame(uint8_t *o, uint8_t type, uint8_t flags, uint32_t id,
+                        const void *payload, size_t len)
+{
+    o[0] = 0;
+    o[1] = (uint8_t)(len >> 8);
+    o[2] = (uint8_t)len;
+    o[3] = type;
+    o[4] = flags;
+    o[5] = (uint8_t)(id >> 24);
+    o[6] = (uint8_t)(id >> 16);
+    o[7] = (uint8_t)(id >> 8);
+    o[8] = (uint8_t)id;
+    memcpy(o + 9, payload, len);
+    return 9 + len;
+}
+
+static hyper_conn *script_open_h2(script *s, const hyper_mem *mem)
+{
+    hyper_conn_opts o;
+    hyper_conn_opts_init(&o);
+    o.secure = 0;
+    o.protocol = HYPER_CONN_PROTO_H2;
+    o.decompress = 0;
+    o.connect = sc_connect;
+    o.connect_ctx = s;
+    o.read_timeout_ms = 200;
+    o.mem = mem;
+    int err = 0;
+    hyper_conn *c = hyper_conn_open("device.test", 8080, &o, &err);
+    assert_int_equal(err, c ? HYPER_OK : HYPER_ENOMEM);
+    assert_true(c || mem);
+    return c;
+}
+
+/*
+ * Whole-body HTTP/2 requests are queued, not written one by one: nothing
+ * goes out until the caller waits, then every request started so far goes
+ * in one write. The server answers in reverse order, more streams than the
+ * wire index has buckets, each body naming its stream: every response must
+ * reach its own record. Run with every allocation failing in turn too.
+ */
+#define BATCH_N 90   /* under the 100 streams assumed before SETTINGS */
+
+static void run_batch(const hyper_mem *mem, int *ok)
+{
+    static uint8_t in[BATCH_N * 40 + 16];
+    size_t n = put_frame(in, 4, 0, 0, "", 0);
+    for (int k = BATCH_N; k >= 1; k--) {
+        char body[16];
+        int bl = snprintf(body, sizeof body, "r%d", 2 * k - 1);
+        n += put_frame(in + n, 1, 4, (uint32_t)(2 * k - 1), "\x88", 1);
+        n += put_frame(in + n, 0, 1, (uint32_t)(2 * k - 1), body, (size_t)bl);
+    }
+    script *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    s->in = in;
+    s->in_len = n;
+    s->step = 97;   /* frames split across reads */
+    hyper_conn *c = script_open_h2(s, mem);
+    int32_t ids[BATCH_N];
+    int started = 0, got = 0;
+    if (!c)
+        goto out;
+    int writes0 = s->writes;
+    for (int k = 0; k < BATCH_N; k++) {
+        ids[k] = hyper_request(c, "GET", "/", NULL, 0, NULL, 0);
+        if (ids[k] < 0)
+            break;
+        assert_int_equal(ids[k], 2 * k + 1);
+        started++;
+    }
+    if (mem == NULL)
+        assert_int_equal(s->writes, writes0);   /* all still queued */
+    for (int k = started - 1; k >= 0; k--) {
+        hyper_response *r = hyper_get_response(c, ids[k]);
+        if (!r)
+            break;
+        if (mem == NULL && k == started - 1) {
+            /* One write carried them all (the next is the SETTINGS ACK). */
+            assert_true(s->writes > writes0 && writes0 < 8);
+            assert_int_equal(headers_frames(s, s->ends[writes0]), BATCH_N);
+            assert_int_equal(headers_frames(s, s->out_len), BATCH_N);
+        }
+        char buf[16], want[16];
+        long len, total = 0;
+        while ((len = hyper_response_read(r, buf + total, sizeof buf - 1 - (size_t)total)) > 0)
+            total += len;
+        if (len == 0) {
+            buf[total] = 0;
+            snprintf(want, sizeof want, "r%d", ids[k]);
+            assert_string_equal(buf, want);
+            got++;
+        }
+        hyper_response_free(r);
+    }
+    hyper_conn_free(c);
+out:
+    *ok = got == BATCH_N;
+    free(s);
+}
+
+static void test_script_batch(void **state)
+{
+    (void)state;
+    int ok = 0;
+    run_batch(NULL, &ok);
+    assert_true(ok);
+    int succeeded = 0;
+    for (size_t fail = 1; fail < 2000 && !succeeded; fail += 7) {
+        test_mem tm;
+        test_mem_init(&tm);
+        tm.fail_at = fail;
+        run_batch(&tm.mem, &succeeded);
+        succeeded = succeeded && tm.calls < fail;
+        assert_int_equal(tm.in_use, 0);
+        assert_int_equal(tm.blocks, 0);
+        assert_false(tm.size_mismatch);
+    }
+    assert_true(succeeded);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -563,6 +708,7 @@ int main(void)
 #endif
         cmocka_unit_test(test_script_upgrade_ignored),
         cmocka_unit_test(test_script_ignored_close),
+        cmocka_unit_test(test_script_batch),
     };
     return cmocka_run_group_tests_name("conn_transport", tests, fx_setup, fx_teardown);
 }
