@@ -55,8 +55,6 @@
  *   go. Requests grow by about a quarter of their header octets, and only
  *   on the first use of a field, which the dynamic table then indexes.
  *   Decoding is unaffected: a decoder must accept Huffman strings.
- *   (Not honoured yet: src/hpack/encoder.c and huffman.c still build the
- *   encoder; the switch is accepted and will take effect there.)
  *
  * HYPER_HUFFMAN_COMPACT
  *   Huffman decoding through the canonical-code tables (~0.5 KB) instead

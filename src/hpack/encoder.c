@@ -377,6 +377,7 @@ static size_t put_int(uint8_t *out, uint32_t v, unsigned prefix, uint8_t first)
     return hyper_hpack_int_encode(out, v, prefix, first);
 }
 
+#ifndef HYPER_CONFIG_NO_HUFFMAN_ENCODER
 /*
  * Huffman-codes src[0..len) into dst as long as the result stays shorter
  * than len (the AUTO policy, §5.2): one pass, no separate length count,
@@ -421,9 +422,12 @@ static size_t huffman_if_shorter(const uint8_t *src, size_t len, uint8_t *dst)
     return o;
 }
 
+#endif
+
 /* Writes a string literal (§5.2) under the Huffman policy. */
 static size_t put_string(uint8_t *out, const char *s, size_t len, int policy)
 {
+#ifndef HYPER_CONFIG_NO_HUFFMAN_ENCODER
     const uint8_t *p = (const uint8_t *)s;
     if (policy == HYPER_HPACK_HUFFMAN_ALWAYS) {
         size_t n = put_int(out, (uint32_t)hyper_huffman_encoded_len(p, len), 7, 0x80);
@@ -441,6 +445,10 @@ static size_t put_string(uint8_t *out, const char *s, size_t len, int policy)
             return hn + hl;
         }
     }
+#else
+    (void)policy;  /* without the Huffman encoder every literal is raw */
+    size_t n = put_int(out, (uint32_t)len, 7, 0);
+#endif
     if (len)
         memcpy(out + n, s, len);
     return n + len;
@@ -563,6 +571,9 @@ int hyper_hpack_encoder_init(hyper_hpack_encoder **enc, const hyper_mem *mem,
     memset(e, 0, sizeof *e);
     e->mem = mem;
     e->max_opt = max;
+#ifdef HYPER_CONFIG_NO_HUFFMAN_ENCODER
+    huffman = HYPER_HPACK_HUFFMAN_NEVER;  /* the policy is accepted, raw is all there is */
+#endif
     e->huffman = huffman;
     e->indexing = indexing;
     /* The peer's decoder starts at the protocol default; we use at most our

@@ -284,6 +284,7 @@ long hyper_huffman_decode_fast(const uint8_t *src, size_t len, uint8_t *dst)
 #endif
 }
 
+#ifndef HYPER_CONFIG_NO_HUFFMAN_ENCODER
 size_t hyper_huffman_encoded_len(const uint8_t *src, size_t len)
 {
     uint64_t b0 = 0, b1 = 0;
@@ -329,3 +330,4 @@ size_t hyper_huffman_encode(const uint8_t *src, size_t len, uint8_t *dst)
     }
     return (size_t)(p - dst);
 }
+#endif /* HYPER_CONFIG_NO_HUFFMAN_ENCODER */

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hyper_config.h"
 
 /* Upper bound of the decoded length of `len` Huffman octets (the shortest
  * code is 5 bits): dst needs at most this many bytes. */
@@ -41,6 +42,7 @@ long hyper_huffman_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t c
  */
 long hyper_huffman_decode_fast(const uint8_t *src, size_t len, uint8_t *dst);
 
+#ifndef HYPER_CONFIG_NO_HUFFMAN_ENCODER  /* the encoder can be left out */
 /* Octets the Huffman encoding of src[0..len) takes. */
 size_t hyper_huffman_encoded_len(const uint8_t *src, size_t len);
 
@@ -48,5 +50,6 @@ size_t hyper_huffman_encoded_len(const uint8_t *src, size_t len);
  * bytes of room (it writes exactly that many); pads the last octet with the
  * most significant bits of EOS (ones). Returns the octets written. */
 size_t hyper_huffman_encode(const uint8_t *src, size_t len, uint8_t *dst);
+#endif
 
 #endif

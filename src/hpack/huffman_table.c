@@ -8,6 +8,7 @@
 
 _Static_assert(HYPER_HUFFMAN_FAST_BITS == 13, "regenerate the tables");
 
+#ifndef HYPER_CONFIG_NO_HUFFMAN_ENCODER
 /* Code of each symbol (0..255, EOS = 256), right-aligned. */
 const uint32_t hyper_huffman_code[257] = {
     0x00001ff8, 0x007fffd8, 0x0fffffe2, 0x0fffffe3, 0x0fffffe4, 0x0fffffe5,
@@ -75,6 +76,7 @@ const uint8_t hyper_huffman_bits[257] = {
     26, 27, 26, 26, 27, 27, 27, 27, 27, 28, 27, 27, 27, 27, 27, 26,
     30,
 };
+#endif
 
 /* Canonical decode, indexed by code length (5..30). */
 const uint32_t hyper_huffman_limit[31] = {

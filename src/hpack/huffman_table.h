@@ -28,12 +28,15 @@
 #define HYPER_HUFFMAN_TABLE_H
 
 #include <stdint.h>
+#include "hyper_config.h"   /* HYPER_HUFFMAN_COMPACT, HYPER_CONFIG_NO_HUFFMAN_ENCODER */
 
 #define HYPER_HUFFMAN_EOS 256
 #define HYPER_HUFFMAN_FAST_BITS 13
 
+#ifndef HYPER_CONFIG_NO_HUFFMAN_ENCODER
 extern const uint32_t hyper_huffman_code[257];
 extern const uint8_t hyper_huffman_bits[257];
+#endif
 extern const uint32_t hyper_huffman_limit[31];
 extern const uint32_t hyper_huffman_delta[31];
 extern const uint8_t hyper_huffman_sorted[256];
