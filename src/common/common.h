@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "hyper.h"
 
 /* The allocator to use for a caller's `mem` argument (NULL means default). */
@@ -18,6 +19,15 @@ static inline const hyper_mem *hyper_mem_pick(const hyper_mem *mem)
 static inline void *hyper_mem_alloc(const hyper_mem *m, size_t size)
 {
     return size ? m->alloc(m->ctx, size) : NULL;
+}
+
+/* Allocates and zero-fills `size` bytes (NULL on failure or size 0). */
+static inline void *hyper_mem_zalloc(const hyper_mem *m, size_t size)
+{
+    void *p = hyper_mem_alloc(m, size);
+    if (p)
+        memset(p, 0, size);
+    return p;
 }
 
 static inline void *hyper_mem_realloc(const hyper_mem *m, void *p,

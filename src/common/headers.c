@@ -40,10 +40,9 @@ struct hyper_headers {
 hyper_headers *hyper_headers_new(const hyper_mem *mem)
 {
     const hyper_mem *m = hyper_mem_pick(mem);
-    hyper_headers *h = hyper_mem_alloc(m, sizeof *h);
+    hyper_headers *h = hyper_mem_zalloc(m, sizeof *h);
     if (!h)
         return NULL;
-    memset(h, 0, sizeof *h);
     h->mem = m;
     return h;
 }

@@ -202,11 +202,10 @@ static void link_free(hyper_conn *c, conn_link *l)
 
 int conn_link_open(hyper_conn *c, conn_link **out, char *detail, size_t dlen)
 {
-    conn_link *l = hyper_mem_alloc(&c->mem, sizeof *l);
+    conn_link *l = hyper_mem_zalloc(&c->mem, sizeof *l);
     int err;
     if (!l)
         return HYPER_ENOMEM;
-    memset(l, 0, sizeof *l);
     err = transport_open(c, &l->t, detail, dlen);
     if (err != HYPER_OK) {
         memset(&l->t, 0, sizeof l->t);
@@ -298,13 +297,12 @@ hyper_conn *hyper_conn_open_detail(const char *host, uint16_t port,
             *err = HYPER_EINVAL;
         return NULL;
     }
-    hyper_conn *c = hyper_mem_alloc(m, sizeof *c);
+    hyper_conn *c = hyper_mem_zalloc(m, sizeof *c);
     if (!c) {
         if (err)
             *err = HYPER_ENOMEM;
         return NULL;
     }
-    memset(c, 0, sizeof *c);
     c->mem = *m;
     c->opts = *opts;
     c->opts.mem = NULL;

@@ -196,7 +196,7 @@ int conn_flush(hyper_conn *c, conn_link *l)
 static void on_push_promise(hyper_conn *c, conn_link *l, hyper_event *ev)
 {
     hyper_response *parent = conn_find_wire(c, l, ev->stream_id);
-    hyper_response *r = hyper_mem_alloc(&c->mem, sizeof *r);
+    hyper_response *r = hyper_mem_zalloc(&c->mem, sizeof *r);
     if (!r || !parent) {
         /* Nobody to hand it to, or no memory: refuse it (RFC 9113 §8.4). */
         hyper_mem_free(&c->mem, r, sizeof *r);
@@ -204,7 +204,6 @@ static void on_push_promise(hyper_conn *c, conn_link *l, hyper_event *ev)
         hyper_h2_refuse_push(l->h2, ev->promised_id);
         return;
     }
-    memset(r, 0, sizeof *r);
     r->mem = c->mem;
     r->conn = c;
     r->link = l;

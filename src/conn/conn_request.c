@@ -60,10 +60,9 @@ hyper_response *conn_rec_new(hyper_conn *c, const char *method, const char *path
     size_t size = n * sizeof(hyper_hpack_field) + ml + pl + body_len;
     for (size_t i = 0; i < n; i++)
         size += f[i].name_len + f[i].value_len;
-    hyper_response *r = hyper_mem_alloc(&c->mem, sizeof *r);
+    hyper_response *r = hyper_mem_zalloc(&c->mem, sizeof *r);
     if (!r)
         return NULL;
-    memset(r, 0, sizeof *r);
     r->store = hyper_mem_alloc(&c->mem, size);
     if (!r->store) {
         hyper_mem_free(&c->mem, r, sizeof *r);

@@ -86,10 +86,9 @@ static int create(hyper_content_decoder **dec, const hyper_mem *mem,
                   const struct coding_list *cl)
 {
     const hyper_mem *m = hyper_mem_pick(mem);
-    hyper_content_decoder *d = hyper_mem_alloc(m, sizeof *d);
+    hyper_content_decoder *d = hyper_mem_zalloc(m, sizeof *d);
     if (!d)
         return HYPER_ENOMEM;
-    memset(d, 0, sizeof *d);
     d->mem = m;
     d->zm.mem = m;
     if (cl->n > 1) {

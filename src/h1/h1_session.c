@@ -58,10 +58,9 @@ int hyper_h1_session_init(hyper_h1_session **out, const hyper_mem *mem,
     if (fill_options(&o, opts) != HYPER_OK)
         return HYPER_EINVAL;
     const hyper_mem *m = hyper_mem_pick(mem);
-    hyper_h1_session *s = hyper_mem_alloc(m, sizeof *s);
+    hyper_h1_session *s = hyper_mem_zalloc(m, sizeof *s);
     if (!s)
         return HYPER_ENOMEM;
-    memset(s, 0, sizeof *s);
     s->mem = m;
     s->opt = o;
     s->reqs = hyper_mem_alloc(m, o.max_pipeline * sizeof *s->reqs);

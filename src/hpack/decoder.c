@@ -123,10 +123,9 @@ int hyper_hpack_decoder_init(hyper_hpack_decoder **dec, const hyper_mem *mem,
     if (table > HYPER_HPACK_TABLE_LIMIT_MAX)
         return HYPER_EINVAL;
     mem = hyper_mem_pick(mem);
-    hyper_hpack_decoder *d = hyper_mem_alloc(mem, sizeof *d);
+    hyper_hpack_decoder *d = hyper_mem_zalloc(mem, sizeof *d);
     if (!d)
         return HYPER_ENOMEM;
-    memset(d, 0, sizeof *d);
     d->mem = mem;
     hyper_hpack_table_init(&d->table, mem, table);
     d->max_list = o.max_header_list_size ? o.max_header_list_size : DEFAULT_LIST;

@@ -410,16 +410,7 @@ static size_t huffman_if_shorter(const uint8_t *src, size_t len, uint8_t *dst)
     size_t tail = (bits + 7) / 8;
     if (o + tail >= len)
         return 0;
-    if (bits & 7) { /* pad with the most significant bits of EOS */
-        unsigned pad = 8 - (bits & 7);
-        acc = acc << pad | ((1u << pad) - 1);
-        bits += pad;
-    }
-    while (bits) {
-        bits -= 8;
-        dst[o++] = (uint8_t)(acc >> bits);
-    }
-    return o;
+    return o + hyper_huffman_flush(dst + o, acc, bits);
 }
 
 #endif
@@ -565,10 +556,9 @@ int hyper_hpack_encoder_init(hyper_hpack_encoder **enc, const hyper_mem *mem,
     if (huffman < HYPER_HPACK_HUFFMAN_AUTO || huffman > HYPER_HPACK_HUFFMAN_ALWAYS ||
         indexing < HYPER_HPACK_INDEXING_AUTO || indexing > HYPER_HPACK_INDEXING_NONE)
         return HYPER_EINVAL;
-    hyper_hpack_encoder *e = hyper_mem_alloc(mem, sizeof *e);
+    hyper_hpack_encoder *e = hyper_mem_zalloc(mem, sizeof *e);
     if (!e)
         return HYPER_ENOMEM;
-    memset(e, 0, sizeof *e);
     e->mem = mem;
     e->max_opt = max;
 #ifdef HYPER_CONFIG_NO_HUFFMAN_ENCODER

@@ -319,15 +319,7 @@ size_t hyper_huffman_encode(const uint8_t *src, size_t len, uint8_t *dst)
             p += 4;
         }
     }
-    if (bits & 7) { /* pad with the most significant bits of EOS */
-        unsigned pad = 8 - (bits & 7);
-        acc = acc << pad | ((1u << pad) - 1);
-        bits += pad;
-    }
-    while (bits) {
-        bits -= 8;
-        *p++ = (uint8_t)(acc >> bits);
-    }
+    p += hyper_huffman_flush(p, acc, bits);
     return (size_t)(p - dst);
 }
 #endif /* HYPER_CONFIG_NO_HUFFMAN_ENCODER */

@@ -50,6 +50,26 @@ size_t hyper_huffman_encoded_len(const uint8_t *src, size_t len);
  * bytes of room (it writes exactly that many); pads the last octet with the
  * most significant bits of EOS (ones). Returns the octets written. */
 size_t hyper_huffman_encode(const uint8_t *src, size_t len, uint8_t *dst);
+
+/* Tail of an encoder loop: the low `bits` (< 32) bits of acc are pending
+ * output. Pads them to an octet boundary with the most significant bits of
+ * EOS (ones, §5.2), writes them to dst and returns the octets written
+ * ((bits + 7) / 8). Shared by hyper_huffman_encode and the HPACK encoder's
+ * bounded variant so both emit the same padding. */
+static inline size_t hyper_huffman_flush(uint8_t *dst, uint64_t acc, unsigned bits)
+{
+    size_t o = 0;
+    if (bits & 7) {
+        unsigned pad = 8 - (bits & 7);
+        acc = acc << pad | ((1u << pad) - 1);
+        bits += pad;
+    }
+    while (bits) {
+        bits -= 8;
+        dst[o++] = (uint8_t)(acc >> bits);
+    }
+    return o;
+}
 #endif
 
 #endif

@@ -32,7 +32,7 @@ int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd,
     hyper_frame_window_update wu;
     int rc = hyper_frame_window_update_decode(&wu, hd, payload);
     if (rc < 0 && !hyper_frame_error_is_stream(rc, hd))
-        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+        return h2_frame_error(s, rc);
     if (hd->stream_id == 0) {
         if (s->send_window + wu.increment > WINDOW_MAX)
             return h2_conn_error(s, HYPER_EH2_FLOW_CONTROL, HYPER_H2_FLOW_CONTROL_ERROR);

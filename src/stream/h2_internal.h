@@ -286,6 +286,11 @@ int h2_encoder_ensure(hyper_h2_session *s);
 /* ---- session.c ---- */
 int h2_conn_error(hyper_h2_session *s, int err, uint32_t code);
 int h2_stream_error(hyper_h2_session *s, uint32_t id, int err, uint32_t code);
+/* A frame decoder's error `rc` as a connection error with its RFC 9113 code. */
+static inline int h2_frame_error(hyper_h2_session *s, int rc)
+{
+    return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+}
 int h2_late_frame(hyper_h2_session *s, uint32_t id, int is_data_or_headers);
 
 /* ---- header_block.c ---- */

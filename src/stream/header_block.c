@@ -163,7 +163,7 @@ int h2_block_headers(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_
     /* A bad HEADERS frame still carries HPACK state we cannot skip, so
      * every error here ends the connection (§5.4.1 allows that). */
     if (rc < 0)
-        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+        return h2_frame_error(s, rc);
     int end_headers = (hd->flags & HYPER_FRAME_FLAG_END_HEADERS) != 0;
     rc = h2_guard_empty(s, fh.len == 0 && !end_headers);
     if (rc < 0)
@@ -185,7 +185,7 @@ int h2_block_continuation(hyper_h2_session *s, const hyper_frame_hd *hd,
     hyper_frame_continuation fc;
     int rc = hyper_frame_continuation_decode(&fc, hd, payload);
     if (rc < 0)
-        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+        return h2_frame_error(s, rc);
     if (!s->hb.active)
         return h2_conn_error(s, HYPER_EH2_CONTINUATION, HYPER_H2_PROTOCOL_ERROR);
     if (++s->hb.continuations > s->opts.max_continuations)

@@ -67,7 +67,7 @@ int h2_push_promise(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t
     hyper_frame_push_promise pp;
     int rc = hyper_frame_push_promise_decode(&pp, hd, payload);
     if (rc < 0)
-        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+        return h2_frame_error(s, rc);
     if (!s->opts.enable_push && s->local_acked)
         return h2_conn_error(s, HYPER_EH2_PUSH_DISABLED, HYPER_H2_PROTOCOL_ERROR);
     int refuse = check_associated(s, hd->stream_id);

@@ -112,10 +112,9 @@ int hyper_h2_session_init(hyper_h2_session **out, const hyper_mem *mem,
     if (!options_valid(opts))
         return HYPER_EINVAL;
     mem = hyper_mem_pick(mem);
-    hyper_h2_session *s = hyper_mem_alloc(mem, sizeof *s);
+    hyper_h2_session *s = hyper_mem_zalloc(mem, sizeof *s);
     if (!s)
         return HYPER_ENOMEM;
-    memset(s, 0, sizeof *s);
     s->mem = *mem;
     s->user_mem = mem;
     s->opts = *opts;
@@ -237,7 +236,7 @@ static int on_ping(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t 
     hyper_frame_ping p;
     int rc = hyper_frame_ping_decode(&p, hd, payload);
     if (rc < 0)
-        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+        return h2_frame_error(s, rc);
     if (p.ack) {
         h2_ev *e = h2_ev_push(s, HYPER_EVENT_PING_ACK, 0);
         if (e)
@@ -264,7 +263,7 @@ static int on_goaway(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_
     hyper_frame_goaway g;
     int rc = hyper_frame_goaway_decode(&g, hd, payload);
     if (rc < 0)
-        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+        return h2_frame_error(s, rc);
     if (s->goaway_received && g.last_stream_id > s->goaway_last_id)
         return h2_conn_error(s, HYPER_EH2_PROTOCOL, HYPER_H2_PROTOCOL_ERROR);
     s->goaway_received = 1;
@@ -295,7 +294,7 @@ static int on_rst_stream(hyper_h2_session *s, const hyper_frame_hd *hd,
     hyper_frame_rst_stream r;
     int rc = hyper_frame_rst_stream_decode(&r, hd, payload);
     if (rc < 0)
-        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+        return h2_frame_error(s, rc);
     if (++s->rst_in_row > s->opts.max_rst_received)
         return h2_conn_error(s, HYPER_EH2_CALM, HYPER_H2_ENHANCE_YOUR_CALM);
     h2_stream *st = h2_stream_find(s, hd->stream_id);
@@ -324,7 +323,7 @@ static int on_priority(hyper_h2_session *s, const hyper_frame_hd *hd, const uint
     if (rc < 0 && hyper_frame_error_is_stream(rc, hd))
         return h2_stream_error(s, hd->stream_id, rc, hyper_frame_error_code(rc));
     if (rc < 0)
-        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+        return h2_frame_error(s, rc);
     return HYPER_OK;
 }
 

@@ -108,7 +108,7 @@ int h2_settings_recv(hyper_h2_session *s, const hyper_frame_hd *hd,
     hyper_frame_settings fs;
     int rc = hyper_frame_settings_decode(&fs, hd, payload);
     if (rc < 0)
-        return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+        return h2_frame_error(s, rc);
     /* §3.4: the server's preface is a SETTINGS frame (not an ACK). */
     if (!s->got_settings && fs.ack)
         return h2_conn_error(s, HYPER_EH2_PREFACE, HYPER_H2_PROTOCOL_ERROR);

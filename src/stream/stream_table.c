@@ -52,10 +52,9 @@ int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out)
         s->streams = n;
         s->streams_cap = cap;
     }
-    h2_stream *st = hyper_mem_alloc(&s->mem, sizeof *st);
+    h2_stream *st = hyper_mem_zalloc(&s->mem, sizeof *st);
     if (!st)
         return HYPER_ENOMEM;
-    memset(st, 0, sizeof *st);
     st->id = id;
     st->state = HYPER_H2_STATE_IDLE;
     st->content_length = -1;

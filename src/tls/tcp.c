@@ -69,52 +69,50 @@ static int wait_fd(int fd, short events, const hyper_tls_deadline *d)
     }
 }
 
-static long tcp_read(void *ctx, uint8_t *buf, size_t len, int timeout_ms)
+/* After recv/send failed with errno `err`: HYPER_OK to try again (EINTR,
+ * or fd became ready before the deadline), else the error to return. */
+static int retry_after(int err, int fd, short events, const hyper_tls_deadline *d)
+{
+    if (err == EINTR)
+        return HYPER_OK;
+    if (err != EAGAIN && err != EWOULDBLOCK)
+        return errno_to_error(err);
+    int r = wait_fd(fd, events, d);
+    if (r == 0)
+        return HYPER_ETIMEOUT;
+    return r < 0 ? r : HYPER_OK;
+}
+
+/* One recv (in != NULL) or send (out != NULL) of up to len octets, waiting
+ * for readiness until the deadline: both directions share the retry rules. */
+static long tcp_io(void *ctx, uint8_t *in, const uint8_t *out, size_t len,
+                   int timeout_ms)
 {
     struct tcp *c = ctx;
-    if (!c || !buf || !len)
+    if (!c || !(in || out) || !len)
         return HYPER_EINVAL;
     if (len > LONG_MAX)
         len = LONG_MAX;
     hyper_tls_deadline d = hyper_tls_deadline_in(timeout_ms);
     for (;;) {
-        ssize_t n = recv(c->fd, buf, len, 0);
-        if (n >= 0)
+        ssize_t n = in ? recv(c->fd, in, len, 0) : send(c->fd, out, len, MSG_NOSIGNAL);
+        if (n > 0 || (n == 0 && in)) /* recv's 0 is the peer's orderly close */
             return (long)n;
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-            return errno_to_error(errno);
-        int r = wait_fd(c->fd, POLLIN, &d);
-        if (r == 0)
-            return HYPER_ETIMEOUT;
-        if (r < 0)
+        /* send's 0 octets: nothing failed, wait for room as for EAGAIN */
+        int r = retry_after(n < 0 ? errno : EAGAIN, c->fd, in ? POLLIN : POLLOUT, &d);
+        if (r != HYPER_OK)
             return r;
     }
 }
 
+static long tcp_read(void *ctx, uint8_t *buf, size_t len, int timeout_ms)
+{
+    return tcp_io(ctx, buf, NULL, len, timeout_ms);
+}
+
 static long tcp_write(void *ctx, const uint8_t *buf, size_t len, int timeout_ms)
 {
-    struct tcp *c = ctx;
-    if (!c || !buf || !len)
-        return HYPER_EINVAL;
-    if (len > LONG_MAX)
-        len = LONG_MAX;
-    hyper_tls_deadline d = hyper_tls_deadline_in(timeout_ms);
-    for (;;) {
-        ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
-        if (n > 0)
-            return (long)n;
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-            return errno_to_error(errno);
-        int r = wait_fd(c->fd, POLLOUT, &d);
-        if (r == 0)
-            return HYPER_ETIMEOUT;
-        if (r < 0)
-            return r;
-    }
+    return tcp_io(ctx, NULL, buf, len, timeout_ms);
 }
 
 static const char *tcp_protocol(void *ctx)

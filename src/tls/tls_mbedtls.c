@@ -432,7 +432,7 @@ int hyper_transport_tls_wrap(hyper_transport *t, hyper_transport lower,
     const hyper_mem *m = hyper_mem_pick(mem);
     struct tls *s = NULL;
     if (t && host && lower.read && lower.write && lower.close)
-        s = hyper_mem_alloc(m, sizeof *s);
+        s = hyper_mem_zalloc(m, sizeof *s);
     if (!s) {
         if (lower.close)
             lower.close(lower.ctx);
@@ -441,7 +441,6 @@ int hyper_transport_tls_wrap(hyper_transport *t, hyper_transport lower,
         return t && host && lower.read && lower.write && lower.close ? HYPER_ENOMEM
                                                                      : HYPER_EINVAL;
     }
-    memset(s, 0, sizeof *s);
     s->mem = *m;
     s->lower = lower;
     mbedtls_ssl_init(&s->ssl);
