@@ -163,6 +163,14 @@ int h2_conn_error(hyper_h2_session *s, int err, uint32_t code)
         return s->err;
     s->err = err;
     s->err_code = code;
+    /* A promise whose header block is still arriving was never announced
+     * (its PUSH_PROMISE event comes at END_HEADERS): its stream goes
+     * without a RESET event, as h2_push_finish does for a bad promise. */
+    if (s->hb.active && s->hb.is_push) {
+        h2_stream *ps = h2_stream_find(s, s->hb.target_id);
+        if (ps && ps->is_push)
+            h2_stream_destroy(s, ps, H2_CLOSED_UNKNOWN);
+    }
     h2_block_clear(s);
     (void)h2_out_ready(s); /* GOAWAY is lost only if even this fails */
     const char *name = hyper_strerror_name(err);

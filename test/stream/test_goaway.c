@@ -320,6 +320,26 @@ static void bad_promised_request(void **state)
     t_done(&t);
 }
 
+/* A connection error while a promise's header block is still arriving
+ * (a frame interleaved before END_HEADERS, §6.10): the promised stream was
+ * never announced, so only the request's stream gets a RESET event. Found
+ * by fuzz_h2_frames (fuzz/regress/fuzz_h2_frames/f1-reset-unannounced-push). */
+static void error_inside_promise_block(void **state)
+{
+    hyper_h2_options o;
+    push_opts(&o);
+    h2t t;
+    t_open_get(&t, &o, MODE(state));
+    srv_push_promise(&t, 1, 2, 0, ":method", "GET", ":scheme", "https", ":authority", "a",
+                     ":path", "/x", NULL);
+    srv_ping(&t, "pingpong", 0);
+    assert_int_equal(t_feed(&t), HYPER_EH2_CONTINUATION);
+    t_expect_reset(&t, 1, HYPER_EH2_CONTINUATION, HYPER_H2_PROTOCOL_ERROR);
+    t_expect_error(&t, HYPER_EH2_CONTINUATION, HYPER_H2_PROTOCOL_ERROR);
+    assert_true(t_no_event(&t));
+    t_done(&t);
+}
+
 /* A promise on a stream we reset is refused, not an error (§6.6). */
 static void push_on_reset_stream(void **state)
 {
@@ -366,6 +386,7 @@ int main(void)
         BOTH(push_violations),
         BOTH(bad_promised_request),
         BOTH(push_on_reset_stream),
+        BOTH(error_inside_promise_block),
         BOTH(priority_ignored),
     };
     return cmocka_run_group_tests_name("h2_goaway_push", tests, NULL, NULL);
