@@ -250,9 +250,6 @@ static void on_data(fuzz_state *f, mstream *m, const hyper_event *e)
 static void on_stream_event(fuzz_state *f, const hyper_event *e)
 {
     mstream *m = find(f, e->stream_id);
-    if (!m && !strict && e->type == HYPER_EVENT_RESET && (e->stream_id & 1) == 0 &&
-        e->stream_id <= f->next_promised)
-        return; /* F1: RESET for a promise whose block was cut by a connection error */
     CHECK(m != NULL && !m->gone);
     /* END is final for the response, but while our upload is still open a
      * RESET may still come for the stream (FINDINGS.md F2). */

@@ -360,7 +360,10 @@ typedef enum hyper_event_type {
     HYPER_EVENT_INFORMATIONAL,   /* a 1xx head: status, headers */
     HYPER_EVENT_DATA,            /* response body bytes: data, len, flow_len */
     HYPER_EVENT_TRAILERS,        /* trailer fields: headers */
-    HYPER_EVENT_END,             /* the response is complete */
+    HYPER_EVENT_END,             /* the response is complete (on HTTP/2, if our request
+                                    body is still being sent, a RESET may still follow:
+                                    a server may stop the upload once it answered,
+                                    RFC 9113 §8.1) */
     HYPER_EVENT_RESET,           /* the stream was reset: error, error_code */
     HYPER_EVENT_PUSH_PROMISE,    /* promised_id, headers (the promised request) */
     HYPER_EVENT_SETTINGS,        /* the peer's SETTINGS were applied */
