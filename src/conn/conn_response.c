@@ -156,9 +156,14 @@ int conn_wait(hyper_conn *c, hyper_response *r, int (*ready)(const hyper_respons
             return HYPER_ECONN_CLOSED;
         }
         int t = conn_wait_timeout(c, r);
+        /* The wait was cut to what is left of the request's deadline: its
+         * timeout is the deadline's, even when the transport's clock wakes
+         * a fraction of a millisecond before ours says it is due. */
+        int by_deadline = r->deadline_us &&
+                          (c->opts.read_timeout_ms < 0 || t < c->opts.read_timeout_ms);
         int e = t == 0 ? HYPER_ECONN_DEADLINE : conn_pump(c, l, t);
         if (e == HYPER_ETIMEOUT || e == HYPER_ECONN_DEADLINE) {
-            if (r->deadline_us && conn_now_us() >= r->deadline_us)
+            if (r->deadline_us && (by_deadline || conn_now_us() >= r->deadline_us))
                 e = HYPER_ECONN_DEADLINE;
             give_up(c, r, e);
             return e;
