@@ -5,7 +5,7 @@
 #   make asan         the same tests under AddressSanitizer + UBSan (clang)
 #   make fuzz         libFuzzer targets in build/fuzz/
 #   make fuzz-run     each fuzzer for FUZZ_SECONDS (default 60)
-#   make fuzz-long    the campaign: each fuzzer FUZZ_SECONDS, one at a time, a table
+#   make fuzz-long    the campaign: each fuzzer FUZZ_SECONDS, FUZZ_JOBS side by side, a table
 #   make fuzz-cov     llvm-cov line coverage of src/ by each seed corpus
 #   make valgrind     the wire tests under valgrind memcheck (no error, no leak)
 #   make bench-hpack  HPACK throughput, ours against nghttp2's, one run
@@ -149,6 +149,7 @@ test-small:
 FUZZ_SRCS = $(wildcard fuzz/fuzz_*.c)
 FUZZ_BINS = $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: $(FUZZ_BINS)
 # Each fuzzer links only its layer and the layers below it (like the tests).
@@ -175,7 +176,7 @@ fuzz-cov: $(FUZZ_COV_BINS)
 	@sh scripts/fuzz-cov $(BUILD) $(FUZZ_CORPUS) $(FUZZ_COV_BINS)
 fuzz-long: fuzz $(FUZZ_COV_BINS)
 	@if [ -z "$(HYPER_NO_DEPS)" ]; then sh scripts/deps cov; fi
-	@sh scripts/fuzz-long $(BUILD) $(FUZZ_SECONDS) $(FUZZ_BINS)
+	@sh scripts/fuzz-long $(BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ_BINS)
 
 # ---- valgrind memcheck over the wire tests (scripts/run-valgrind) -------------
 VALGRIND_TESTS = $(filter $(addprefix $(BUILD)/test/,stream/test_wire_nghttpd \

@@ -5,7 +5,11 @@
  * Input: byte 0 picks options (bit 0 push on, 1 small windows and bounds,
  * 2 a POST body, 3 the body left open, 4 a second request, 5 streamed body
  * pieces, 6 a slow reader, 7 application calls between pieces), byte 1
- * seeds the split points and the calls; the rest is what the "server"
+ * seeds the split points and the calls, and when its low bit is set the
+ * session allocates from a hyper_arena of 4 to 36 KiB (its other bits pick
+ * the size) instead of the counting heap allocator, so the arena's free
+ * list, merging and out-of-memory paths run under the same traffic; the
+ * rest is what the "server"
  * sends, cut into pieces of 1..64 octets. After every piece every event is
  * pulled (header maps freed) and every output byte taken, as a real caller
  * would. A fast reader consumes DATA at once; a slow one holds the credit
@@ -161,14 +165,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2)
         return 0;
     uint8_t mode = data[0];
-    uint32_t seed = data[1] * 2654435761u + 1;
+    uint8_t seed_byte = data[1];
+    uint32_t seed = seed_byte * 2654435761u + 1;
     data += 2;
     size -= 2;
     hyper_h2_options o;
     options_for(mode, &o);
+    /* The arena's buffer is its own heap block, exactly sized, so ASan
+     * catches any write past its end. */
+    const hyper_mem *mem = &fuzz_mem;
+    size_t arena_size = 4096 + (size_t)(seed_byte >> 1) * 256;
+    uint8_t *arena_buf = NULL;
+    hyper_arena *arena = NULL;
+    if (seed_byte & 1) {
+        arena_buf = malloc(arena_size);
+        arena = arena_buf ? hyper_arena_init(arena_buf, arena_size) : NULL;
+        if (!arena)
+            abort();
+        mem = hyper_arena_mem(arena);
+    }
     hyper_h2_session *s;
-    if (hyper_h2_session_init(&s, &fuzz_mem, &o) < 0)
+    if (hyper_h2_session_init(&s, mem, &o) < 0) {
+        free(arena_buf);
         return 0;
+    }
     static held h;
     h.n = 0;
     int slow = (mode & 64) != 0;
@@ -194,5 +214,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hyper_h2_session_free(s);
     if (in_use != 0)
         abort();
+    if (arena) {
+        hyper_arena_stats st;
+        hyper_arena_stats_get(arena, &st);
+        if (st.in_use != 0 || st.misuse != 0 || st.peak > arena_size)
+            abort(); /* a leak into the arena, or a foreign pointer freed */
+        free(arena_buf);
+    }
     return 0;
 }
