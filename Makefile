@@ -158,19 +158,20 @@ fuzz_layer = $(strip $(if $(filter fuzz_hpack% fuzz_huffman%,$(1)),hpack,\
   $(if $(filter fuzz_h1%,$(1)),h1,$(if $(filter fuzz_content%,$(1)),content,conn))))))
 fuzz_srcs = $(foreach l,$(closure_$(call fuzz_layer,$(1))),$(call layer_srcs,$(l)))
 .SECONDEXPANSION:
-$(BUILD)/fuzz/%: fuzz/%.c $$(call fuzz_srcs,%) | deps
+# A target's helpers, if it has any, live in fuzz/<target>/.
+$(BUILD)/fuzz/%: fuzz/%.c $$(wildcard fuzz/%/*) $$(call fuzz_srcs,%) | deps
 	@mkdir -p $(dir $@)
 	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L \
-	  $(FUZZ_FLAGS) -o $@ $< $(call fuzz_srcs,$*) $(LDLIBS_ALL)
+	  $(FUZZ_FLAGS) -o $@ $< $(wildcard fuzz/$*/*.c) $(call fuzz_srcs,$*) $(LDLIBS_ALL)
 fuzz-run: fuzz
 	@sh scripts/run-fuzz $(BUILD) $(FUZZ_SECONDS) $(FUZZ_BINS)
 # Coverage builds (no sanitizer) replay a corpus once for llvm-cov.
 FUZZ_COV_BINS = $(patsubst fuzz/%.c,$(BUILD)/fuzz-cov/%,$(FUZZ_SRCS))
 FUZZ_CORPUS ?= fuzz/corpus
-$(BUILD)/fuzz-cov/%: fuzz/%.c $$(call fuzz_srcs,%) | deps
+$(BUILD)/fuzz-cov/%: fuzz/%.c $$(wildcard fuzz/%/*) $$(call fuzz_srcs,%) | deps
 	@mkdir -p $(dir $@)
 	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L \
-	  -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -o $@ $< $(call fuzz_srcs,$*) $(LDLIBS_ALL)
+	  -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -o $@ $< $(wildcard fuzz/$*/*.c) $(call fuzz_srcs,$*) $(LDLIBS_ALL)
 fuzz-cov: $(FUZZ_COV_BINS)
 	@if [ -z "$(HYPER_NO_DEPS)" ]; then sh scripts/deps cov; fi
 	@sh scripts/fuzz-cov $(BUILD) $(FUZZ_CORPUS) $(FUZZ_COV_BINS)

@@ -736,6 +736,9 @@ int hyper_h2_want_write(hyper_h2_session *s);
  * meanwhile: the connection window depends on it.
  * Per stream the order is: INFORMATIONAL*, HEADERS, DATA*, TRAILERS?, END;
  * or RESET at any point, after which the stream gives no more events.
+ * END is final for the response; while the request body is still being
+ * sent (the stream is half-closed (remote)) a RESET may still follow it,
+ * and tells that the upload was cut.
  * RESET's error: HYPER_EH2_REFUSED (not processed: REFUSED_STREAM, above a
  * GOAWAY's last stream id, or still queued when GOAWAY came; safe to
  * retry), HYPER_EH2_STREAM_RESET (the server reset it),
