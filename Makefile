@@ -81,8 +81,17 @@ $(BUILD)/libhyper.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/libhyper.so: $(LIB_OBJS)
-	$(CC) -shared -o $@ $^ $(LDLIBS_ALL)
+# The shared library exports the functions include/hyper.h declares and
+# nothing else (the layers' internal functions stay local): a GNU ld / lld
+# version script made from the header. Set SO_EXPORTS= for a linker without
+# version scripts.
+SO_EXPORTS ?= -Wl,--version-script=$(BUILD)/hyper.map
+$(BUILD)/hyper.map: include/hyper.h
+	@mkdir -p $(dir $@)
+	{ echo '{ global:'; grep -oE '\bhyper_[a-z0-9_]+ *\(' $< | tr -d '( ' | sort -u | sed 's/$$/;/'; \
+	  echo 'local: *; };'; } >$@
+$(BUILD)/libhyper.so: $(LIB_OBJS) $(BUILD)/hyper.map
+	$(CC) -shared $(SO_EXPORTS) -o $@ $(LIB_OBJS) $(LDLIBS_ALL)
 
 $(BUILD)/hpack-tool: tools/hpack_tool.c $(SUPPORT_OBJS) $(call closure_objs,hpack) | deps
 	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL)
