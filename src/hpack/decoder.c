@@ -63,7 +63,9 @@
 
 /* The parse and apply steps are inlined into the decode loop: a field costs
  * a few dozen instructions, and call overhead would be a good part of it. */
-#if defined(__GNUC__) || defined(__clang__)
+/* A build for size (-Os defines __OPTIMIZE_SIZE__) lets the compiler
+ * decide instead: forced inlining of the hot steps costs about 4 KB. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
 #define HOT static inline __attribute__((always_inline))
 #define COLD static __attribute__((noinline))
 #else
@@ -400,17 +402,13 @@ HOT int huffman(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t len, size_t
         *out_len = 0;
         return HYPER_OK;
     }
-    long n;
-    if (HYPER_HUFFMAN_DECODED_MAX((uint64_t)len) <= room) { /* the common case */
-        n = hyper_huffman_decode_fast(s, len, dec->scratch + *used);
-        if (n < 0)
-            return (int)n;
-    } else {
-        /* room < the longest output: the checked decoder, exact room */
-        n = hyper_huffman_decode(s, len, dec->scratch + *used, room);
-        if (n < 0) /* HYPER_EBUFFER: decodes to more than the field bound */
-            return n == HYPER_EBUFFER ? HYPER_EHPACK_FIELD_SIZE : (int)n;
-    }
+    /* The common case, room for the longest output: cap = room + 1 (the
+     * slack octet) takes the table decoder. Otherwise the exact room makes
+     * it check every octet. */
+    size_t cap = room + (HYPER_HUFFMAN_DECODED_MAX((uint64_t)len) <= room);
+    long n = hyper_huffman_decode(s, len, dec->scratch + *used, cap);
+    if (n < 0) /* HYPER_EBUFFER: decodes to more than the field bound */
+        return n == HYPER_EBUFFER ? HYPER_EHPACK_FIELD_SIZE : (int)n;
     *out = (const char *)dec->scratch + *used;
     *out_len = (size_t)n;
     *used += (size_t)n;
@@ -421,6 +419,18 @@ HOT size_t huff_max(uint32_t wire, size_t bound)
 {
     uint64_t m = HYPER_HUFFMAN_DECODED_MAX((uint64_t)wire);
     return m < bound ? (size_t)m : bound;
+}
+
+/* One string of a literal: in place, or Huffman-decoded into scratch
+ * (refusing more than `bound` octets). */
+HOT int string_out(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t wire, uint8_t huff,
+                   size_t bound, size_t *used, const char **out, size_t *out_len)
+{
+    if (huff)
+        return huffman(dec, s, wire, huff_max(wire, bound), used, out, out_len);
+    *out = (const char *)s;
+    *out_len = wire;
+    return HYPER_OK;
 }
 
 /* The strings of a literal: from the table, in place, or Huffman-decoded. */
@@ -441,24 +451,14 @@ HOT int literal_strings(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_fiel
         const char *v;
         size_t vl;
         lookup(dec, r->index, &f->name, &f->name_len, &v, &vl);
-    } else if (r->name_huff) {
-        rc = huffman(dec, r->name, r->name_wire, huff_max(r->name_wire, dec->max_field),
-                     &used, &f->name, &f->name_len);
-        if (rc < 0)
-            return rc;
-    } else {
-        f->name = (const char *)r->name;
-        f->name_len = r->name_wire;
+    } else if ((rc = string_out(dec, r->name, r->name_wire, r->name_huff, dec->max_field,
+                                &used, &f->name, &f->name_len)) < 0) {
+        return rc;
     }
     if (f->name_len > dec->max_field)
         return HYPER_EHPACK_FIELD_SIZE;
-    if (r->value_huff) {
-        size_t room = huff_max(r->value_wire, dec->max_field - f->name_len);
-        return huffman(dec, r->value, r->value_wire, room, &used, &f->value, &f->value_len);
-    }
-    f->value = (const char *)r->value;
-    f->value_len = r->value_wire;
-    return HYPER_OK;
+    return string_out(dec, r->value, r->value_wire, r->value_huff,
+                      dec->max_field - f->name_len, &used, &f->value, &f->value_len);
 }
 
 HOT int literal_done(hyper_hpack_decoder *dec, enum rep_kind kind, hyper_hpack_field *f);
@@ -503,8 +503,8 @@ HOT int literal_done(hyper_hpack_decoder *dec, enum rep_kind kind, hyper_hpack_f
         /* Return the table's copy: an indexed name may have moved. An entry
          * too large for the table empties it (§4.4) and the strings stay. */
         if (dec->table.inserted != before)
-            hyper_hpack_table_get(&dec->table, 1, &f->name, &f->name_len, &f->value,
-                                  &f->value_len);
+            lookup(dec, HYPER_HPACK_STATIC_COUNT + 1, &f->name, &f->name_len, &f->value,
+                   &f->value_len);
     }
     return 1;
 }
@@ -589,6 +589,7 @@ static int resume(hyper_hpack_decoder *dec, const uint8_t *in, size_t len, size_
     }
 }
 
+#ifndef __OPTIMIZE_SIZE__ /* a speed path only: see hyper_hpack_decode */
 /* The common case inline: a one-octet index (§6.1) into either table. */
 HOT int indexed_small(hyper_hpack_decoder *dec, uint32_t i, hyper_hpack_field *f)
 {
@@ -608,6 +609,7 @@ HOT int indexed_small(hyper_hpack_decoder *dec, uint32_t i, hyper_hpack_field *f
     f->flags = 0;
     return account(dec, f);
 }
+#endif
 
 /* hyper_hpack_decode, all cases. */
 COLD int decode_general(hyper_hpack_decoder *dec, const uint8_t *in, size_t len, int final,
@@ -625,34 +627,29 @@ COLD int decode_general(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
             return 0;
     }
     dec->in_block = 1;
-    if (dec->buf_len) {
-        rc = resume(dec, in, len, &pos, &r);
-        if (rc == 0) {
-            *consumed = len;
-            return final ? fail(dec, HYPER_EHPACK_TRUNCATED) : 0;
-        }
-        dec->buf_len = 0; /* its bytes stay valid for the field until the next call */
-        if (rc > 0)
-            rc = apply(dec, &r, field);
-        if (rc < 0)
-            return fail(dec, rc);
-        if (rc == 1)
-            return field_out(dec, pos, len, final, consumed);
-    }
-    while (pos < len) {
+    for (;;) {
+        /* A representation left from the last piece first, then this one's. */
         size_t need = 0;
-        rc = parse(dec, in + pos, len - pos, &r, &need);
-        if (rc == 0) {
+        int resumed = dec->buf_len != 0;
+        if (resumed)
+            rc = resume(dec, in, len, &pos, &r);
+        else if (pos < len)
+            rc = parse(dec, in + pos, len - pos, &r, &need);
+        else
+            break;
+        if (rc == 0) { /* the piece ends inside a representation */
             *consumed = len;
             if (final)
                 return fail(dec, HYPER_EHPACK_TRUNCATED);
-            rc = stash(dec, in + pos, len - pos, need);
+            rc = resumed ? HYPER_OK : stash(dec, in + pos, len - pos, need);
             return rc < 0 ? fail(dec, rc) : 0;
         }
-        if (rc > 0) {
+        if (resumed)
+            dec->buf_len = 0; /* its bytes stay valid for the field until the next call */
+        else if (rc > 0)
             pos += (size_t)rc;
+        if (rc > 0)
             rc = apply(dec, &r, field);
-        }
         if (rc < 0)
             return fail(dec, rc);
         if (rc == 1)
@@ -668,6 +665,7 @@ COLD int decode_general(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
 }
 
 /* ---- the common literal in one pass ---------------------------------------- */
+#ifndef __OPTIMIZE_SIZE__ /* a speed path only: see hyper_hpack_decode */
 
 /* A string with a one-octet length (< 127) lying wholly in in[*pos..len);
  * 0 otherwise. */
@@ -757,12 +755,16 @@ NOINLINE int literal_fast(hyper_hpack_decoder *dec, const uint8_t *in, size_t le
     rc = literal_done(dec, kind, f);
     return rc < 0 ? rc : (int)pos;
 }
+#endif
 
 int hyper_hpack_decode(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
                        int final, hyper_hpack_field *field, size_t *consumed)
 {
     /* The most common representation, a one-octet index, in a small frame:
-     * the general path's frame costs as much as the field itself. */
+     * the general path's frame costs as much as the field itself. A build
+     * for size leaves both fast paths out: the general path gives the same
+     * answers. */
+#ifndef __OPTIMIZE_SIZE__
     if (len > 0 && !(dec->err | dec->pending_end | dec->buf_len)) {
         uint8_t b = in[0];
         if (b > 0x80 && b < 0xff) {
@@ -785,5 +787,6 @@ int hyper_hpack_decode(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
             }
         }
     }
+#endif
     return decode_general(dec, in, len, final, field, consumed);
 }

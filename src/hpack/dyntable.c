@@ -36,12 +36,17 @@
 #define BYTES_MIN 256
 
 typedef struct hyper_hpack_table_entry entry;
+typedef struct hyper_hpack_bstate bstate;
 
 /* memmove for the short strings of header fields without a call: for
  * n <= 16 every load comes before the first store, so overlapping src and
  * dst (an indexed name in an evicted entry, §4.4) is fine. */
 static inline void move_bytes(uint8_t *dst, const void *src, size_t n)
 {
+#ifdef __OPTIMIZE_SIZE__
+    if (n) /* a build for size: the call is shorter */
+        memmove(dst, src, n);
+#else
     const uint8_t *p = src;
     if (n > 16) {
         memmove(dst, src, n);
@@ -59,12 +64,8 @@ static inline void move_bytes(uint8_t *dst, const void *src, size_t n)
         dst[n >> 1] = b;
         dst[n - 1] = c;
     }
+#endif
 }
-
-/* Where the live bytes are; see wrap_end in dyntable.h. */
-typedef struct bstate {
-    size_t head, tail, wrap_end;
-} bstate;
 
 static size_t entry_len(const entry *e)
 {
@@ -91,44 +92,47 @@ static void release(bstate *s, const entry *e)
     }
 }
 
-/* Finds room for `len` bytes in a buffer of `cap`. Returns 0 and the offset
- * (updating s), or -1 when the entry does not fit contiguously. `used` is
- * the live byte count. */
-static inline int place(bstate *s, size_t cap, size_t used, size_t len, size_t *off)
+/* The oldest entries to evict so that `room` more octets fit under `max`,
+ * simulated: returns their number, the byte state and size after. */
+static inline size_t plan_evict(const hyper_hpack_table *t, size_t room, size_t max,
+                                bstate *s, size_t *size)
+{
+    size_t n = 0, sz = t->size;
+    *s = t->b;
+    while (sz + room > max) {
+        const entry *e = oldest_plus(t, n++);
+        sz -= entry_len(e) + ENTRY_OVERHEAD;
+        release(s, e);
+    }
+    *size = sz;
+    return n;
+}
+
+/* Finds room for `len` bytes in a buffer of `cap`, `used` of them live.
+ * Returns 0 and the offset (updating s), or -1 when the entry does not fit
+ * contiguously. */
+static int place(bstate *s, size_t cap, size_t used, size_t len, size_t *off)
 {
     if (len == 0) {
         *off = 0;
         return 0;
     }
-    if (used == 0) {
-        if (len > cap)
-            return -1;
-        *off = 0;
-        s->head = len;
-        s->tail = 0;
-        s->wrap_end = 0;
-        return 0;
-    }
-    if (s->wrap_end == 0) {
-        if (cap - s->head >= len) {
-            *off = s->head;
-            s->head += len;
-            return 0;
-        }
-        if (s->tail >= len) {
-            s->wrap_end = s->head;
-            *off = 0;
-            s->head = len;
-            return 0;
-        }
-        return -1;
-    }
-    if (s->tail - s->head >= len) {
+    if (used == 0)
+        *s = (bstate){0, 0, 0}; /* nothing live: start over at 0 */
+    /* Free bytes run from head to the tail when wrapped, else to the end
+     * (and, by wrapping, from 0 to the tail). */
+    size_t end = s->wrap_end ? s->tail : cap;
+    if (end - s->head >= len) {
         *off = s->head;
         s->head += len;
         return 0;
     }
-    return -1;
+    if (s->wrap_end || s->tail < len)
+        return -1;
+    s->wrap_end = s->head;
+    *off = 0;
+    s->head = len;
+    return 0;
 }
 
 int hyper_hpack_table_init(hyper_hpack_table *t, const hyper_mem *mem, size_t limit)
@@ -142,6 +146,15 @@ int hyper_hpack_table_init(hyper_hpack_table *t, const hyper_mem *mem, size_t li
     return HYPER_OK;
 }
 
+/* Empties the table, keeping its storage (an indexed name being added may
+ * still point into it). */
+static void clear(hyper_hpack_table *t)
+{
+    t->count = 0;
+    t->size = 0;
+    t->b = (bstate){0, 0, 0};
+}
+
 static void release_storage(hyper_hpack_table *t)
 {
     hyper_mem_free(t->mem, t->ring, t->ring_cap * sizeof(entry));
@@ -149,8 +162,8 @@ static void release_storage(hyper_hpack_table *t)
     t->ring = NULL;
     t->bytes = NULL;
     t->ring_cap = t->bytes_cap = 0;
-    t->head = t->count = t->size = 0;
-    t->bytes_head = t->bytes_tail = t->wrap_end = 0;
+    t->head = 0;
+    clear(t);
 }
 
 void hyper_hpack_table_free(hyper_hpack_table *t)
@@ -159,32 +172,10 @@ void hyper_hpack_table_free(hyper_hpack_table *t)
         release_storage(t);
 }
 
-/* Empties the table, keeping its storage (an indexed name being added may
- * still point into it). */
-static void clear(hyper_hpack_table *t)
-{
-    t->count = 0;
-    t->size = 0;
-    t->bytes_head = t->bytes_tail = t->wrap_end = 0;
-}
-
-static void evict_oldest(hyper_hpack_table *t)
-{
-    entry *e = oldest_plus(t, 0);
-    bstate s = {t->bytes_head, t->bytes_tail, t->wrap_end};
-    release(&s, e);
-    t->size -= entry_len(e) + ENTRY_OVERHEAD;
-    t->count--;
-    if (t->size == t->count * ENTRY_OVERHEAD)
-        s.head = s.tail = s.wrap_end = 0; /* no live bytes left */
-    t->bytes_head = s.head;
-    t->bytes_tail = s.tail;
-    t->wrap_end = s.wrap_end;
-}
-
-/* Copies the live entries, oldest first, to the start of nb and points the
- * descriptors there. Returns the bytes copied. */
-static size_t compact_into(hyper_hpack_table *t, uint8_t *nb)
+/* Copies the live entries, oldest first, to the start of nb (cap octets),
+ * points the descriptors there and makes it the table's buffer. Returns
+ * the old buffer, which the caller frees (*old_cap octets). */
+static uint8_t *adopt_bytes(hyper_hpack_table *t, uint8_t *nb, size_t cap, size_t *old_cap)
 {
     size_t used = 0;
     for (size_t k = 0; k < t->count; k++) {
@@ -195,7 +186,12 @@ static size_t compact_into(hyper_hpack_table *t, uint8_t *nb)
         e->off = (uint32_t)used;
         used += len;
     }
-    return used;
+    uint8_t *old = t->bytes;
+    *old_cap = t->bytes_cap;
+    t->bytes = nb;
+    t->bytes_cap = cap;
+    t->b = (bstate){used, 0, 0};
+    return old;
 }
 
 /* Moves the live descriptors, oldest first, to the start of nr. */
@@ -209,40 +205,23 @@ static void ring_move(hyper_hpack_table *t, entry *nr, size_t ncap)
     t->head = (t->count + ncap - 1) & (ncap - 1);
 }
 
-/* Storage an add needs beyond what the table has; all NULL/0 if none. */
-typedef struct plan {
-    size_t n_evict, size_after, off;
-    bstate s;
-    entry *ring;
-    size_t ring_cap;
-    uint8_t *bytes;
-    size_t bytes_cap;
-} plan;
-
-static int plan_add(hyper_hpack_table *t, size_t len, plan *p)
+/* New storage for an add that does not fit: a bigger ring when `left`
+ * entries fill it, and a new byte buffer for used + len octets when
+ * need_bytes. All or nothing: HYPER_ENOMEM frees what it got. */
+static int grow_alloc(const hyper_hpack_table *t, size_t left, size_t used, size_t len,
+                      int need_bytes, entry **ring, size_t *ring_cap, uint8_t **bytes,
+                      size_t *bytes_cap)
 {
-    size_t esz = len + ENTRY_OVERHEAD;
-    memset(p, 0, sizeof *p);
-    p->size_after = t->size;
-    while (p->size_after + esz > t->max_size) {
-        p->size_after -= entry_len(oldest_plus(t, p->n_evict)) + ENTRY_OVERHEAD;
-        p->n_evict++;
-    }
-    size_t left = t->count - p->n_evict;
-    size_t used = p->size_after - left * ENTRY_OVERHEAD;
-    p->s = (bstate){t->bytes_head, t->bytes_tail, t->wrap_end};
-    for (size_t k = 0; k < p->n_evict; k++)
-        release(&p->s, oldest_plus(t, k));
     if (left + 1 > t->ring_cap) {
         size_t cap = t->ring_cap ? t->ring_cap * 2 : RING_MIN;
         while (cap < left + 1)
             cap *= 2;
-        p->ring = hyper_mem_alloc(t->mem, cap * sizeof(entry));
-        if (!p->ring)
+        *ring = hyper_mem_alloc(t->mem, cap * sizeof(entry));
+        if (!*ring)
             return HYPER_ENOMEM;
-        p->ring_cap = cap;
+        *ring_cap = cap;
     }
-    if (place(&p->s, t->bytes_cap, used, len, &p->off) == 0)
+    if (!need_bytes)
         return HYPER_OK;
     /* Grow (or, at the cap, just compact) into a new buffer. */
     size_t max = 2 * (t->limit > t->max_size ? t->limit : t->max_size);
@@ -253,58 +232,13 @@ static int plan_add(hyper_hpack_table *t, size_t len, plan *p)
         cap = BYTES_MIN;
     if (cap > max)
         cap = max; /* still >= used + len: both are <= max_size */
-    p->bytes = hyper_mem_alloc(t->mem, cap);
-    if (!p->bytes) {
-        hyper_mem_free(t->mem, p->ring, p->ring_cap * sizeof(entry));
+    *bytes = hyper_mem_alloc(t->mem, cap);
+    if (!*bytes) {
+        hyper_mem_free(t->mem, *ring, *ring_cap * sizeof(entry));
         return HYPER_ENOMEM;
     }
-    p->bytes_cap = cap;
-    p->off = used;
-    p->s = (bstate){used + len, 0, 0};
+    *bytes_cap = cap;
     return HYPER_OK;
-}
-
-/* Stores the new entry's descriptor (its bytes are in place at off). */
-static void push(hyper_hpack_table *t, size_t off, size_t name_len, size_t value_len)
-{
-    t->head = (t->head + 1) & (t->ring_cap - 1);
-    t->ring[t->head] = (entry){(uint32_t)off, (uint32_t)name_len, (uint32_t)value_len};
-    t->count++;
-    t->size += name_len + value_len + ENTRY_OVERHEAD;
-    t->inserted++;
-}
-
-/* The common case, with no allocation: evicts and stores the entry when
- * the ring has a free slot and the bytes fit. Returns 0 (nothing changed)
- * when storage must grow. */
-static int add_in_place(hyper_hpack_table *t, const char *name, size_t name_len,
-                        const char *value, size_t value_len)
-{
-    size_t len = name_len + value_len, esz = len + ENTRY_OVERHEAD;
-    size_t n_evict = 0, size_after = t->size;
-    bstate s = {t->bytes_head, t->bytes_tail, t->wrap_end};
-    while (size_after + esz > t->max_size) {
-        const entry *e = oldest_plus(t, n_evict);
-        size_after -= entry_len(e) + ENTRY_OVERHEAD;
-        release(&s, e);
-        n_evict++;
-    }
-    size_t left = t->count - n_evict, off;
-    if (left + 1 > t->ring_cap ||
-        place(&s, t->bytes_cap, size_after - left * ENTRY_OVERHEAD, len, &off) != 0)
-        return 0;
-    t->count = left;
-    t->size = size_after;
-    if (len) {
-        uint8_t *dst = t->bytes + off;
-        move_bytes(dst, name, name_len); /* may overlap an evicted entry (§4.4) */
-        move_bytes(dst + name_len, value, value_len);
-    }
-    t->bytes_head = s.head;
-    t->bytes_tail = s.tail;
-    t->wrap_end = s.wrap_end;
-    push(t, off, name_len, value_len);
-    return 1;
 }
 
 int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_len,
@@ -316,59 +250,43 @@ int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_le
         clear(t);
         return HYPER_OK;
     }
-    size_t len = name_len + value_len;
-    if (add_in_place(t, name, name_len, value, value_len))
-        return HYPER_OK;
-    plan p;
-    int rc = plan_add(t, len, &p);
-    if (rc < 0)
-        return rc;
-    /* Commit: nothing below can fail. Dropping the oldest n_evict entries is
-     * just a smaller count: their bytes stay until overwritten. */
-    t->count -= p.n_evict;
-    t->size = p.size_after;
-    if (p.ring)
-        ring_move(t, p.ring, p.ring_cap);
-    uint8_t *old = NULL;
-    size_t old_cap = 0;
-    if (p.bytes) {
-        compact_into(t, p.bytes);
-        old = t->bytes;
-        old_cap = t->bytes_cap;
-        t->bytes = p.bytes;
-        t->bytes_cap = p.bytes_cap;
+    /* Plan: the evictions, then the entry's place in the current storage;
+     * new storage only when that fails (the common case allocates nothing). */
+    size_t len = name_len + value_len, size_after, off = 0;
+    bstate s;
+    size_t left = t->count - plan_evict(t, len + ENTRY_OVERHEAD, t->max_size, &s, &size_after);
+    size_t used = size_after - left * ENTRY_OVERHEAD;
+    int need_bytes = place(&s, t->bytes_cap, used, len, &off) != 0;
+    entry *nr = NULL;
+    uint8_t *nb = NULL, *old = NULL;
+    size_t nr_cap = 0, nb_cap = 0, old_cap = 0;
+    if ((need_bytes || left + 1 > t->ring_cap) &&
+        grow_alloc(t, left, used, len, need_bytes, &nr, &nr_cap, &nb, &nb_cap) < 0)
+        return HYPER_ENOMEM; /* nothing changed yet */
+    /* Commit: nothing below can fail. Dropping the oldest entries is just a
+     * smaller count: their bytes stay until overwritten. */
+    t->count = left;
+    t->size = size_after;
+    t->b = s;
+    if (nr)
+        ring_move(t, nr, nr_cap);
+    if (nb) {
+        old = adopt_bytes(t, nb, nb_cap, &old_cap);
+        off = used;
+        t->b.head = used + len;
     }
     if (len) {
-        uint8_t *dst = t->bytes + p.off;
-        memmove(dst, name, name_len); /* may overlap an evicted entry */
-        if (value_len)
-            memcpy(dst + name_len, value, value_len);
+        uint8_t *dst = t->bytes + off;
+        move_bytes(dst, name, name_len); /* may overlap an evicted entry (§4.4) */
+        move_bytes(dst + name_len, value, value_len);
     }
     hyper_mem_free(t->mem, old, old_cap); /* after the name was copied */
-    t->bytes_head = p.s.head;
-    t->bytes_tail = p.s.tail;
-    t->wrap_end = p.s.wrap_end;
-    push(t, p.off, name_len, value_len);
+    t->head = (t->head + 1) & (t->ring_cap - 1);
+    t->ring[t->head] = (entry){(uint32_t)off, (uint32_t)name_len, (uint32_t)value_len};
+    t->count++;
+    t->size += len + ENTRY_OVERHEAD;
+    t->inserted++;
     return HYPER_OK;
-}
-
-/* Best effort: after the maximum went down, move the entries into a buffer
- * sized for the new bound. Failure keeps the larger buffer. */
-static void shrink(hyper_hpack_table *t)
-{
-    size_t bound = t->limit > t->max_size ? t->limit : t->max_size;
-    if (t->bytes_cap <= 2 * bound || bound == 0)
-        return;
-    uint8_t *nb = hyper_mem_alloc(t->mem, 2 * bound);
-    if (!nb)
-        return;
-    size_t used = compact_into(t, nb);
-    hyper_mem_free(t->mem, t->bytes, t->bytes_cap);
-    t->bytes = nb;
-    t->bytes_cap = 2 * bound;
-    t->bytes_head = used;
-    t->bytes_tail = 0;
-    t->wrap_end = 0;
 }
 
 int hyper_hpack_table_set_max(hyper_hpack_table *t, size_t max_size)
@@ -376,13 +294,29 @@ int hyper_hpack_table_set_max(hyper_hpack_table *t, size_t max_size)
     if (max_size > t->limit)
         return HYPER_EHPACK_SIZE_UPDATE_LIMIT;
     t->max_size = max_size;
-    while (t->size > max_size)
-        evict_oldest(t);
-    if (max_size == 0)
+    t->count -= plan_evict(t, 0, max_size, &t->b, &t->size);
+    if (t->size == t->count * ENTRY_OVERHEAD)
+        t->b = (bstate){0, 0, 0}; /* no live bytes left */
+    size_t bound = t->limit > max_size ? t->limit : max_size;
+    if (max_size == 0) {
         release_storage(t); /* nothing can be stored: give memory back */
-    else
-        shrink(t);
+    } else if (t->bytes_cap > 2 * bound) {
+        /* Best effort: move the entries into a buffer sized for the new
+         * bound; failure keeps the larger one. */
+        uint8_t *nb = hyper_mem_alloc(t->mem, 2 * bound);
+        if (nb) {
+            size_t old_cap;
+            uint8_t *old = adopt_bytes(t, nb, 2 * bound, &old_cap);
+            hyper_mem_free(t->mem, old, old_cap);
+        }
+    }
     return HYPER_OK;
+}
+
+int hyper_hpack_table_get_call(const hyper_hpack_table *t, size_t i, const char **name,
+                               size_t *name_len, const char **value, size_t *value_len)
+{
+    return hyper_hpack_table_get_inline(t, i, name, name_len, value, value_len);
 }
 
 int hyper_hpack_table_set_limit(hyper_hpack_table *t, size_t limit)

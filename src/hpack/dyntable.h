@@ -32,6 +32,14 @@ struct hyper_hpack_table_entry {
     uint32_t off, name_len, value_len;
 };
 
+/* Where the live name/value bytes are. */
+struct hyper_hpack_bstate {
+    size_t head;     /* where the next entry's bytes go */
+    size_t tail;     /* start of the oldest entry's bytes */
+    size_t wrap_end; /* 0: live bytes are [tail, head);
+                        else [tail, wrap_end) + [0, head) */
+};
+
 struct hyper_hpack_table {
     const hyper_mem *mem;
     /* The layout below belongs to dyntable.c (see its implementation
@@ -42,10 +50,7 @@ struct hyper_hpack_table {
                                             count: entries (public) */
     uint8_t *bytes;                        /* name/value storage, bytes_cap */
     size_t bytes_cap;
-    size_t bytes_head;                     /* where the next entry's bytes go */
-    size_t bytes_tail;                     /* start of the oldest entry's bytes */
-    size_t wrap_end;                       /* 0: live bytes are [tail, head);
-                                            else [tail, wrap_end) + [0, head) */
+    struct hyper_hpack_bstate b;
     size_t size;                           /* RFC size: sum(name+value+32) (public) */
     size_t max_size;                       /* current maximum (last update) (public) */
     size_t limit;                          /* max_size may never exceed this (public) */
@@ -81,11 +86,10 @@ int hyper_hpack_table_set_limit(hyper_hpack_table *t, size_t limit);
 /* Entry at dynamic index i (1 = newest). Returns HYPER_EHPACK_INDEX when i is
  * 0 or past the count (the outputs are then empty strings). Pointers stay
  * valid until the next add, set_max, set_limit or free. */
-static inline int hyper_hpack_table_get(const hyper_hpack_table *t, size_t i,
-                                        const char **name, size_t *name_len,
-                                        const char **value, size_t *value_len)
+static inline int hyper_hpack_table_get_inline(const hyper_hpack_table *t, size_t i,
+                                               const char **name, size_t *name_len,
+                                               const char **value, size_t *value_len)
 {
-    /* Inline: the decoder calls it for every dynamic-table reference. */
     if (i == 0 || i > t->count) {
         *name = *value = "";
         *name_len = *value_len = 0;
@@ -101,6 +105,23 @@ static inline int hyper_hpack_table_get(const hyper_hpack_table *t, size_t i,
     *name_len = e->name_len;
     *value_len = e->value_len;
     return HYPER_OK;
+}
+
+/* The same, out of line (dyntable.c). */
+int hyper_hpack_table_get_call(const hyper_hpack_table *t, size_t i, const char **name,
+                               size_t *name_len, const char **value, size_t *value_len);
+
+static inline int hyper_hpack_table_get(const hyper_hpack_table *t, size_t i,
+                                        const char **name, size_t *name_len,
+                                        const char **value, size_t *value_len)
+{
+    /* Inline: the decoder calls it for every dynamic-table reference. A
+     * build for size (-Os) keeps one copy instead. */
+#ifdef __OPTIMIZE_SIZE__
+    return hyper_hpack_table_get_call(t, i, name, name_len, value, value_len);
+#else
+    return hyper_hpack_table_get_inline(t, i, name, name_len, value, value_len);
+#endif
 }
 
 static inline size_t hyper_hpack_table_count(const hyper_hpack_table *t) { return t->count; }

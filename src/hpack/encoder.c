@@ -58,7 +58,6 @@
 #include "hpack/dyntable.h"
 #include "hpack/hpack_int.h"
 #include "hpack/huffman.h"
-#include "hpack/huffman_table.h"
 #include "hpack/static_table.h"
 
 /* The size every HTTP/2 peer starts with (RFC 9113 §6.5.2). */
@@ -124,11 +123,32 @@ typedef struct match {
     uint32_t hn, hnv;
 } match;
 
+/* Forced inline, except in a build for size (-Os): each call site gets its own
+ * copy, specialised for its constant arguments. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
+#define SPECIALIZE static inline __attribute__((always_inline))
+#else
+#define SPECIALIZE static inline
+#endif
+
 /* ---- hashing --------------------------------------------------------------- */
 
 #define load64 hyper_hpack_load64
 #define load32 hyper_hpack_load32
 
+#ifdef __OPTIMIZE_SIZE__
+/* A build for size hashes an octet at a time (FNV-1a, high half folded
+ * onto the bucket bits): a tenth of the code. What the encoder emits does
+ * not depend on the hash: every hit is confirmed, and a chain holds all
+ * the entries of its key, newest first, whatever else shares it. */
+static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
+{
+    uint64_t h = seed ^ 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)s[i]) * 0x100000001b3ull;
+    return h ^ h >> 29;
+}
+#else
 /* Multiplies and folds the high half onto the low one, so every input bit
  * reaches the low bits that pick a bucket. */
 static uint64_t mix(uint64_t a, uint64_t b)
@@ -174,6 +194,7 @@ static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
     }
     return mix(a ^ k1 ^ len, mix(b ^ h, k0));
 }
+#endif
 
 /* The name's hash: a static name (index sname, 1..61) is known by its
  * index, so only the value needs hashing; other names are hashed. The
@@ -194,9 +215,13 @@ static unsigned static_name(const char *name, size_t len)
     return sname;
 }
 
-static uint32_t hash_nv(uint32_t hn, const char *value, size_t len)
+/* Both hashes of a field: its name's, then name and value together. */
+SPECIALIZE void hash_field(const char *name, size_t name_len, unsigned sname,
+                              const char *value, size_t value_len, uint32_t *hn,
+                              uint32_t *hnv)
 {
-    return (uint32_t)hash_bytes(value, len, (uint64_t)hn << 17 | 1);
+    *hn = hash_name(name, name_len, sname);
+    *hnv = (uint32_t)hash_bytes(value, value_len, (uint64_t)*hn << 17 | 1);
 }
 
 /* ---- the dynamic-table hash ------------------------------------------------- */
@@ -261,8 +286,9 @@ static int hash_reserve(hyper_hpack_encoder *enc, uint32_t size)
         const char *n, *v;
         size_t nl, vl;
         hyper_hpack_table_get(t, i, &n, &nl, &v, &vl);
-        uint32_t hn = hash_name(n, nl, static_name(n, nl));
-        link_entry(nodes, heads_nv, heads_n, cap, ins - (uint32_t)i, hn, hash_nv(hn, v, vl));
+        uint32_t hn, hnv;
+        hash_field(n, nl, static_name(n, nl), v, vl, &hn, &hnv);
+        link_entry(nodes, heads_nv, heads_n, cap, ins - (uint32_t)i, hn, hnv);
     }
     hyper_mem_free(enc->mem, enc->nodes, enc->nodes ? hash_bytes_for(enc->cap) : 0);
     enc->nodes = nodes;
@@ -274,52 +300,41 @@ static int hash_reserve(hyper_hpack_encoder *enc, uint32_t size)
 
 #define bytes_eq hyper_hpack_bytes_eq
 
-/* Dynamic index (1 = newest) of the newest entry with this name and value,
- * or 0. */
-static size_t find_nv(const hyper_hpack_encoder *enc, uint32_t hash, const hyper_hpack_field *f)
+/* Dynamic index (1 = newest) of the newest entry with this name and, when
+ * by_value, this value; or 0. Walks the name+value or the name chain. */
+SPECIALIZE size_t find(const hyper_hpack_encoder *enc, uint32_t hash,
+                          const hyper_hpack_field *f, int by_value)
 {
     const hyper_hpack_table *t = &enc->table;
     size_t mask = enc->cap - 1, steps = hyper_hpack_table_count(t);
     uint32_t ins = (uint32_t)t->inserted;
-    uint32_t s = enc->heads_nv[hash & ((enc->cap << HEADS_SHIFT) - 1)];
+    const uint32_t *heads = by_value ? enc->heads_nv : enc->heads_n;
+    uint32_t s = heads[hash & ((enc->cap << HEADS_SHIFT) - 1)];
     for (; steps > 0 && live(t, s); steps--) {
         const enc_node *e = &enc->nodes[s & mask];
-        if (e->hash_nv == hash) {
+        if ((by_value ? e->hash_nv : e->hash_n) == hash) {
             const char *n, *v;
             size_t nl, vl, idx = ins - s;
             hyper_hpack_table_get(t, idx, &n, &nl, &v, &vl);
-            if (nl == f->name_len && vl == f->value_len && bytes_eq(v, f->value, vl) &&
-                bytes_eq(n, f->name, nl))
+            if ((!by_value || (vl == f->value_len && bytes_eq(v, f->value, vl))) &&
+                nl == f->name_len && bytes_eq(n, f->name, nl))
                 return idx;
         }
-        s = e->next_nv;
-    }
-    return 0;
-}
-
-/* Dynamic index of the newest entry with this name, or 0. */
-static size_t find_name(const hyper_hpack_encoder *enc, uint32_t hash,
-                        const hyper_hpack_field *f)
-{
-    const hyper_hpack_table *t = &enc->table;
-    size_t mask = enc->cap - 1, steps = hyper_hpack_table_count(t);
-    uint32_t ins = (uint32_t)t->inserted;
-    uint32_t s = enc->heads_n[hash & ((enc->cap << HEADS_SHIFT) - 1)];
-    for (; steps > 0 && live(t, s); steps--) {
-        const enc_node *e = &enc->nodes[s & mask];
-        if (e->hash_n == hash) {
-            const char *n, *v;
-            size_t nl, vl, idx = ins - s;
-            hyper_hpack_table_get(t, idx, &n, &nl, &v, &vl);
-            if (nl == f->name_len && bytes_eq(n, f->name, nl))
-                return idx;
-        }
-        s = e->next_n;
+        s = by_value ? e->next_nv : e->next_n;
     }
     return 0;
 }
 
 /* ---- strategy -------------------------------------------------------------- */
+
+/* Static names the strategy treats specially, as bit sets over the static
+ * index (1..61): one bit test instead of a switch. */
+#define BIT(i) ((uint64_t)1 << (i))
+/* Credentials: never indexed (§7.1.3). */
+#define SENSITIVE_NAMES (BIT(S_AUTHORIZATION) | BIT(S_PROXY_AUTHORIZATION) | BIT(S_SET_COOKIE))
+/* Values that rarely repeat: not worth a table entry. */
+#define UNINDEXED_NAMES \
+    (BIT(S_PATH) | BIT(S_CONTENT_LENGTH) | BIT(S_ETAG) | BIT(S_LAST_MODIFIED) | BIT(S_AGE))
 
 /* Never-indexed (§7.1.3): credentials, and cookies short enough to guess. */
 static int is_sensitive(const hyper_hpack_encoder *enc, const hyper_hpack_field *f,
@@ -329,16 +344,9 @@ static int is_sensitive(const hyper_hpack_encoder *enc, const hyper_hpack_field 
         return 1;
     if (enc->indexing == HYPER_HPACK_INDEXING_ALL)
         return 0;
-    switch (static_name) {
-    case S_AUTHORIZATION:
-    case S_PROXY_AUTHORIZATION:
-    case S_SET_COOKIE:
-        return 1;
-    case S_COOKIE:
+    if (static_name == S_COOKIE)
         return f->value_len < 20;
-    default:
-        return 0;
-    }
+    return (SENSITIVE_NAMES >> static_name) & 1;
 }
 
 /* Whether a literal should enter the table: not for values that rarely
@@ -351,18 +359,7 @@ static int should_index(const hyper_hpack_encoder *enc, const hyper_hpack_field 
     size_t room = f->name_len + f->value_len + 32;
     if (enc->indexing == HYPER_HPACK_INDEXING_ALL)
         return room <= enc->table.max_size;
-    if (room > enc->table.max_size * 3 / 4)
-        return 0;
-    switch (static_name) {
-    case S_PATH:
-    case S_CONTENT_LENGTH:
-    case S_ETAG:
-    case S_LAST_MODIFIED:
-    case S_AGE:
-        return 0;
-    default:
-        return 1;
-    }
+    return room <= enc->table.max_size * 3 / 4 && !((UNINDEXED_NAMES >> static_name) & 1);
 }
 
 /* ---- output ---------------------------------------------------------------- */
@@ -377,44 +374,6 @@ static size_t put_int(uint8_t *out, uint32_t v, unsigned prefix, uint8_t first)
     return hyper_hpack_int_encode(out, v, prefix, first);
 }
 
-#ifndef HYPER_CONFIG_NO_HUFFMAN_ENCODER
-/*
- * Huffman-codes src[0..len) into dst as long as the result stays shorter
- * than len (the AUTO policy, §5.2): one pass, no separate length count,
- * and a string that does not compress is given up as soon as the output
- * reaches its raw length. dst has room for len octets. Returns the coded
- * length, or 0 when Huffman is not strictly shorter. The tables are
- * huffman_table.c's; hyper_huffman_encode is the unconditional version.
- */
-static size_t huffman_if_shorter(const uint8_t *src, size_t len, uint8_t *dst)
-{
-    uint64_t acc = 0; /* the low `bits` bits are pending output, bits < 32 */
-    unsigned bits = 0;
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned b = hyper_huffman_bits[src[i]];
-        acc = acc << b | hyper_huffman_code[src[i]];
-        bits += b;
-        if (bits >= 32) {
-            if (o + 4 >= len)
-                return 0; /* at least len octets: not shorter */
-            bits -= 32;
-            uint32_t w = (uint32_t)(acc >> bits);
-            dst[o] = (uint8_t)(w >> 24);
-            dst[o + 1] = (uint8_t)(w >> 16);
-            dst[o + 2] = (uint8_t)(w >> 8);
-            dst[o + 3] = (uint8_t)w;
-            o += 4;
-        }
-    }
-    size_t tail = (bits + 7) / 8;
-    if (o + tail >= len)
-        return 0;
-    return o + hyper_huffman_flush(dst + o, acc, bits);
-}
-
-#endif
-
 /* Writes a string literal (§5.2) under the Huffman policy. */
 static size_t put_string(uint8_t *out, const char *s, size_t len, int policy)
 {
@@ -428,7 +387,11 @@ static size_t put_string(uint8_t *out, const char *s, size_t len, int policy)
     if (policy == HYPER_HPACK_HUFFMAN_AUTO) {
         /* Coded after the raw length's prefix; a shorter length may need a
          * shorter prefix, then the code moves down (only past 126 octets). */
-        size_t hl = huffman_if_shorter(p, len, out + n);
+#ifdef __OPTIMIZE_SIZE__
+        size_t hl = hyper_huffman_encode_under(p, len, out + n, len); /* one copy */
+#else
+        size_t hl = hyper_huffman_encode_under_inline(p, len, out + n, len);
+#endif
         if (hl) {
             size_t hn = put_int(out, (uint32_t)hl, 7, 0x80); /* hn <= n */
             if (hn < n)
@@ -488,11 +451,10 @@ static void lookup(const hyper_hpack_encoder *enc, const hyper_hpack_field *f, m
     }
     if (hyper_hpack_table_count(&enc->table) == 0)
         return;
-    m->hn = hash_name(f->name, f->name_len, sname);
-    m->hnv = hash_nv(m->hn, f->value, f->value_len);
+    hash_field(f->name, f->name_len, sname, f->value, f->value_len, &m->hn, &m->hnv);
     m->hashed = 1;
     if (!literal) {
-        size_t d = find_nv(enc, m->hnv, f);
+        size_t d = find(enc, m->hnv, f, 1);
         if (d) {
             m->index = (unsigned)(HYPER_HPACK_STATIC_COUNT + d);
             return;
@@ -500,7 +462,7 @@ static void lookup(const hyper_hpack_encoder *enc, const hyper_hpack_field *f, m
     }
     if (sname)
         return;
-    size_t d = find_name(enc, m->hn, f);
+    size_t d = find(enc, m->hn, f, 0);
     if (d)
         m->name_index = (unsigned)(HYPER_HPACK_STATIC_COUNT + d);
 }
@@ -512,8 +474,8 @@ static int index_field(hyper_hpack_encoder *enc, const hyper_hpack_field *f, mat
                               f->value_len) != HYPER_OK)
         return 0;
     if (!m->hashed) {
-        m->hn = hash_name(f->name, f->name_len, m->static_name);
-        m->hnv = hash_nv(m->hn, f->value, f->value_len);
+        hash_field(f->name, f->name_len, m->static_name, f->value, f->value_len, &m->hn,
+                   &m->hnv);
     }
     link_entry(enc->nodes, enc->heads_nv, enc->heads_n, enc->cap,
                (uint32_t)(enc->table.inserted - 1), m->hn, m->hnv);

@@ -67,17 +67,3 @@ size_t hyper_hpack_int_encode(uint8_t *out, uint32_t value, unsigned prefix_bits
     out[n++] = (uint8_t)value;
     return n;
 }
-
-size_t hyper_hpack_int_len(uint32_t value, unsigned prefix_bits)
-{
-    const uint32_t mask = (1u << prefix_bits) - 1;
-    if (value < mask)
-        return 1;
-    value -= mask;
-    size_t n = 2;
-    while (value >= 0x80) {
-        value >>= 7;
-        n++;
-    }
-    return n;
-}

@@ -36,7 +36,20 @@ int hyper_hpack_int_decode(const uint8_t *in, size_t len, unsigned prefix_bits,
 size_t hyper_hpack_int_encode(uint8_t *out, uint32_t value, unsigned prefix_bits,
                               uint8_t first);
 
-/* Octets hyper_hpack_int_encode would write. */
-size_t hyper_hpack_int_len(uint32_t value, unsigned prefix_bits);
+/* Octets hyper_hpack_int_encode would write (inline: the library itself
+ * does not need it). */
+static inline size_t hyper_hpack_int_len(uint32_t value, unsigned prefix_bits)
+{
+    const uint32_t mask = (1u << prefix_bits) - 1;
+    if (value < mask)
+        return 1;
+    value -= mask;
+    size_t n = 2;
+    while (value >= 0x80) {
+        value >>= 7;
+        n++;
+    }
+    return n;
+}
 
 #endif

@@ -33,7 +33,9 @@
  *  - HYPER_HUFFMAN_FAST_BITS = 13 (a 32 KB table) measured ~10% faster
  *    than 12 (16 KB) and about as fast as 14 (64 KB) on header text.
  *  - Encode shifts codes into a 64-bit accumulator and stores 4 octets at a
- *    time; the caller sized dst with hyper_huffman_encoded_len.
+ *    time; the caller sized dst with hyper_huffman_encoded_len, or gave a
+ *    limit the code must stay under (the HPACK encoder's "when shorter"
+ *    policy codes in one pass and gives up as soon as the limit is met).
  */
 #include "hpack/huffman.h"
 #include "hpack/huffman_table.h"
@@ -41,7 +43,7 @@
 
 /* The tail's window is computed once per string: a call would cost more
  * than the computation. */
-#if defined(__GNUC__) || defined(__clang__)
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
 #define INLINE static inline __attribute__((always_inline))
 #else
 #define INLINE static inline
@@ -298,28 +300,15 @@ size_t hyper_huffman_encoded_len(const uint8_t *src, size_t len)
     return (size_t)((b0 + b1 + 7) / 8);
 }
 
+size_t hyper_huffman_encode_under(const uint8_t *src, size_t len, uint8_t *dst, size_t limit)
+{
+    return hyper_huffman_encode_under_inline(src, len, dst, limit);
+}
+
 size_t hyper_huffman_encode(const uint8_t *src, size_t len, uint8_t *dst)
 {
-    uint64_t acc = 0; /* the low `bits` bits are pending output */
-    unsigned bits = 0;
     if (len == 0)
-        return 0;
-    uint8_t *p = dst;
-    for (size_t i = 0; i < len; i++) {
-        unsigned b = hyper_huffman_bits[src[i]];
-        acc = acc << b | hyper_huffman_code[src[i]];
-        bits += b;
-        if (bits >= 32) {
-            bits -= 32;
-            uint32_t w = (uint32_t)(acc >> bits);
-            p[0] = (uint8_t)(w >> 24);
-            p[1] = (uint8_t)(w >> 16);
-            p[2] = (uint8_t)(w >> 8);
-            p[3] = (uint8_t)w;
-            p += 4;
-        }
-    }
-    p += hyper_huffman_flush(p, acc, bits);
-    return (size_t)(p - dst);
+        return 0; /* dst may be NULL */
+    return hyper_huffman_encode_under_inline(src, len, dst, SIZE_MAX); /* no limit */
 }
 #endif /* HYPER_CONFIG_NO_HUFFMAN_ENCODER */

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hyper_config.h"
+#include "hpack/huffman_table.h"
 
 /* Upper bound of the decoded length of `len` Huffman octets (the shortest
  * code is 5 bits): dst needs at most this many bytes. */
@@ -70,6 +71,40 @@ static inline size_t hyper_huffman_flush(uint8_t *dst, uint64_t acc, unsigned bi
     }
     return o;
 }
+
+/* hyper_huffman_encode while the code stays shorter than `limit` octets:
+ * returns its length (< limit), or 0 as soon as the code reaches `limit`
+ * (dst then holds garbage; it has room for limit - 1 octets). One pass,
+ * no separate length count: the AUTO policy of §5.2. Inline for the HPACK
+ * encoder's hot path; hyper_huffman_encode_under is one shared copy. */
+static inline size_t hyper_huffman_encode_under_inline(const uint8_t *src, size_t len,
+                                                       uint8_t *dst, size_t limit)
+{
+    uint64_t acc = 0; /* the low `bits` bits are pending output, bits < 32 */
+    unsigned bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned b = hyper_huffman_bits[src[i]];
+        acc = acc << b | hyper_huffman_code[src[i]];
+        bits += b;
+        if (bits >= 32) {
+            if (o + 4 >= limit)
+                return 0; /* at least `limit` octets */
+            bits -= 32;
+            uint32_t w = (uint32_t)(acc >> bits);
+            dst[o] = (uint8_t)(w >> 24);
+            dst[o + 1] = (uint8_t)(w >> 16);
+            dst[o + 2] = (uint8_t)(w >> 8);
+            dst[o + 3] = (uint8_t)w;
+            o += 4;
+        }
+    }
+    if (o + (bits + 7) / 8 >= limit)
+        return 0;
+    return o + hyper_huffman_flush(dst + o, acc, bits);
+}
+
+size_t hyper_huffman_encode_under(const uint8_t *src, size_t len, uint8_t *dst, size_t limit);
 #endif
 
 #endif
