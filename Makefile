@@ -150,8 +150,10 @@ test-compact:
 # hyper_config.h.)
 SMALLEST_CFLAGS = -DHYPER_CONFIG_SMALLEST -DHYPER_HUFFMAN_COMPACT
 SMALLEST_LAYERS = common hpack frame stream
+# Built with -Os, as a device would build it: code under __OPTIMIZE_SIZE__
+# (speed-only fast paths left out) is tested here.
 test-small:
-	$(MAKE) BUILD=$(BUILD)/small EXTRA_CFLAGS="$(SMALLEST_CFLAGS)" \
+	$(MAKE) BUILD=$(BUILD)/small EXTRA_CFLAGS="$(SMALLEST_CFLAGS)" OPT="-Os -g" \
 	  LAYERS="$(SMALLEST_LAYERS)" test
 
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------

@@ -23,24 +23,18 @@ static int data_begin(hyper_h2_session *s, const hyper_frame_hd *hd)
     if (rc < 0)
         return rc;
     if ((int64_t)hd->length > s->recv_window)
-        return h2_conn_error(s, HYPER_EH2_FLOW_CONTROL, HYPER_H2_FLOW_CONTROL_ERROR);
+        return h2_fail(s, HYPER_EH2_FLOW_CONTROL);
     s->recv_window -= hd->length;
     s->data_id = hd->stream_id;
     s->data_deliver = 0;
-    h2_stream *st = h2_stream_find(s, hd->stream_id);
+    h2_stream *st = h2_stream_for(s, hd->stream_id, H2_IN_RECV_DATA, &rc);
     if (!st)
-        return h2_late_frame(s, hd->stream_id, 2);
-    rc = h2_stream_check(st, H2_IN_RECV_DATA);
-    if (rc == HYPER_EH2_STREAM_CLOSED)
-        return h2_stream_error(s, st->id, rc, HYPER_H2_STREAM_CLOSED);
-    if (rc < 0)
-        return h2_conn_error(s, rc, HYPER_H2_PROTOCOL_ERROR);
+        return rc;
     /* §8.1: DATA only after the final response head. */
     if (st->resp != H2_RESP_FINAL)
-        return h2_stream_error(s, st->id, HYPER_EH2_BAD_RESPONSE, HYPER_H2_PROTOCOL_ERROR);
+        return h2_stream_error(s, st->id, HYPER_EH2_BAD_RESPONSE);
     if ((int64_t)hd->length > st->recv_window)
-        return h2_stream_error(s, st->id, HYPER_EH2_FLOW_CONTROL,
-                               HYPER_H2_FLOW_CONTROL_ERROR);
+        return h2_stream_error(s, st->id, HYPER_EH2_FLOW_CONTROL);
     st->recv_window -= hd->length;
     s->data_deliver = 1;
     return HYPER_OK;
@@ -77,7 +71,7 @@ int h2_data_chunk(hyper_h2_session *s, const hyper_frame_read_event *fev)
     if (err) {
         s->data_deliver = 0;
         h2_flow_autocredit(s, fev->flow_len);
-        return h2_stream_error(s, st->id, err, HYPER_H2_PROTOCOL_ERROR);
+        return h2_stream_error(s, st->id, err);
     }
     if (fev->flow_len > 0) {
         h2_ev *e = h2_ev_push(s, HYPER_EVENT_DATA, st->id);
@@ -101,7 +95,7 @@ int h2_stream_end_recv(hyper_h2_session *s, h2_stream *st)
 {
     if (st->content_length >= 0 && !no_body_expected(st) &&
         st->data_received != (uint64_t)st->content_length)
-        return h2_stream_error(s, st->id, HYPER_EH2_CONTENT_LENGTH, HYPER_H2_PROTOCOL_ERROR);
+        return h2_stream_error(s, st->id, HYPER_EH2_CONTENT_LENGTH);
     st->resp = H2_RESP_DONE;
     h2_ev_push(s, HYPER_EVENT_END, st->id);
     s->rst_in_row = 0;

@@ -26,7 +26,7 @@ int h2_ev_init(hyper_h2_session *s)
     size_t cap = (size_t)s->opts.max_events + H2_EV_SLACK;
     if (cap > SIZE_MAX / sizeof(h2_ev))
         return HYPER_ENOMEM;
-    s->ev = hyper_mem_alloc(&s->mem, cap * sizeof *s->ev);
+    s->ev = h2_alloc(s, cap * sizeof *s->ev);
     if (!s->ev)
         return HYPER_ENOMEM;
     s->ev_cap = cap;
@@ -111,7 +111,7 @@ int hyper_h2_next_event(hyper_h2_session *s, hyper_event *ev)
         ev->stream_id = (int32_t)st->id;
         ev->error = st->reset_err;
         ev->error_code = st->reset_code;
-        hyper_mem_free(&s->mem, st, sizeof *st);
+        h2_free(s, st, sizeof *st);
         return 1;
     }
     if (s->err && !s->err_reported) {
@@ -132,7 +132,7 @@ void h2_ev_free_all(hyper_h2_session *s)
             e->type == HYPER_EVENT_TRAILERS || e->type == HYPER_EVENT_PUSH_PROMISE)
             hyper_headers_free(e->u.headers);
     }
-    hyper_mem_free(&s->mem, s->ev, s->ev_cap * sizeof *s->ev);
+    h2_free(s, s->ev, s->ev_cap * sizeof *s->ev);
     s->ev = NULL;
     s->ev_cap = s->ev_len = s->ev_head = 0;
     h2_doomed_free_all(s);

@@ -32,10 +32,10 @@ int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd,
     hyper_frame_window_update wu;
     int rc = hyper_frame_window_update_decode(&wu, hd, payload);
     if (rc < 0 && !hyper_frame_error_is_stream(rc, hd))
-        return h2_frame_error(s, rc);
+        return h2_fail(s, rc);
     if (hd->stream_id == 0) {
         if (s->send_window + wu.increment > WINDOW_MAX)
-            return h2_conn_error(s, HYPER_EH2_FLOW_CONTROL, HYPER_H2_FLOW_CONTROL_ERROR);
+            return h2_fail(s, HYPER_EH2_FLOW_CONTROL);
         s->send_window += wu.increment;
         return HYPER_OK;
     }
@@ -45,14 +45,13 @@ int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd,
     /* Receiving WINDOW_UPDATE is allowed in every state but idle (a queued
      * request) and reserved (remote) (§5.1). */
     if (st->state == HYPER_H2_STATE_IDLE)
-        return h2_conn_error(s, HYPER_EH2_IDLE_STREAM, HYPER_H2_PROTOCOL_ERROR);
+        return h2_fail(s, HYPER_EH2_IDLE_STREAM);
     if (st->state == HYPER_H2_STATE_RESERVED_REMOTE)
-        return h2_conn_error(s, HYPER_EH2_PROTOCOL, HYPER_H2_PROTOCOL_ERROR);
+        return h2_fail(s, HYPER_EH2_PROTOCOL);
+    if (rc == HYPER_OK && st->send_window + wu.increment > WINDOW_MAX)
+        rc = HYPER_EH2_FLOW_CONTROL;
     if (rc < 0)
-        return h2_stream_error(s, st->id, rc, hyper_frame_error_code(rc));
-    if (st->send_window + wu.increment > WINDOW_MAX)
-        return h2_stream_error(s, st->id, HYPER_EH2_FLOW_CONTROL,
-                               HYPER_H2_FLOW_CONTROL_ERROR);
+        return h2_stream_error(s, st->id, rc);
     st->send_window += wu.increment;
     return HYPER_OK;
 }
@@ -63,7 +62,7 @@ int h2_flow_peer_initial_window(hyper_h2_session *s, uint32_t value)
     int64_t delta = (int64_t)value - (int64_t)s->peer.initial_window_size;
     for (size_t i = 0; i < s->nstreams; i++) {
         if (s->streams[i]->send_window + delta > WINDOW_MAX)
-            return h2_conn_error(s, HYPER_EH2_FLOW_CONTROL, HYPER_H2_FLOW_CONTROL_ERROR);
+            return h2_fail(s, HYPER_EH2_FLOW_CONTROL);
     }
     for (size_t i = 0; i < s->nstreams; i++)
         s->streams[i]->send_window += delta;
@@ -101,13 +100,9 @@ static int write_update(hyper_h2_session *s, uint32_t id, int64_t *window,
         inc = (uint64_t)(WINDOW_MAX - *window);
     if (inc == 0)
         return HYPER_OK;
-    uint8_t *p = h2_out_begin(s, 13);
-    if (!p)
-        return HYPER_EBUFFER;
-    long n = hyper_frame_window_update_encode(p, 13, id, (uint32_t)inc);
-    if (n < 0)
-        return (int)n;
-    h2_out_commit(s, (size_t)n);
+    int rc = h2_out_u32(s, HYPER_FRAME_WINDOW_UPDATE, id, (uint32_t)inc);
+    if (rc < 0)
+        return rc;
     *window += (int64_t)inc;
     *unacked -= inc;
     return HYPER_OK;

@@ -156,23 +156,41 @@ typedef struct h2_ev {
 } h2_ev;
 
 struct hyper_h2_session {
+    /* The most used members come first: x86-64 reaches the first 128
+     * octets of the struct with one-octet displacements (code size). */
     hyper_mem mem;
+    int err;                     /* sticky connection error, 0 while alive */
+    uint8_t pause;               /* an event borrowing input was queued */
+    uint8_t got_settings;        /* the server's first SETTINGS arrived */
+    uint8_t goaway_sent;
+    uint8_t goaway_received;
+    h2_stream **streams;         /* live streams, sorted by id */
+    size_t nstreams;
+    /* output: bytes [out_head, out_tail) wait to be sent; out (of
+     * output_buffer_size octets) is NULL while nothing waits and no stream
+     * is live, allocated before a writer runs (output.c) */
+    uint8_t *out;
+    size_t out_head, out_tail;
+    hyper_hpack_encoder *enc;
+    /* connection flow control */
+    int64_t send_window;
+    int64_t recv_window;
+    uint32_t next_id;            /* id for the next request (odd) */
+    uint32_t local_window;       /* stream receive window in force */
+    hyper_h2_options opts;
+    hyper_h2_settings peer;      /* the server's, in force */
+    uint64_t recv_unacked;
+    uint64_t recv_outstanding;
+
     const hyper_mem *user_mem;   /* the caller's allocator: header maps handed out
                                     in events use it, so they outlive the session */
-    hyper_h2_options opts;
     hyper_frame_reader reader;
     uint8_t *rbuf;               /* reader's assembly buffer: only while a split
                                     frame is assembled (or its GOAWAY debug data
                                     is handed out), rbuf_cap = that frame's length */
     size_t rbuf_cap;
     hyper_hpack_decoder *dec;
-    hyper_hpack_encoder *enc;
 
-    /* output: bytes [out_head, out_tail) wait to be sent; out (of
-     * output_buffer_size octets) is NULL while nothing waits and no stream
-     * is live, allocated before a writer runs (output.c) */
-    uint8_t *out;
-    size_t out_head, out_tail;
     uint64_t out_total;          /* octets ever written */
     uint64_t out_sent;           /* octets ever sent */
     uint64_t *acks;              /* out_total at the end of each unsent ACK */
@@ -181,19 +199,16 @@ struct hyper_h2_session {
     /* events */
     h2_ev *ev;                   /* ring of ev_cap = max_events + H2_EV_SLACK */
     size_t ev_cap, ev_head, ev_len;
-    int pause;                   /* an event borrowing input was queued */
     h2_stream *doomed_head;      /* streams ended wholesale, RESET not yet pulled */
     h2_stream *doomed_tail;
     int err_reported;            /* the ERROR event was pulled */
     uint32_t err_code;           /* RFC error code of the connection error */
 
     /* streams */
-    h2_stream **streams;         /* live streams, sorted by id */
-    size_t nstreams, streams_cap;
+    size_t streams_cap;
     size_t n_local;              /* our streams live (queued included) */
     size_t n_active;             /* our streams open or half-closed (§5.1.2) */
     size_t n_push;               /* promised streams live */
-    uint32_t next_id;            /* id for the next request (odd) */
     uint32_t highest_opened;     /* highest odd id whose HEADERS we wrote */
     uint32_t highest_promised;   /* highest even id the server promised */
     size_t rr;                   /* round-robin cursor for DATA */
@@ -201,18 +216,9 @@ struct hyper_h2_session {
     size_t closed_head, closed_len;
 
     /* settings */
-    hyper_h2_settings peer;      /* the server's, in force */
     uint32_t peer_table_low;     /* smallest SETTINGS_HEADER_TABLE_SIZE of the
                                     server's before the encoder existed */
-    int got_settings;            /* the server's first SETTINGS arrived */
     int local_acked;             /* the server acknowledged our SETTINGS */
-    uint32_t local_window;       /* stream receive window in force */
-
-    /* connection flow control */
-    int64_t send_window;
-    int64_t recv_window;
-    uint64_t recv_unacked;
-    uint64_t recv_outstanding;
 
     h2_block hb;
     /* current DATA frame */
@@ -224,11 +230,12 @@ struct hyper_h2_session {
     uint32_t rst_in_row;
 
     /* GOAWAY */
-    int goaway_received;
     uint32_t goaway_last_id;
-    int goaway_sent;
-    int err;                     /* sticky connection error, 0 while alive */
 };
+
+/* ---- stream_table.c: the session's allocator, out of line (code size) ---- */
+void *h2_alloc(hyper_h2_session *s, size_t n);
+void h2_free(hyper_h2_session *s, void *p, size_t n);
 
 /* ---- events.c ---- */
 int h2_ev_init(hyper_h2_session *s);
@@ -242,8 +249,16 @@ void h2_out_release(hyper_h2_session *s);
 size_t h2_out_free(const hyper_h2_session *s);
 uint8_t *h2_out_begin(hyper_h2_session *s, size_t n);
 void h2_out_commit(hyper_h2_session *s, size_t n);
-int h2_out_rst(hyper_h2_session *s, uint32_t id, uint32_t code);
-int h2_out_ack(hyper_h2_session *s, const uint8_t *frame, size_t len);
+uint8_t *h2_out_frame(hyper_h2_session *s, uint8_t type, uint8_t flags, uint32_t id,
+                      size_t len);
+int h2_out_u32(hyper_h2_session *s, uint8_t type, uint32_t id, uint32_t value);
+int h2_out_copy(hyper_h2_session *s, uint8_t type, uint8_t flags, const uint8_t *payload,
+                size_t len);
+int h2_out_ack(hyper_h2_session *s, uint8_t type, const uint8_t *payload, size_t len);
+static inline int h2_out_rst(hyper_h2_session *s, uint32_t id, uint32_t code)
+{
+    return h2_out_u32(s, HYPER_FRAME_RST_STREAM, id, code);
+}
 int h2_out_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *dbg, size_t len);
 
 /* ---- send.c ---- */
@@ -259,6 +274,8 @@ h2_stream *h2_stream_find(const hyper_h2_session *s, uint32_t id);
 int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out);
 void h2_stream_destroy(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how);
 void h2_stream_doom(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how, int err,
+                    uint32_t code);
+void h2_doom_unsent(hyper_h2_session *s, uint32_t last_id, enum h2_closed_how how, int err,
                     uint32_t code);
 h2_stream *h2_doomed_pop(hyper_h2_session *s);
 void h2_doomed_free_all(hyper_h2_session *s);
@@ -285,13 +302,26 @@ int h2_encoder_ensure(hyper_h2_session *s);
 
 /* ---- session.c ---- */
 int h2_conn_error(hyper_h2_session *s, int err, uint32_t code);
-int h2_stream_error(hyper_h2_session *s, uint32_t id, int err, uint32_t code);
-/* A frame decoder's error `rc` as a connection error with its RFC 9113 code. */
-static inline int h2_frame_error(hyper_h2_session *s, int rc)
+/* h2_fail and h2_stream_error send the RFC 9113 code err stands for. */
+int h2_fail(hyper_h2_session *s, int err);
+int h2_stream_error(hyper_h2_session *s, uint32_t id, int err);
+int h2_late_frame(hyper_h2_session *s, uint32_t id, int kind);
+int h2_stream_refused(hyper_h2_session *s, uint32_t id, enum h2_input in, int err);
+/* The live stream a received HEADERS, DATA or RST_STREAM (input `in`)
+ * concerns, or NULL with *rc set once the frame was answered: as a late
+ * frame (§5.1), with a stream error STREAM_CLOSED (half-closed (remote)),
+ * or with a connection error. Inline: DATA and HEADERS take this path. */
+static inline h2_stream *h2_stream_for(hyper_h2_session *s, uint32_t id, enum h2_input in,
+                                       int *rc)
 {
-    return h2_conn_error(s, rc, hyper_frame_error_code(rc));
+    h2_stream *st = h2_stream_find(s, id);
+    int err = st ? h2_stream_check(st, in) : 0;
+    *rc = HYPER_OK;
+    if (st && !err)
+        return st;
+    *rc = h2_stream_refused(s, id, in, err);
+    return NULL;
 }
-int h2_late_frame(hyper_h2_session *s, uint32_t id, int is_data_or_headers);
 
 /* ---- header_block.c ---- */
 int h2_block_headers(hyper_h2_session *s, const hyper_frame_hd *hd,

@@ -35,7 +35,7 @@ int h2_guard_empty(hyper_h2_session *s, int empty)
         return HYPER_OK;
     }
     if (++s->empty_frames > s->opts.max_empty_frames)
-        return h2_conn_error(s, HYPER_EH2_CALM, HYPER_H2_ENHANCE_YOUR_CALM);
+        return h2_fail(s, HYPER_EH2_CALM);
     return HYPER_OK;
 }
 
@@ -61,7 +61,7 @@ int h2_block_start(hyper_h2_session *s, uint32_t stream_id, uint32_t target_id,
         return HYPER_OK;
     b->h = hyper_headers_new(s->user_mem);
     if (!b->h)
-        return h2_stream_error(s, target_id, HYPER_ENOMEM, HYPER_H2_INTERNAL_ERROR);
+        return h2_stream_error(s, target_id, HYPER_ENOMEM);
     return HYPER_OK;
 }
 
@@ -75,13 +75,13 @@ static int finish_response(hyper_h2_session *s, h2_stream *st)
     if (!err && !b->trailers && status < 200 && (b->end_stream || status == 101))
         err = HYPER_EH2_BAD_RESPONSE; /* §8.1, §8.6: no 101, 1xx never ends */
     if (err)
-        return h2_stream_error(s, st->id, err, HYPER_H2_PROTOCOL_ERROR);
+        return h2_stream_error(s, st->id, err);
     hyper_event_type type = HYPER_EVENT_TRAILERS;
     if (!b->trailers)
         type = status < 200 ? HYPER_EVENT_INFORMATIONAL : HYPER_EVENT_HEADERS;
     h2_ev *e = h2_ev_push(s, type, st->id);
     if (!e)
-        return h2_stream_error(s, st->id, HYPER_ELIMIT, HYPER_H2_INTERNAL_ERROR);
+        return h2_stream_error(s, st->id, HYPER_ELIMIT);
     e->u.headers = b->h;
     b->h = NULL;
     e->end_stream = b->end_stream;
@@ -129,31 +129,13 @@ int h2_block_feed(hyper_h2_session *s, const uint8_t *frag, size_t len, int fina
         if (b->discard || !h2_check_field(b, &f))
             continue;
         if (hyper_headers_add(b->h, f.name, f.name_len, f.value, f.value_len) < 0) {
-            (void)h2_stream_error(s, b->target_id, HYPER_ENOMEM, HYPER_H2_INTERNAL_ERROR);
+            (void)h2_stream_error(s, b->target_id, HYPER_ENOMEM);
             hyper_headers_free(b->h);
             b->h = NULL;
             b->discard = 1;
         }
     }
     return final ? finish(s) : HYPER_OK;
-}
-
-/* Where a HEADERS frame's block goes: a live stream of ours, or discard
- * (after answering a late frame as §5.1 says). */
-static int headers_target(hyper_h2_session *s, uint32_t id, int *discard)
-{
-    h2_stream *st = h2_stream_find(s, id);
-    *discard = 1;
-    if (!st)
-        return h2_late_frame(s, id, 2);
-    int rc = h2_stream_check(st, H2_IN_RECV_HEADERS);
-    if (rc == HYPER_EH2_STREAM_CLOSED)
-        return h2_stream_error(s, id, rc, HYPER_H2_STREAM_CLOSED);
-    if (rc < 0)
-        return h2_conn_error(s, rc, HYPER_H2_PROTOCOL_ERROR);
-    (void)h2_stream_apply(s, st, H2_IN_RECV_HEADERS);
-    *discard = 0;
-    return HYPER_OK;
 }
 
 int h2_block_headers(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
@@ -163,16 +145,19 @@ int h2_block_headers(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_
     /* A bad HEADERS frame still carries HPACK state we cannot skip, so
      * every error here ends the connection (§5.4.1 allows that). */
     if (rc < 0)
-        return h2_frame_error(s, rc);
+        return h2_fail(s, rc);
     int end_headers = (hd->flags & HYPER_FRAME_FLAG_END_HEADERS) != 0;
     rc = h2_guard_empty(s, fh.len == 0 && !end_headers);
     if (rc < 0)
         return rc;
-    int discard;
-    rc = headers_target(s, hd->stream_id, &discard);
+    /* A block for a stream that is not ours to receive on is decoded and
+     * dropped, once the frame was answered as §5.1 asks. */
+    h2_stream *st = h2_stream_for(s, hd->stream_id, H2_IN_RECV_HEADERS, &rc);
     if (rc < 0)
         return rc;
-    rc = h2_block_start(s, hd->stream_id, hd->stream_id, 0, discard);
+    if (st)
+        (void)h2_stream_apply(s, st, H2_IN_RECV_HEADERS);
+    rc = h2_block_start(s, hd->stream_id, hd->stream_id, 0, st == NULL);
     if (rc < 0)
         return rc;
     s->hb.end_stream = (hd->flags & HYPER_FRAME_FLAG_END_STREAM) != 0;
@@ -185,11 +170,11 @@ int h2_block_continuation(hyper_h2_session *s, const hyper_frame_hd *hd,
     hyper_frame_continuation fc;
     int rc = hyper_frame_continuation_decode(&fc, hd, payload);
     if (rc < 0)
-        return h2_frame_error(s, rc);
+        return h2_fail(s, rc);
     if (!s->hb.active)
-        return h2_conn_error(s, HYPER_EH2_CONTINUATION, HYPER_H2_PROTOCOL_ERROR);
+        return h2_fail(s, HYPER_EH2_CONTINUATION);
     if (++s->hb.continuations > s->opts.max_continuations)
-        return h2_conn_error(s, HYPER_EH2_CALM, HYPER_H2_ENHANCE_YOUR_CALM);
+        return h2_fail(s, HYPER_EH2_CALM);
     int end_headers = (hd->flags & HYPER_FRAME_FLAG_END_HEADERS) != 0;
     rc = h2_guard_empty(s, fc.len == 0 && !end_headers);
     if (rc < 0)

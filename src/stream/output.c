@@ -23,7 +23,7 @@ int h2_out_ready(hyper_h2_session *s)
 {
     if (s->out)
         return HYPER_OK;
-    s->out = hyper_mem_alloc(&s->mem, s->opts.output_buffer_size);
+    s->out = h2_alloc(s, s->opts.output_buffer_size);
     return s->out ? HYPER_OK : HYPER_ENOMEM;
 }
 
@@ -33,7 +33,7 @@ int h2_out_ready(hyper_h2_session *s)
 void h2_out_release(hyper_h2_session *s)
 {
     if (s->out && s->out_tail == s->out_head && s->nstreams == 0) {
-        hyper_mem_free(&s->mem, s->out, s->opts.output_buffer_size);
+        h2_free(s, s->out, s->opts.output_buffer_size);
         s->out = NULL;
         s->out_head = s->out_tail = 0;
     }
@@ -63,32 +63,56 @@ void h2_out_commit(hyper_h2_session *s, size_t n)
     s->out_total += n;
 }
 
-int h2_out_rst(hyper_h2_session *s, uint32_t id, uint32_t code)
+/* Writes a frame header for a payload of len octets and commits the
+ * frame; returns where its payload goes (the caller fills it before
+ * anything else is written), or NULL when the buffer lacks room. */
+uint8_t *h2_out_frame(hyper_h2_session *s, uint8_t type, uint8_t flags, uint32_t id,
+                      size_t len)
 {
-    uint8_t *p = h2_out_begin(s, 13);
+    uint8_t *p = h2_out_begin(s, 9 + len);
+    if (!p)
+        return NULL;
+    hyper_frame_hd hd = {(uint32_t)len, type, flags, id};
+    hyper_frame_hd_encode(p, &hd);
+    h2_out_commit(s, 9 + len);
+    return p + 9;
+}
+
+/* RST_STREAM or WINDOW_UPDATE: a 4-octet payload (§6.4, §6.9). */
+int h2_out_u32(hyper_h2_session *s, uint8_t type, uint32_t id, uint32_t value)
+{
+    uint8_t *p = h2_out_frame(s, type, 0, id, 4);
     if (!p)
         return HYPER_EBUFFER;
-    long n = hyper_frame_rst_stream_encode(p, 13, id, code);
-    if (n < 0)
-        return (int)n;
-    h2_out_commit(s, (size_t)n);
+    hyper_put_u32(p, value);
     return HYPER_OK;
 }
 
-/* Writes an ACK frame (PING or SETTINGS) and remembers where it ends.
- * Fails with HYPER_EH2_CALM, writing nothing, when max_queued_acks unsent
- * ACKs already wait: a peer must not make us queue answers without bound
- * (RFC 9113 §10.5). */
-int h2_out_ack(hyper_h2_session *s, const uint8_t *frame, size_t len)
+/* A stream-0 frame whose payload is copied (PING, SETTINGS ACK). */
+int h2_out_copy(hyper_h2_session *s, uint8_t type, uint8_t flags, const uint8_t *payload,
+                size_t len)
 {
-    size_t cap = s->opts.max_queued_acks;
-    if (s->acks_len >= cap)
-        return HYPER_EH2_CALM;
-    uint8_t *p = h2_out_begin(s, len);
+    uint8_t *p = h2_out_frame(s, type, flags, 0, len);
     if (!p)
         return HYPER_EBUFFER;
-    memcpy(p, frame, len);
-    h2_out_commit(s, len);
+    if (len)
+        memcpy(p, payload, len);
+    return HYPER_OK;
+}
+
+/* Writes an ACK (PING or SETTINGS, payload copied) and remembers where it
+ * ends. A connection error ENHANCE_YOUR_CALM, writing nothing, when
+ * max_queued_acks unsent ACKs already wait: a peer must not make us queue
+ * answers without bound (RFC 9113 §10.5); INTERNAL_ERROR if it does not
+ * fit (recv reserves room, so only a caller that left the buffer full). */
+int h2_out_ack(hyper_h2_session *s, uint8_t type, const uint8_t *payload, size_t len)
+{
+    size_t cap = s->opts.max_queued_acks;
+    int rc = HYPER_EH2_CALM;
+    if (s->acks_len < cap)
+        rc = h2_out_copy(s, type, HYPER_FRAME_FLAG_ACK, payload, len);
+    if (rc < 0)
+        return h2_fail(s, rc);
     s->acks[(s->acks_head + s->acks_len) % cap] = s->out_total;
     s->acks_len++;
     return HYPER_OK;

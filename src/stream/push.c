@@ -26,13 +26,13 @@ static int check_associated(hyper_h2_session *s, uint32_t id)
     if (st) {
         if (st->is_push || (st->state != HYPER_H2_STATE_OPEN &&
                             st->state != HYPER_H2_STATE_HALF_CLOSED_LOCAL))
-            return h2_conn_error(s, HYPER_EH2_PROTOCOL, HYPER_H2_PROTOCOL_ERROR);
+            return h2_fail(s, HYPER_EH2_PROTOCOL);
         return 0;
     }
     /* §6.6: promises sent before our RST_STREAM arrived must be handled. */
     if (h2_closed_lookup(s, id) == H2_CLOSED_SENT_RST)
         return 1;
-    return h2_conn_error(s, HYPER_EH2_PROTOCOL, HYPER_H2_PROTOCOL_ERROR);
+    return h2_fail(s, HYPER_EH2_PROTOCOL);
 }
 
 #ifndef HYPER_CONFIG_NO_PUSH
@@ -48,8 +48,6 @@ static int accept_push(hyper_h2_session *s, uint32_t id)
         return 0;
     ps->is_push = 1;
     s->n_push++;
-    ps->send_window = s->peer.initial_window_size;
-    ps->recv_window = s->local_window;
     (void)h2_stream_apply(s, ps, H2_IN_RECV_PUSH_PROMISE);
     return 1;
 }
@@ -67,16 +65,16 @@ int h2_push_promise(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t
     hyper_frame_push_promise pp;
     int rc = hyper_frame_push_promise_decode(&pp, hd, payload);
     if (rc < 0)
-        return h2_frame_error(s, rc);
+        return h2_fail(s, rc);
     if (!s->opts.enable_push && s->local_acked)
-        return h2_conn_error(s, HYPER_EH2_PUSH_DISABLED, HYPER_H2_PROTOCOL_ERROR);
+        return h2_fail(s, HYPER_EH2_PUSH_DISABLED);
     int refuse = check_associated(s, hd->stream_id);
     if (refuse < 0)
         return refuse;
     uint32_t id = pp.promised_id;
     /* §5.1.1: a new server stream id is even and above every earlier one. */
     if ((id & 1) || id <= s->highest_promised)
-        return h2_conn_error(s, HYPER_EH2_BAD_PUSH, HYPER_H2_PROTOCOL_ERROR);
+        return h2_fail(s, HYPER_EH2_BAD_PUSH);
     s->highest_promised = id;
     if (!refuse && !accept_push(s, id))
         refuse = 1;

@@ -20,16 +20,21 @@
 #include <string.h>
 #include "stream/h2_internal.h"
 
+/* 1 << the name's place in pseudo_bit's list */
 #define P_STATUS 0x01u
 #define P_METHOD 0x02u
 #define P_SCHEME 0x04u
 #define P_AUTHORITY 0x08u
 #define P_PATH 0x10u
 
-static int name_is(const char *n, size_t len, const char *lit)
+/* Where n is in list (names each preceded by their length, the list ends
+ * with a 0 length), or -1. */
+static int find_name(const char *n, size_t len, const char *list)
 {
-    size_t l = strlen(lit);
-    return len == l && memcmp(n, lit, l) == 0;
+    for (int i = 0; *list; i++, list += 1 + (uint8_t)*list)
+        if ((uint8_t)*list == len && memcmp(list + 1, n, len) == 0)
+            return i;
+    return -1;
 }
 
 static int name_ok(const char *n, size_t len)
@@ -57,11 +62,14 @@ int h2_check_value(const char *v, size_t len)
 /* Fields HTTP/2 forbids (§8.2.2); te is allowed only as "trailers". */
 static int connection_specific(const char *n, size_t nlen, const char *v, size_t vlen)
 {
-    if (name_is(n, nlen, "te"))
-        return !(vlen == 8 && memcmp(v, "trailers", 8) == 0);
-    return name_is(n, nlen, "connection") || name_is(n, nlen, "proxy-connection") ||
-           name_is(n, nlen, "keep-alive") || name_is(n, nlen, "transfer-encoding") ||
-           name_is(n, nlen, "upgrade");
+    /* Most names have none of the listed lengths: skip the search. */
+    if (nlen > 17 || !((1u << nlen) & (1u << 2 | 1u << 7 | 1u << 10 | 1u << 16 | 1u << 17)))
+        return 0;
+    int i = find_name(n, nlen, "\2te\12connection\20proxy-connection\12keep-alive"
+                               "\21transfer-encoding\7upgrade");
+    if (i == 0)
+        return find_name(v, vlen, "\10trailers") < 0;
+    return i > 0;
 }
 
 /* Checks of a regular (non-pseudo) field shared by every message kind. */
@@ -109,19 +117,16 @@ static int64_t parse_length(const char *v, size_t len)
     return n;
 }
 
+/* The pseudo-header's P_ bit, 0 if it does not belong in the message
+ * (responses: :status only; promised requests: the four request ones). */
 static unsigned pseudo_bit(const h2_block *b, const char *n, size_t len)
 {
-    if (!b->is_push)
-        return name_is(n, len, ":status") ? P_STATUS : 0;
-    if (name_is(n, len, ":method"))
-        return P_METHOD;
-    if (name_is(n, len, ":scheme"))
-        return P_SCHEME;
-    if (name_is(n, len, ":authority"))
-        return P_AUTHORITY;
-    if (name_is(n, len, ":path"))
-        return P_PATH;
-    return 0;
+    if (!b->is_push) /* the common case, cheaply */
+        return len == 7 && memcmp(n, ":status", 7) == 0 ? P_STATUS : 0;
+    int i = find_name(n, len, "\7:status\7:method\7:scheme\12:authority\5:path");
+    if (i < 0 || (i == 0) == (b->is_push != 0))
+        return 0;
+    return 1u << i;
 }
 
 static int pseudo_field(h2_block *b, const hyper_hpack_field *f, int err)
@@ -140,8 +145,7 @@ static int pseudo_field(h2_block *b, const hyper_hpack_field *f, int err)
         return 0; /* the status travels in the event, not the map */
     }
     /* §8.4: only safe, cacheable methods may be promised. */
-    if (bit == P_METHOD && !name_is(f->value, f->value_len, "GET") &&
-        !name_is(f->value, f->value_len, "HEAD"))
+    if (bit == P_METHOD && find_name(f->value, f->value_len, "\3GET\4HEAD") < 0)
         b->bad = err;
     return 1; /* a promised request keeps its pseudo-headers */
 }
@@ -159,7 +163,8 @@ int h2_check_field(h2_block *b, const hyper_hpack_field *f)
         b->bad = err;
         return 0;
     }
-    if (!b->is_push && !b->trailers && name_is(f->name, f->name_len, "content-length")) {
+    if (f->name_len == 14 && memcmp(f->name, "content-length", 14) == 0 && !b->is_push &&
+        !b->trailers) {
         int64_t n = parse_length(f->value, f->value_len);
         if (n < 0 || (b->content_length >= 0 && n != b->content_length)) {
             b->bad = err;

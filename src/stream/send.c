@@ -16,24 +16,24 @@
 #include "stream/h2_internal.h"
 
 /* Spreads an encoded block of len octets at p + 9 into frames of at most
- * maxf octets, from the last fragment backwards so nothing unmoved is
- * overwritten. Returns the total octets (block + frame headers). */
+ * maxf octets, from the last fragment backwards: fragment i moves to
+ * p + i * (9 + maxf) + 9, past every fragment not yet moved, and its
+ * header goes right before it. Returns the total octets (block + frame
+ * headers). */
 static size_t cut_block(uint8_t *p, size_t len, size_t maxf, uint32_t id, uint8_t flags)
 {
     size_t k = len ? (len + maxf - 1) / maxf : 1;
-    for (size_t i = k; i-- > 1;) {
-        size_t flen = i == k - 1 ? len - i * maxf : maxf;
-        memmove(p + 9 * (i + 1) + i * maxf, p + 9 + i * maxf, flen);
-    }
-    for (size_t i = 0; i < k; i++) {
-        size_t flen = i == k - 1 ? len - i * maxf : maxf;
-        hyper_frame_hd hd = {(uint32_t)flen,
-                             i ? HYPER_FRAME_CONTINUATION : HYPER_FRAME_HEADERS, 0, id};
-        if (i == 0)
-            hd.flags = flags & HYPER_FRAME_FLAG_END_STREAM;
+    for (size_t i = k; i-- > 0;) {
+        size_t off = i * maxf;
+        size_t flen = i == k - 1 ? len - off : maxf;
+        uint8_t *q = p + off + 9 * i;
+        if (i)
+            memmove(q + 9, p + 9 + off, flen);
+        hyper_frame_hd hd = {(uint32_t)flen, i ? HYPER_FRAME_CONTINUATION : HYPER_FRAME_HEADERS,
+                             i ? 0 : flags, id};
         if (i == k - 1)
             hd.flags |= HYPER_FRAME_FLAG_END_HEADERS;
-        hyper_frame_hd_encode(p + i * (9 + maxf), &hd);
+        hyper_frame_hd_encode(q, &hd);
     }
     return len + 9 * k;
 }
@@ -59,7 +59,7 @@ static int open_stream(hyper_h2_session *s, h2_stream *st)
     int end = st->local_end && !has_body(st);
     uint8_t flags = end ? HYPER_FRAME_FLAG_END_STREAM : 0;
     h2_out_commit(s, cut_block(p, (size_t)n, maxf, st->id, flags));
-    hyper_mem_free(&s->mem, st->fields, st->fields_alloc);
+    h2_free(s, st->fields, st->fields_alloc);
     st->fields = NULL;
     st->nfields = st->fields_alloc = 0;
     st->queued = 0;
@@ -117,19 +117,16 @@ static int send_data(hyper_h2_session *s, h2_stream *st, int *progress)
         n = h2_out_free(s) - 9;
     }
     int end = st->local_end && n == avail;
-    uint8_t *p = h2_out_begin(s, 9 + n);
-    hyper_frame_hd hd = {(uint32_t)n, HYPER_FRAME_DATA, end ? HYPER_FRAME_FLAG_END_STREAM : 0,
-                         st->id};
-    hyper_frame_hd_encode(p, &hd);
+    uint8_t *p = h2_out_frame(s, HYPER_FRAME_DATA, end ? HYPER_FRAME_FLAG_END_STREAM : 0,
+                              st->id, n);
     size_t from_body = min_size(n, (int64_t)(st->body_len - st->body_off));
     if (from_body)
-        memcpy(p + 9, st->body + st->body_off, from_body);
+        memcpy(p, st->body + st->body_off, from_body);
     if (n > from_body)
-        memcpy(p + 9 + from_body, st->sendq + st->sendq_off, n - from_body);
+        memcpy(p + from_body, st->sendq + st->sendq_off, n - from_body);
     st->body_off += from_body;
     st->sendq_off += n - from_body;
     st->sendq_len -= n - from_body;
-    h2_out_commit(s, 9 + n);
     s->send_window -= (int64_t)n;
     st->send_window -= (int64_t)n;
     *progress = 1;
@@ -168,7 +165,7 @@ void h2_send_fill(hyper_h2_session *s)
     if (h2_out_ready(s) < 0) {
         /* Requests wait on this buffer and nothing would ever retry it:
          * close cleanly, every stream gets its RESET. */
-        (void)h2_conn_error(s, HYPER_ENOMEM, HYPER_H2_INTERNAL_ERROR);
+        (void)h2_fail(s, HYPER_ENOMEM);
         return;
     }
     (void)h2_flow_write_updates(s);

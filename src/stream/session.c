@@ -20,25 +20,27 @@
 
 void hyper_h2_options_init(hyper_h2_options *o)
 {
-    memset(o, 0, sizeof *o);
-    o->header_table_size = 4096;
-    o->enable_push = 0;
-    o->max_concurrent_streams = 100;
-    o->initial_window_size = 262144;
-    o->connection_window_size = 1048576;
-    o->max_frame_size = 16384;
-    o->max_header_list_size = 65536;
-    o->window_update_percent = 50;
-    o->max_queued_acks = 16;
-    o->max_empty_frames = 32;
-    o->max_continuations = 64;
-    o->max_rst_received = 256;
-    o->max_pushed_streams = 16;
-    o->max_streams = 1024;
-    o->max_closed_streams = 64;
-    o->max_events = 64;
-    o->output_buffer_size = 65536;
-    o->stream_send_buffer = 65536;
+    static const hyper_h2_options defaults = {
+        .header_table_size = 4096,
+        .enable_push = 0,
+        .max_concurrent_streams = 100,
+        .initial_window_size = 262144,
+        .connection_window_size = 1048576,
+        .max_frame_size = 16384,
+        .max_header_list_size = 65536,
+        .window_update_percent = 50,
+        .max_queued_acks = 16,
+        .max_empty_frames = 32,
+        .max_continuations = 64,
+        .max_rst_received = 256,
+        .max_pushed_streams = 16,
+        .max_streams = 1024,
+        .max_closed_streams = 64,
+        .max_events = 64,
+        .output_buffer_size = 65536,
+        .stream_send_buffer = 65536,
+    };
+    *o = defaults;
 }
 
 /* HYPER_CONFIG_NO_PUSH builds cannot accept pushes (hyper_config.h). */
@@ -74,9 +76,9 @@ static int options_valid(const hyper_h2_options *o)
 static int alloc_parts(hyper_h2_session *s)
 {
     const hyper_h2_options *o = &s->opts;
-    s->acks = hyper_mem_alloc(&s->mem, o->max_queued_acks * sizeof *s->acks);
+    s->acks = h2_alloc(s, o->max_queued_acks * sizeof *s->acks);
     if (o->max_closed_streams)
-        s->closed = hyper_mem_alloc(&s->mem, o->max_closed_streams * sizeof *s->closed);
+        s->closed = h2_alloc(s, o->max_closed_streams * sizeof *s->closed);
     if (!s->acks || (o->max_closed_streams && !s->closed))
         return HYPER_ENOMEM;
     if (h2_ev_init(s) < 0)
@@ -147,10 +149,10 @@ void hyper_h2_session_free(hyper_h2_session *s)
     h2_streams_free_all(s);
     hyper_hpack_decoder_free(s->dec);
     hyper_hpack_encoder_free(s->enc);
-    hyper_mem_free(&s->mem, s->rbuf, s->rbuf_cap);
-    hyper_mem_free(&s->mem, s->out, o->output_buffer_size);
-    hyper_mem_free(&s->mem, s->acks, o->max_queued_acks * sizeof *s->acks);
-    hyper_mem_free(&s->mem, s->closed, o->max_closed_streams * sizeof *s->closed);
+    h2_free(s, s->rbuf, s->rbuf_cap);
+    h2_free(s, s->out, o->output_buffer_size);
+    h2_free(s, s->acks, o->max_queued_acks * sizeof *s->acks);
+    h2_free(s, s->closed, o->max_closed_streams * sizeof *s->closed);
     hyper_mem mem = s->mem;
     hyper_mem_free(&mem, s, sizeof *s);
 }
@@ -189,10 +191,36 @@ int h2_conn_error(hyper_h2_session *s, int err, uint32_t code)
     return err;
 }
 
+/* The RFC 9113 error code our error value stands for (§7): the session's
+ * own errors by a table, frame and HPACK errors as the frame layer says
+ * (anything else, ENOMEM included, is INTERNAL_ERROR). */
+#define P HYPER_H2_PROTOCOL_ERROR
+#define I HYPER_H2_INTERNAL_ERROR
+static uint32_t code_of(int err)
+{
+    static const uint8_t codes[] = {
+        /* -80 PROTOCOL .. -96 BAD_PUSH (I: never a connection error) */
+        P, HYPER_H2_FLOW_CONTROL_ERROR, HYPER_H2_STREAM_CLOSED, P, P, I, I, I, P, P, I,
+        HYPER_H2_ENHANCE_YOUR_CALM, P, I, P, P, P};
+    _Static_assert(HYPER_EH2_BAD_PUSH - HYPER_EH2_PROTOCOL == 1 - (int)sizeof codes,
+                   "one code per session error");
+    if (err <= HYPER_EH2_PROTOCOL && err >= HYPER_EH2_BAD_PUSH)
+        return codes[HYPER_EH2_PROTOCOL - err];
+    return hyper_frame_error_code(err);
+}
+#undef P
+#undef I
+
+int h2_fail(hyper_h2_session *s, int err)
+{
+    return h2_conn_error(s, err, code_of(err));
+}
+
 /* A stream error (§5.4.2): RST_STREAM, a RESET event if the stream was
  * live, and the stream closes. Never fails: the connection lives on. */
-int h2_stream_error(hyper_h2_session *s, uint32_t id, int err, uint32_t code)
+int h2_stream_error(hyper_h2_session *s, uint32_t id, int err)
 {
+    uint32_t code = code_of(err);
     h2_stream *st = h2_stream_find(s, id);
     /* Never RST_STREAM an idle stream (§6.4). */
     if (!st && !h2_id_was_used(s, id))
@@ -225,16 +253,25 @@ int h2_late_frame(hyper_h2_session *s, uint32_t id, int kind)
 {
     int how = h2_closed_lookup(s, id);
     if (how < 0)
-        return h2_conn_error(s, HYPER_EH2_IDLE_STREAM, HYPER_H2_PROTOCOL_ERROR);
+        return h2_fail(s, HYPER_EH2_IDLE_STREAM);
     if (kind == 0 || how == H2_CLOSED_SENT_RST)
         return HYPER_OK;
-    if (how == H2_CLOSED_RECV_RST)
-        return h2_stream_error(s, id, HYPER_EH2_STREAM_CLOSED, HYPER_H2_STREAM_CLOSED);
-    if (kind == 1)
+    if (how != H2_CLOSED_RECV_RST && kind == 1)
         return HYPER_OK;
-    if (how == H2_CLOSED_END_STREAM)
-        return h2_conn_error(s, HYPER_EH2_STREAM_CLOSED, HYPER_H2_STREAM_CLOSED);
-    return h2_stream_error(s, id, HYPER_EH2_STREAM_CLOSED, HYPER_H2_STREAM_CLOSED);
+    if (how == H2_CLOSED_END_STREAM && kind == 2)
+        return h2_fail(s, HYPER_EH2_STREAM_CLOSED);
+    return h2_stream_error(s, id, HYPER_EH2_STREAM_CLOSED);
+}
+
+/* h2_stream_for's answer to a frame on stream id that no live stream may
+ * receive (st NULL), or that st's state refuses with err. */
+int h2_stream_refused(hyper_h2_session *s, uint32_t id, enum h2_input in, int err)
+{
+    if (!err)
+        return h2_late_frame(s, id, in == H2_IN_RECV_RST ? 0 : 2);
+    if (err == HYPER_EH2_STREAM_CLOSED)
+        return h2_stream_error(s, id, err);
+    return h2_fail(s, err);
 }
 
 /* ---- frames handled here ----------------------------------------------------- */
@@ -244,21 +281,14 @@ static int on_ping(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t 
     hyper_frame_ping p;
     int rc = hyper_frame_ping_decode(&p, hd, payload);
     if (rc < 0)
-        return h2_frame_error(s, rc);
+        return h2_fail(s, rc);
     if (p.ack) {
         h2_ev *e = h2_ev_push(s, HYPER_EVENT_PING_ACK, 0);
         if (e)
             memcpy(e->u.opaque, p.opaque, 8);
         return HYPER_OK;
     }
-    uint8_t ack[17];
-    long n = hyper_frame_ping_encode(ack, sizeof ack, p.opaque, 1);
-    if (n < 0)
-        return h2_conn_error(s, (int)n, HYPER_H2_INTERNAL_ERROR);
-    rc = h2_out_ack(s, ack, (size_t)n);
-    if (rc == HYPER_EH2_CALM)
-        return h2_conn_error(s, rc, HYPER_H2_ENHANCE_YOUR_CALM);
-    return rc < 0 ? h2_conn_error(s, rc, HYPER_H2_INTERNAL_ERROR) : HYPER_OK;
+    return h2_out_ack(s, HYPER_FRAME_PING, p.opaque, 8);
 }
 
 /* The server goes away (§6.8): our streams above last_stream_id were not
@@ -271,9 +301,9 @@ static int on_goaway(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_
     hyper_frame_goaway g;
     int rc = hyper_frame_goaway_decode(&g, hd, payload);
     if (rc < 0)
-        return h2_frame_error(s, rc);
+        return h2_fail(s, rc);
     if (s->goaway_received && g.last_stream_id > s->goaway_last_id)
-        return h2_conn_error(s, HYPER_EH2_PROTOCOL, HYPER_H2_PROTOCOL_ERROR);
+        return h2_fail(s, HYPER_EH2_PROTOCOL);
     s->goaway_received = 1;
     s->goaway_last_id = g.last_stream_id;
     h2_ev *e = h2_ev_push(s, HYPER_EVENT_GOAWAY, 0);
@@ -285,14 +315,8 @@ static int on_goaway(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_
     }
     s->pause = 1; /* debug data points into the input or the reader buffer */
     /* The refused streams' RESETs follow the GOAWAY event, lowest id first. */
-    for (size_t i = 0; i < s->nstreams;) {
-        h2_stream *st = s->streams[i];
-        if (st->is_push || (st->id <= g.last_stream_id && !st->queued))
-            i++;
-        else
-            h2_stream_doom(s, st, H2_CLOSED_SENT_RST, HYPER_EH2_REFUSED,
-                           HYPER_H2_REFUSED_STREAM);
-    }
+    h2_doom_unsent(s, g.last_stream_id, H2_CLOSED_SENT_RST, HYPER_EH2_REFUSED,
+                   HYPER_H2_REFUSED_STREAM);
     return HYPER_OK;
 }
 
@@ -302,15 +326,12 @@ static int on_rst_stream(hyper_h2_session *s, const hyper_frame_hd *hd,
     hyper_frame_rst_stream r;
     int rc = hyper_frame_rst_stream_decode(&r, hd, payload);
     if (rc < 0)
-        return h2_frame_error(s, rc);
+        return h2_fail(s, rc);
     if (++s->rst_in_row > s->opts.max_rst_received)
-        return h2_conn_error(s, HYPER_EH2_CALM, HYPER_H2_ENHANCE_YOUR_CALM);
-    h2_stream *st = h2_stream_find(s, hd->stream_id);
+        return h2_fail(s, HYPER_EH2_CALM);
+    h2_stream *st = h2_stream_for(s, hd->stream_id, H2_IN_RECV_RST, &rc);
     if (!st)
-        return h2_late_frame(s, hd->stream_id, 0);
-    rc = h2_stream_check(st, H2_IN_RECV_RST);
-    if (rc < 0)
-        return h2_conn_error(s, rc, HYPER_H2_PROTOCOL_ERROR);
+        return rc;
     /* §8.1: a server that answered in full may stop our upload with
      * NO_ERROR; the response already ended, nothing to report. */
     int quiet = st->resp == H2_RESP_DONE && r.error_code == HYPER_H2_NO_ERROR;
@@ -329,9 +350,9 @@ static int on_priority(hyper_h2_session *s, const hyper_frame_hd *hd, const uint
     hyper_frame_priority p;
     int rc = hyper_frame_priority_decode(&p, hd, payload);
     if (rc < 0 && hyper_frame_error_is_stream(rc, hd))
-        return h2_stream_error(s, hd->stream_id, rc, hyper_frame_error_code(rc));
+        return h2_stream_error(s, hd->stream_id, rc);
     if (rc < 0)
-        return h2_frame_error(s, rc);
+        return h2_fail(s, rc);
     return HYPER_OK;
 }
 
@@ -366,9 +387,9 @@ static int on_frame(hyper_h2_session *s, const hyper_frame_read_event *fev)
  * length (it passed the size and order checks first). */
 static int give_buffer(hyper_h2_session *s, uint32_t length)
 {
-    s->rbuf = hyper_mem_alloc(&s->mem, length);
+    s->rbuf = h2_alloc(s, length);
     if (!s->rbuf)
-        return h2_conn_error(s, HYPER_ENOMEM, HYPER_H2_INTERNAL_ERROR);
+        return h2_fail(s, HYPER_ENOMEM);
     s->rbuf_cap = length;
     return hyper_frame_reader_set_buffer(&s->reader, s->rbuf, length);
 }
@@ -379,7 +400,7 @@ static void release_buffer(hyper_h2_session *s)
 {
     if (s->rbuf && hyper_frame_reader_idle(&s->reader)) {
         (void)hyper_frame_reader_set_buffer(&s->reader, NULL, 0);
-        hyper_mem_free(&s->mem, s->rbuf, s->rbuf_cap);
+        h2_free(s, s->rbuf, s->rbuf_cap);
         s->rbuf = NULL;
         s->rbuf_cap = 0;
     }
@@ -392,12 +413,12 @@ static int dispatch(hyper_h2_session *s, const hyper_frame_read_event *fev)
     int starts = fev->type != HYPER_FRAME_READ_DATA || fev->first;
     /* §3.4: the server's connection preface is a SETTINGS frame. */
     if (starts && !s->got_settings && fev->hd.type != HYPER_FRAME_SETTINGS)
-        return h2_conn_error(s, HYPER_EH2_PREFACE, HYPER_H2_PROTOCOL_ERROR);
+        return h2_fail(s, HYPER_EH2_PREFACE);
     /* §6.10, §5.5: nothing but CONTINUATION of the same stream inside a
      * header block, extension frames included. */
     if (starts && s->hb.active &&
         (fev->hd.type != HYPER_FRAME_CONTINUATION || fev->hd.stream_id != s->hb.stream_id))
-        return h2_conn_error(s, HYPER_EH2_CONTINUATION, HYPER_H2_PROTOCOL_ERROR);
+        return h2_fail(s, HYPER_EH2_CONTINUATION);
     if (fev->type == HYPER_FRAME_READ_DATA)
         return h2_data_chunk(s, fev);
     if (fev->type == HYPER_FRAME_READ_UNKNOWN)
@@ -427,13 +448,13 @@ long hyper_h2_recv(hyper_h2_session *s, const uint8_t *data, size_t len)
         hyper_frame_read_event fev;
         long n = hyper_frame_reader_recv(&s->reader, data + used, len - used, &fev);
         if (n < 0)
-            return h2_conn_error(s, (int)n, hyper_frame_error_code((int)n));
+            return h2_fail(s, (int)n);
         used += (size_t)n;
         /* A frame may be answered (ACK, RST_STREAM, GOAWAY) at once: the
          * output buffer must exist before its handler runs. */
         if (fev.type == HYPER_FRAME_READ_FRAME || fev.type == HYPER_FRAME_READ_DATA) {
             if (h2_out_ready(s) < 0)
-                return h2_conn_error(s, HYPER_ENOMEM, HYPER_H2_INTERNAL_ERROR);
+                return h2_fail(s, HYPER_ENOMEM);
         }
         int rc = dispatch(s, &fev);
         if (rc < 0)

@@ -12,6 +12,7 @@
  *    lenient (a larger frame size or table) they apply at once, which only
  *    accepts more.
  */
+#include <string.h>
 #include "stream/h2_internal.h"
 
 int h2_settings_write_ours(hyper_h2_session *s)
@@ -66,41 +67,41 @@ static int local_acked(hyper_h2_session *s)
 
 static int apply(hyper_h2_session *s, const hyper_frame_setting *set)
 {
+    uint32_t v = set->value;
     switch (set->id) {
-    case HYPER_SETTINGS_HEADER_TABLE_SIZE: {
+    case HYPER_SETTINGS_HEADER_TABLE_SIZE:
         /* The encoder may not exist yet (submit.c creates it): then the
          * smallest value is kept for its first block (RFC 7541 §4.2). */
         if (s->enc) {
-            int rc = hyper_hpack_encoder_set_peer_table_size(s->enc, set->value);
+            int rc = hyper_hpack_encoder_set_peer_table_size(s->enc, v);
             if (rc < 0)
                 return h2_conn_error(s, rc, HYPER_H2_INTERNAL_ERROR);
-        } else if (set->value < s->peer_table_low) {
-            s->peer_table_low = set->value;
+        } else if (v < s->peer_table_low) {
+            s->peer_table_low = v;
         }
-        s->peer.header_table_size = set->value;
-        return HYPER_OK;
-    }
+        break;
     case HYPER_SETTINGS_ENABLE_PUSH:
-        /* §6.5.2: a server MUST NOT set it to 1. */
-        if (set->value == 1)
-            return h2_conn_error(s, HYPER_EH2_SETTINGS_PUSH, HYPER_H2_PROTOCOL_ERROR);
-        s->peer.enable_push = 0;
-        return HYPER_OK;
-    case HYPER_SETTINGS_MAX_CONCURRENT_STREAMS:
-        s->peer.max_concurrent_streams = set->value;
-        return HYPER_OK;
+        /* §6.5.2: a server MUST NOT set it to 1 (the decoder refused the
+         * rest, so 0 is stored). */
+        if (v == 1)
+            return h2_fail(s, HYPER_EH2_SETTINGS_PUSH);
+        break;
     case HYPER_SETTINGS_INITIAL_WINDOW_SIZE:
-        return h2_flow_peer_initial_window(s, set->value);
-    case HYPER_SETTINGS_MAX_FRAME_SIZE:
-        s->peer.max_frame_size = set->value;
-        return HYPER_OK;
-    case HYPER_SETTINGS_MAX_HEADER_LIST_SIZE:
-        s->peer.max_header_list_size = set->value;
-        return HYPER_OK;
+        return h2_flow_peer_initial_window(s, v);
     default:
-        return HYPER_OK;
+        break;
     }
+    /* The others are kept as they are: hyper_h2_settings lists the six
+     * RFC 9113 settings in id order. */
+    if (set->id >= HYPER_SETTINGS_HEADER_TABLE_SIZE &&
+        set->id <= HYPER_SETTINGS_MAX_HEADER_LIST_SIZE)
+        memcpy((uint8_t *)&s->peer + 4 * (set->id - HYPER_SETTINGS_HEADER_TABLE_SIZE), &v, 4);
+    return HYPER_OK;
 }
+
+_Static_assert(offsetof(hyper_h2_settings, max_header_list_size) ==
+                   4 * (HYPER_SETTINGS_MAX_HEADER_LIST_SIZE - HYPER_SETTINGS_HEADER_TABLE_SIZE),
+               "hyper_h2_settings follows the setting ids");
 
 int h2_settings_recv(hyper_h2_session *s, const hyper_frame_hd *hd,
                      const uint8_t *payload)
@@ -108,10 +109,10 @@ int h2_settings_recv(hyper_h2_session *s, const hyper_frame_hd *hd,
     hyper_frame_settings fs;
     int rc = hyper_frame_settings_decode(&fs, hd, payload);
     if (rc < 0)
-        return h2_frame_error(s, rc);
+        return h2_fail(s, rc);
     /* §3.4: the server's preface is a SETTINGS frame (not an ACK). */
     if (!s->got_settings && fs.ack)
-        return h2_conn_error(s, HYPER_EH2_PREFACE, HYPER_H2_PROTOCOL_ERROR);
+        return h2_fail(s, HYPER_EH2_PREFACE);
     if (fs.ack)
         return local_acked(s);
     hyper_frame_setting set;
@@ -121,14 +122,9 @@ int h2_settings_recv(hyper_h2_session *s, const hyper_frame_hd *hd,
             return rc;
     }
     s->got_settings = 1;
-    uint8_t ack[9];
-    long n = hyper_frame_settings_ack_encode(ack, sizeof ack);
-    if (n < 0)
-        return h2_conn_error(s, (int)n, HYPER_H2_INTERNAL_ERROR);
-    rc = h2_out_ack(s, ack, (size_t)n);
+    rc = h2_out_ack(s, HYPER_FRAME_SETTINGS, NULL, 0);
     if (rc < 0)
-        return h2_conn_error(s, rc, rc == HYPER_EH2_CALM ? HYPER_H2_ENHANCE_YOUR_CALM
-                                                         : HYPER_H2_INTERNAL_ERROR);
+        return rc;
     h2_ev_push(s, HYPER_EVENT_SETTINGS, 0);
     return HYPER_OK;
 }

@@ -20,6 +20,16 @@
 #include <string.h>
 #include "stream/h2_internal.h"
 
+void *h2_alloc(hyper_h2_session *s, size_t n)
+{
+    return hyper_mem_alloc(&s->mem, n);
+}
+
+void h2_free(hyper_h2_session *s, void *p, size_t n)
+{
+    hyper_mem_free(&s->mem, p, n);
+}
+
 static size_t lower_bound(const hyper_h2_session *s, uint32_t id)
 {
     size_t lo = 0, hi = s->nstreams;
@@ -40,7 +50,8 @@ h2_stream *h2_stream_find(const hyper_h2_session *s, uint32_t id)
 }
 
 /* Creates an idle stream with this id (not yet in the table twice: the
- * caller checked). HYPER_ENOMEM leaves nothing behind. */
+ * caller checked), its windows as the settings in force say. HYPER_ENOMEM
+ * leaves nothing behind. */
 int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out)
 {
     if (s->nstreams == s->streams_cap) {
@@ -58,6 +69,8 @@ int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out)
     st->id = id;
     st->state = HYPER_H2_STATE_IDLE;
     st->content_length = -1;
+    st->send_window = s->peer.initial_window_size;
+    st->recv_window = s->local_window;
     size_t i = lower_bound(s, id);
     memmove(&s->streams[i + 1], &s->streams[i], (s->nstreams - i) * sizeof *s->streams);
     s->streams[i] = st;
@@ -83,9 +96,9 @@ void h2_closed_remember(hyper_h2_session *s, uint32_t id, enum h2_closed_how how
 
 static void stream_free(hyper_h2_session *s, h2_stream *st)
 {
-    hyper_mem_free(&s->mem, st->fields, st->fields_alloc);
-    hyper_mem_free(&s->mem, st->sendq, st->sendq_cap);
-    hyper_mem_free(&s->mem, st, sizeof *st);
+    h2_free(s, st->fields, st->fields_alloc);
+    h2_free(s, st->sendq, st->sendq_cap);
+    h2_free(s, st, sizeof *st);
 }
 
 /* Removes st from the table and remembers how it closed (unless it never
@@ -128,8 +141,8 @@ void h2_stream_doom(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how, 
                     uint32_t code)
 {
     unlink_stream(s, st, how);
-    hyper_mem_free(&s->mem, st->fields, st->fields_alloc);
-    hyper_mem_free(&s->mem, st->sendq, st->sendq_cap);
+    h2_free(s, st->fields, st->fields_alloc);
+    h2_free(s, st->sendq, st->sendq_cap);
     st->fields = NULL;
     st->sendq = NULL;
     st->reset_err = err;
@@ -140,6 +153,20 @@ void h2_stream_doom(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how, 
     else
         s->doomed_head = st;
     s->doomed_tail = st;
+}
+
+/* Dooms, lowest id first, our streams the server will never process:
+ * queued ones and those above last_id (pushed streams are not ours). */
+void h2_doom_unsent(hyper_h2_session *s, uint32_t last_id, enum h2_closed_how how, int err,
+                    uint32_t code)
+{
+    for (size_t i = 0; i < s->nstreams;) {
+        h2_stream *st = s->streams[i];
+        if (st->is_push || (st->id <= last_id && !st->queued))
+            i++;
+        else
+            h2_stream_doom(s, st, how, err, code);
+    }
 }
 
 /* The oldest doomed stream, taken off the list (the caller frees it). */
@@ -158,7 +185,7 @@ void h2_doomed_free_all(hyper_h2_session *s)
 {
     h2_stream *st;
     while ((st = h2_doomed_pop(s)) != NULL)
-        hyper_mem_free(&s->mem, st, sizeof *st);
+        h2_free(s, st, sizeof *st);
 }
 
 /* How a no-longer-live stream closed: enum h2_closed_how, or -1 if the id
@@ -188,7 +215,7 @@ void h2_streams_free_all(hyper_h2_session *s)
 {
     for (size_t i = 0; i < s->nstreams; i++)
         stream_free(s, s->streams[i]);
-    hyper_mem_free(&s->mem, s->streams, s->streams_cap * sizeof *s->streams);
+    h2_free(s, s->streams, s->streams_cap * sizeof *s->streams);
     s->streams = NULL;
     s->nstreams = s->streams_cap = 0;
     s->n_local = s->n_active = s->n_push = 0;

@@ -68,7 +68,7 @@ static int copy_fields(hyper_h2_session *s, h2_stream *st, const hyper_h2_reques
     static const char *const names[4] = {":method", ":scheme", ":authority", ":path"};
     const char *vals[4] = {r->method, r->scheme, r->authority, r->path};
     size_t size = n * sizeof(hyper_hpack_field) + bytes;
-    hyper_hpack_field *f = hyper_mem_alloc(&s->mem, size);
+    hyper_hpack_field *f = h2_alloc(s, size);
     if (!f)
         return HYPER_ENOMEM;
     char *p = (char *)(f + n);
@@ -156,8 +156,6 @@ int32_t hyper_h2_submit(hyper_h2_session *s, const hyper_h2_request *r)
     st->body_len = r->body_len;
     st->local_end = r->end_stream != 0;
     st->head_request = strcmp(r->method, "HEAD") == 0;
-    st->send_window = s->peer.initial_window_size;
-    st->recv_window = s->local_window;
     int32_t id = (int32_t)s->next_id;
     s->next_id += 2;
     return id;
@@ -178,7 +176,7 @@ long hyper_h2_send_data(hyper_h2_session *s, int32_t id, const uint8_t *data,
         return HYPER_ESTATE;
     size_t cap = s->opts.stream_send_buffer;
     if (!st->sendq && len) {
-        st->sendq = hyper_mem_alloc(&s->mem, cap);
+        st->sendq = h2_alloc(s, cap);
         if (!st->sendq)
             return HYPER_ENOMEM;
         st->sendq_cap = cap;
@@ -227,14 +225,7 @@ int hyper_h2_ping(hyper_h2_session *s, const uint8_t opaque[8])
         return s->err;
     if (h2_out_ready(s) < 0)
         return HYPER_ENOMEM;
-    uint8_t *p = h2_out_begin(s, 17);
-    if (!p)
-        return HYPER_EBUFFER;
-    long n = hyper_frame_ping_encode(p, 17, opaque, 0);
-    if (n < 0)
-        return (int)n;
-    h2_out_commit(s, (size_t)n);
-    return HYPER_OK;
+    return h2_out_copy(s, HYPER_FRAME_PING, 0, opaque, 8);
 }
 
 int hyper_h2_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *debug,
@@ -254,14 +245,8 @@ int hyper_h2_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *debug,
     s->goaway_sent = 1;
     /* Queued requests will never open: tell the application (their
      * RESETs come from next_event, lowest id first). */
-    for (size_t i = 0; i < s->nstreams;) {
-        h2_stream *st = s->streams[i];
-        if (st->queued)
-            h2_stream_doom(s, st, H2_CLOSED_UNKNOWN, HYPER_EH2_SESSION_CLOSED,
-                           HYPER_H2_NO_ERROR);
-        else
-            i++;
-    }
+    h2_doom_unsent(s, UINT32_MAX, H2_CLOSED_UNKNOWN, HYPER_EH2_SESSION_CLOSED,
+                   HYPER_H2_NO_ERROR);
     return HYPER_OK;
 }
 
@@ -285,8 +270,6 @@ int32_t hyper_h2_session_upgrade(hyper_h2_session *s, int head_request)
     s->n_local++;
     st->local_end = 1;
     st->head_request = head_request != 0;
-    st->send_window = s->peer.initial_window_size;
-    st->recv_window = s->local_window;
     s->highest_opened = 1;
     s->next_id = 3;
     (void)h2_stream_apply(s, st, H2_IN_SEND_HEADERS);
