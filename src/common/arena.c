@@ -116,22 +116,30 @@ static void give_back(hyper_arena *a, size_t off, size_t size)
     }
 }
 
+/* Takes `size` octets (at most n->size) from the front of the free piece
+ * *pp points to; what is left of it stays on the list in its place. */
+static void split_front(struct free_node **pp, size_t size)
+{
+    struct free_node *n = *pp;
+    if (n->size == size) {
+        *pp = n->next;
+    } else {
+        struct free_node *rest = (struct free_node *)(void *)((unsigned char *)n + size);
+        rest->size = n->size - size;
+        rest->next = n->next;
+        *pp = rest;
+    }
+}
+
 /* First fit from the free list; pieces are split from their front. */
 static void *take_free(hyper_arena *a, size_t size)
 {
     for (struct free_node **pp = &a->free; *pp; pp = &(*pp)->next) {
         struct free_node *n = *pp;
-        if (n->size < size)
-            continue;
-        if (n->size == size) {
-            *pp = n->next;
-        } else {
-            struct free_node *rest = (struct free_node *)(void *)((unsigned char *)n + size);
-            rest->size = n->size - size;
-            rest->next = n->next;
-            *pp = rest;
+        if (n->size >= size) {
+            split_front(pp, size);
+            return n;
         }
-        return n;
     }
     return NULL;
 }
@@ -187,14 +195,7 @@ static int grow_in_place(hyper_arena *a, size_t off, size_t r_old, size_t r_new)
             continue;
         if (n->size < need)
             return 0;
-        if (n->size == need) {
-            *pp = n->next;
-        } else {
-            struct free_node *rest = (struct free_node *)(void *)(end + need);
-            rest->size = n->size - need;
-            rest->next = n->next;
-            *pp = rest;
-        }
+        split_front(pp, need);
         return 1;
     }
     return 0;

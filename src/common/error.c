@@ -1,13 +1,16 @@
 /*
  * error.c — text for every hyper_error and every RFC 9113 error code.
  * One list, one row per code, grouped by layer like the enum in hyper.h
- * (X-macros: the same rows build either table below).
+ * (X-macros: the same rows build both tables below).
  *
- * HYPER_CONFIG_NO_ERROR_TEXT (hyper_config.h) keeps the names only, packed
- * (one string of NUL-separated names, one array of 16-bit codes), and
- * hyper_strerror returns the name: the texts, and the pointer per row, are
- * most of this file's size, which a device without a console does not
- * need. HYPER_CONFIG_NO_H1 drops the HTTP/1.1 rows with the engine.
+ * Layout: no pointer per row. The rows are one string, "NAME\0text\0"
+ * after one another, and an array of one octet per row holds the codes
+ * (negated: every code is 0 .. -255, checked at compile time). A lookup
+ * walks both; it is not on any hot path, and a pointer table would cost
+ * 8 octets a row, more than a row's name. HYPER_CONFIG_NO_ERROR_TEXT
+ * (hyper_config.h) leaves the texts out of the string, and hyper_strerror
+ * then returns the name: a device without a console does not need them.
+ * HYPER_CONFIG_NO_H1 drops the HTTP/1.1 rows with the engine.
  */
 #include "common.h"
 
@@ -135,79 +138,72 @@
 #endif
 #define ERRORS(X) ERRORS_CORE(X) ERRORS_H1(X) ERRORS_REST(X)
 
+/* Every code fits the one-octet table. */
+#define FITS(c, t) _Static_assert((c) <= 0 && (c) > -256, #c " fits an octet");
+ERRORS(FITS)
+#undef FITS
+
+#define CODE(c, t) (uint8_t)-(c),
 #ifndef HYPER_CONFIG_NO_ERROR_TEXT
-
-struct error_text {
-    int code;
-    const char *name;
-    const char *text;
-};
-
-#define ROW(c, t) {c, #c, t},
-static const struct error_text errors[] = {ERRORS(ROW)};
+#define ROW(c, t) #c "\0" t "\0"
+#else
+#define ROW(c, t) #c "\0"
+#endif
+static const uint8_t codes[] = {ERRORS(CODE)};
+static const char rows[] = ERRORS(ROW);
+#undef CODE
 #undef ROW
 
-static const struct error_text *find(int code)
+/* Skips one NUL-terminated string of a packed list. */
+static const char *skip(const char *p)
 {
-    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
-        if (errors[i].code == code)
-            return &errors[i];
-    return NULL;
+    return p + strlen(p) + 1;
 }
 
-const char *hyper_strerror(int err)
+/* The row of err: its name, followed by its text; NULL if none. */
+static const char *row_of(int err)
 {
-    const struct error_text *e = find(err);
-    return e ? e->text : "unknown error";
-}
-
-const char *hyper_strerror_name(int err)
-{
-    const struct error_text *e = find(err);
-    return e ? e->name : "HYPER_E_UNKNOWN";
-}
-
-#else /* names only */
-
-#define CODE(c, t) c,
-#define NAME(c, t) #c "\0"
-static const int16_t codes[] = {ERRORS(CODE)};
-static const char names[] = ERRORS(NAME);
-#undef CODE
-#undef NAME
-
-static const char *name_of(int err)
-{
-    const char *n = names;
-    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
-        if (codes[i] == err)
-            return n;
-        while (*n++)
-            ;
+    const char *p = rows;
+    for (size_t i = 0; i < sizeof codes; i++) {
+        if (codes[i] == 0u - (unsigned)err)
+            return p;
+        p = skip(p);
+#ifndef HYPER_CONFIG_NO_ERROR_TEXT
+        p = skip(p);
+#endif
     }
     return NULL;
 }
 
 const char *hyper_strerror_name(int err)
 {
-    const char *n = name_of(err);
-    return n ? n : "HYPER_E_UNKNOWN";
+    const char *r = row_of(err);
+    return r ? r : "HYPER_E_UNKNOWN";
 }
 
 const char *hyper_strerror(int err)
 {
-    const char *n = name_of(err);
-    return n ? n : "unknown error";
+    const char *r = row_of(err);
+    if (!r)
+        return "unknown error";
+#ifndef HYPER_CONFIG_NO_ERROR_TEXT
+    r = skip(r);
+#endif
+    return r;
 }
-
-#endif /* HYPER_CONFIG_NO_ERROR_TEXT */
 
 const char *hyper_h2_error_code_name(uint32_t code)
 {
-    static const char *const names[] = {
-        "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
-        "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM",
-        "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR", "ENHANCE_YOUR_CALM",
-        "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"};
-    return code < sizeof names / sizeof names[0] ? names[code] : "UNKNOWN_ERROR_CODE";
+    /* Packed like the rows above: code i is the i-th string. */
+    static const char names[] =
+        "NO_ERROR\0PROTOCOL_ERROR\0INTERNAL_ERROR\0FLOW_CONTROL_ERROR\0"
+        "SETTINGS_TIMEOUT\0STREAM_CLOSED\0FRAME_SIZE_ERROR\0REFUSED_STREAM\0"
+        "CANCEL\0COMPRESSION_ERROR\0CONNECT_ERROR\0ENHANCE_YOUR_CALM\0"
+        "INADEQUATE_SECURITY\0HTTP_1_1_REQUIRED\0";
+    if (code > HYPER_H2_HTTP_1_1_REQUIRED)
+        return "UNKNOWN_ERROR_CODE";
+    const char *p = names;
+    while (code--)
+        p = skip(p);
+    return p;
 }

@@ -148,12 +148,17 @@ static int name_is(const hyper_headers *h, const struct field *f,
            hyper_ascii_eq_nocase(h->bytes + f->off, name, name_len);
 }
 
-static size_t find(const hyper_headers *h, const char *name, size_t name_len)
+/* The first field at index i or later named `name`; h->n when none is. */
+static size_t next_match(const hyper_headers *h, size_t i, const char *name, size_t name_len)
 {
-    size_t i = 0;
     while (i < h->n && !name_is(h, &h->rec[i], name, name_len))
         i++;
     return i;
+}
+
+static size_t find(const hyper_headers *h, const char *name, size_t name_len)
+{
+    return next_match(h, 0, name, name_len);
 }
 
 /* Moves the arena's bytes from `from` on by `delta` (may be negative) and
@@ -283,13 +288,10 @@ int hyper_headers_get_n(const hyper_headers *h, const char *name, size_t name_le
 {
     if (!h || !name)
         return HYPER_ENOTFOUND;
-    for (size_t i = 0; i < h->n; i++) {
-        if (!name_is(h, &h->rec[i], name, name_len))
-            continue;
-        if (index-- == 0)
-            return hyper_headers_at(h, i, NULL, NULL, value, value_len);
-    }
-    return HYPER_ENOTFOUND;
+    size_t i = find(h, name, name_len);
+    while (i < h->n && index--)
+        i = next_match(h, i + 1, name, name_len);
+    return hyper_headers_at(h, i, NULL, NULL, value, value_len);
 }
 
 int hyper_headers_get(const hyper_headers *h, const char *name, size_t index,
@@ -304,8 +306,8 @@ size_t hyper_headers_get_count_n(const hyper_headers *h, const char *name,
     size_t c = 0;
     if (!h || !name)
         return 0;
-    for (size_t i = 0; i < h->n; i++)
-        c += (size_t)name_is(h, &h->rec[i], name, name_len);
+    for (size_t i = find(h, name, name_len); i < h->n; i = next_match(h, i + 1, name, name_len))
+        c++;
     return c;
 }
 

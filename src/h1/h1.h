@@ -83,56 +83,52 @@ struct h1_head {
     size_t reason_len;
 };
 
+/* The fields most code touches come first, within 128 octets of the start
+ * (short displacements: smaller code on x86-64 and Thumb). */
 struct hyper_h1_session {
-    const hyper_mem *mem;
-    hyper_h1_options opt;
     int error;                /* first error, sticky; 0 while alive */
     uint8_t error_reported;   /* the ERROR event was pulled */
     uint8_t eof;              /* hyper_h1_recv_eof was called */
     uint8_t keep_alive;       /* nothing has ended the connection yet */
     uint8_t last_submitted;   /* a request of ours said Connection: close */
+    enum h1_rstate rstate;    /* what the receive side is reading */
 
-    /* requests awaiting responses: ring of opt.max_pipeline */
-    struct h1_req *reqs;
-    size_t req_head, nreq;
+    /* requests awaiting responses: ring of opt.max_pipeline at reqs */
     int32_t next_seq;
+    size_t req_head, nreq;
 
-    /* receive side */
-    enum h1_rstate rstate;
-    struct h1_scan scan;
-    struct h1_chunk chunk;
-    uint64_t body_left;
-    uint8_t *hbuf;            /* a section that arrived in pieces */
-    size_t hlen, hcap;        /* hlen <= hcap <= opt.max_head */
+    /* events: ring of H1_EVQ at evq */
+    size_t ev_head, nev;
 
     /* send side: pending octets are obuf[ooff .. olen) */
     uint8_t *obuf;
     size_t ooff, olen, ocap;  /* ocap <= opt.max_output */
-    uint8_t holding;          /* octets from hold_at on wait for 100 Continue */
     size_t hold_at;
     int body_mode;            /* HYPER_H1_BODY_* of the open body, NONE if closed */
-    uint64_t body_sent;       /* BODY_LENGTH: octets taken so far */
-    uint64_t body_total;
+    uint8_t holding;          /* octets from hold_at on wait for 100 Continue */
     uint8_t body_refused;     /* the held body was dropped (final status first) */
     uint8_t upgrade_pending;  /* an h2c upgrade request awaits its answer */
+    uint64_t body_sent;       /* BODY_LENGTH: octets taken so far */
+    uint64_t body_total;
 
-    /* events: ring of H1_EVQ */
+    /* receive side */
+    uint64_t body_left;
+    uint8_t *hbuf;            /* a section that arrived in pieces */
+    size_t hlen, hcap;        /* hlen <= hcap <= opt.max_head */
+    struct h1_scan scan;
+    struct h1_chunk chunk;
+
+    const hyper_mem *mem;
+    struct h1_req *reqs;
+    hyper_h1_options opt;
     hyper_event evq[H1_EVQ];
-    size_t ev_head, nev;
 };
 
-/* tchar of RFC 9110 §5.6.2 (field names, methods, transfer codings). */
-static inline int h1_is_tchar(uint8_t c)
+/* A control octet a field value or reason phrase must not hold: CTL but
+ * HTAB, or DEL (RFC 9110 §5.5, RFC 9112 §4). */
+static inline int h1_is_ctl(uint8_t c)
 {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-        return 1;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
-    case '+': case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return 1;
-    default:
-        return 0;
-    }
+    return (c < 0x20 && c != '\t') || c == 0x7f;
 }
 
 /* h1_session.c */
@@ -142,6 +138,13 @@ int h1_buf_grow(const hyper_mem *m, uint8_t **buf, size_t *cap, size_t need,
 struct h1_req *h1_req_current(hyper_h1_session *s);
 
 /* h1_head.c */
+/* Length of the prefix of p[0..n) made of tchar (RFC 9110 §5.6.2: field
+ * names, methods, transfer codings). */
+size_t h1_token_len(const char *p, size_t n);
+/* 1 + the index of p[0..n) in `list`, compared case-insensitively; 0 when
+ * absent. The list is lower-case words, each preceded by its length as one
+ * octet (an octal escape: "\005close\012keep-alive"), ended by the NUL. */
+int h1_word_index(const char *list, const char *p, size_t n);
 void h1_scan_reset(struct h1_scan *sc);
 long h1_scan_feed(struct h1_scan *sc, const hyper_h1_options *o, int is_head,
                   const uint8_t *in, size_t len, int *done);

@@ -88,7 +88,7 @@ static int size_octet(struct h1_chunk *c, const hyper_h1_options *o, uint8_t ch)
             return lf_end(c, o, 0);
         else if (ch == 0)
             return HYPER_EH1_NUL;
-        else if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+        else if (h1_is_ctl(ch))
             return HYPER_EH1_CHUNK_SIZE;
         return HYPER_OK;
     case CH_SIZE_LF:

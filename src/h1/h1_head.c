@@ -112,7 +112,7 @@ static int parse_status(const uint8_t *l, size_t n, struct h1_head *h)
         return HYPER_EH1_STATUS_LINE;
     /* reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) */
     for (size_t i = 13; i < n; i++)
-        if ((l[i] < 0x20 && l[i] != '\t') || l[i] == 0x7f)
+        if (h1_is_ctl(l[i]))
             return HYPER_EH1_STATUS_LINE;
     h->minor = l[7] - '0';
     h->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
@@ -157,9 +157,30 @@ static int parse_content_length(const uint8_t *v, size_t n, struct h1_head *h)
     }
 }
 
-static int token_is(const char *t, size_t n, const char *want)
+size_t h1_token_len(const char *p, size_t n)
 {
-    return n == strlen(want) && hyper_ascii_eq_nocase(t, want, n);
+    /* tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
+     *         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA, as a bit per
+     * octet 0..127 (bit c & 31 of word c >> 5). Letters, most of a name,
+     * are tested first. */
+    static const uint32_t tchar[4] = {0x00000000, 0x03ff6cfa, 0xc7fffffe, 0x57ffffff};
+    size_t i = 0;
+    for (; i < n; i++) {
+        unsigned c = (uint8_t)p[i];
+        if ((c | 0x20) - 'a' < 26)
+            continue;
+        if (c >= 128 || !(tchar[c >> 5] >> (c & 31) & 1))
+            break;
+    }
+    return i;
+}
+
+int h1_word_index(const char *list, const char *p, size_t n)
+{
+    for (int i = 1; *list; i++, list += 1 + (uint8_t)*list)
+        if ((uint8_t)*list == n && hyper_ascii_eq_nocase(list + 1, p, n))
+            return i;
+    return 0;
 }
 
 /* Transfer-Encoding (§6.1): only whether chunked is the final coding
@@ -172,7 +193,7 @@ static int parse_te(const char *v, size_t n, struct h1_head *h, uint8_t *chunked
         size_t k = 0;
         while (k < tn && t[k] != ';' && !is_ows((uint8_t)t[k]))
             k++;                           /* drop transfer-parameters */
-        int chunked = token_is(t, k, "chunked");
+        int chunked = h1_word_index("\007chunked", t, k);
         if (chunked && (*chunked_seen)++)
             return HYPER_EH1_TRANSFER_ENCODING;
         h->te_chunked_last = (uint8_t)chunked;
@@ -190,25 +211,27 @@ static void parse_tokens(const char *v, size_t n, struct h1_head *h, int upgrade
     const char *t;
     while (hyper_headers_split_next(v, n, &pos, &t, &tn)) {
         if (upgrade)
-            h->upgrade_h2c |= (uint8_t)token_is(t, tn, "h2c");
-        else if (token_is(t, tn, "close"))
-            h->conn_close = 1;
-        else if (token_is(t, tn, "keep-alive"))
-            h->conn_keep_alive = 1;
+            h->upgrade_h2c |= (uint8_t)h1_word_index("\003h2c", t, tn);
+        else
+            switch (h1_word_index("\005close\012keep-alive", t, tn)) {
+            case 1: h->conn_close = 1; break;
+            case 2: h->conn_keep_alive = 1; break;
+            default: break;
+            }
     }
 }
 
 static int interpret(const char *name, size_t nn, const char *v, size_t vn,
                      struct h1_head *h, uint8_t *chunked_seen)
 {
-    if (token_is(name, nn, "content-length"))
-        return parse_content_length((const uint8_t *)v, vn, h);
-    if (token_is(name, nn, "transfer-encoding"))
-        return parse_te(v, vn, h, chunked_seen);
-    if (token_is(name, nn, "connection"))
-        parse_tokens(v, vn, h, 0);
-    else if (token_is(name, nn, "upgrade"))
-        parse_tokens(v, vn, h, 1);
+    switch (h1_word_index("\016content-length\021transfer-encoding\012connection\007upgrade",
+                          name, nn)) {
+    case 1: return parse_content_length((const uint8_t *)v, vn, h);
+    case 2: return parse_te(v, vn, h, chunked_seen);
+    case 3: parse_tokens(v, vn, h, 0); break;
+    case 4: parse_tokens(v, vn, h, 1); break;
+    default: break;
+    }
     return HYPER_OK;
 }
 
@@ -218,9 +241,7 @@ static int parse_field(const uint8_t *l, size_t n, hyper_headers *map,
 {
     if (is_ows(l[0]))
         return HYPER_EH1_OBS_FOLD;     /* §5.2: obs-fold, rejected */
-    size_t nn = 0;
-    while (nn < n && h1_is_tchar(l[nn]))
-        nn++;
+    size_t nn = h1_token_len((const char *)l, n);
     if (nn == 0 || nn == n || l[nn] != ':')
         return HYPER_EH1_HEADER_SYNTAX; /* no colon, or SP before it (§5.1) */
     size_t vs = nn + 1, ve = n;
@@ -229,7 +250,7 @@ static int parse_field(const uint8_t *l, size_t n, hyper_headers *map,
     while (ve > vs && is_ows(l[ve - 1]))
         ve--;
     for (size_t i = vs; i < ve; i++)
-        if ((l[i] < 0x20 && l[i] != '\t') || l[i] == 0x7f)
+        if (h1_is_ctl(l[i]))
             return HYPER_EH1_HEADER_SYNTAX;
     const char *name = (const char *)l, *val = (const char *)l + vs;
     int rc = hyper_headers_add(map, name, nn, val, ve - vs);

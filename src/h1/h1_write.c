@@ -26,12 +26,7 @@
 
 static int is_token(const char *p, size_t n)
 {
-    if (!p || !n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!h1_is_tchar((uint8_t)p[i]))
-            return 0;
-    return 1;
+    return p && n && h1_token_len(p, n) == n;
 }
 
 /* Visible ASCII only: a target or host never holds SP, CTL, DEL or obs-text. */
@@ -45,30 +40,29 @@ static int is_visible(const char *p, size_t n)
     return 1;
 }
 
-static int name_is(const char *p, size_t n, const char *want)
-{
-    return n == strlen(want) && hyper_ascii_eq_nocase(p, want, n);
-}
+/* Fields the engine writes itself (index 1..6), then "connection" (7);
+ * lengths in octal, see h1_word_index. */
+static const char field_names[] = "\004host\016content-length\021transfer-encoding"
+                                  "\006expect\007upgrade\016http2-settings\012connection";
+#define FIELD_CONNECTION 7
 
 /* One user field: a token name, a value without CR, LF or NUL, and not a
  * field the engine writes itself. Sets *close for "Connection: close". */
 static int check_field(const char *name, size_t nn, const char *v, size_t vn, int *close)
 {
-    static const char *const reserved[] = {"host", "content-length", "transfer-encoding",
-                                           "expect", "upgrade", "http2-settings"};
     if (!is_token(name, nn) || (!v && vn))
         return HYPER_EH1_REQUEST_HEADER;
     for (size_t i = 0; i < vn; i++)
         if (v[i] == '\r' || v[i] == '\n' || v[i] == 0)
             return HYPER_EH1_REQUEST_HEADER;
-    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
-        if (name_is(name, nn, reserved[i]))
-            return HYPER_EH1_RESERVED_HEADER;
-    if (name_is(name, nn, "connection")) {
+    int k = h1_word_index(field_names, name, nn);
+    if (k && k < FIELD_CONNECTION)
+        return HYPER_EH1_RESERVED_HEADER;
+    if (k == FIELD_CONNECTION) {
         size_t pos = 0, tn;
         const char *t;
         while (hyper_headers_split_next(v, vn, &pos, &t, &tn))
-            if (name_is(t, tn, "close"))
+            if (h1_word_index("\005close", t, tn))
                 *close = 1;
     }
     return HYPER_OK;
@@ -88,7 +82,8 @@ static int field_at(const hyper_h1_request *r, size_t i, const char **n, size_t 
 
 static int check_request(const hyper_h1_session *s, const hyper_h1_request *r)
 {
-    if (!is_token(r->method, r->method_len) || name_is(r->method, r->method_len, "CONNECT"))
+    if (!is_token(r->method, r->method_len) ||
+        h1_word_index("\007connect", r->method, r->method_len))
         return HYPER_EINVAL;           /* CONNECT makes a tunnel: not ours */
     if (!is_visible(r->target, r->target_len) || !is_visible(r->host, r->host_len))
         return HYPER_EINVAL;
@@ -141,126 +136,117 @@ static size_t obuf_room(const hyper_h1_session *s)
     return s->opt.max_output - pending_all(s);
 }
 
-static void put(hyper_h1_session *s, const void *p, size_t n)
+/* Copies n octets to obuf + olen (room reserved before). */
+static void append(hyper_h1_session *s, const void *src, size_t n)
 {
     if (n)
-        memcpy(s->obuf + s->olen, p, n);
+        memcpy(s->obuf + s->olen, src, n);
     s->olen += n;
 }
 
-static void put_str(hyper_h1_session *s, const char *str)
+/*
+ * A writer: the same code measures a request (p NULL: octets are only
+ * counted, saturating to SIZE_MAX past cap) and then writes it into the
+ * room obuf_reserve made (p = obuf + olen), so the size reserved and the
+ * octets written cannot disagree.
+ */
+struct out {
+    uint8_t *p;
+    size_t n, cap;            /* n <= cap, or SIZE_MAX once cap was passed */
+};
+
+static struct out out_at_end(hyper_h1_session *s)
 {
-    put(s, str, strlen(str));
+    struct out o = {s->obuf + s->olen, 0, SIZE_MAX - 1};
+    return o;
 }
 
-static size_t dec_len(uint64_t v)
+/* Appends n octets of src (none copied when src is NULL: the caller wrote them). */
+static void put(struct out *o, const void *src, size_t n)
+{
+    if (o->n > o->cap || n > o->cap - o->n) {
+        o->n = SIZE_MAX;
+        return;
+    }
+    if (o->p && src && n)
+        memcpy(o->p + o->n, src, n);
+    o->n += n;
+}
+
+/* A string literal, its length known at compile time. */
+#define PUT_LIT(o, lit) put(o, lit, sizeof lit - 1)
+
+/* Digits of v in base 10 or 16. */
+static size_t num_len(uint64_t v, unsigned base)
 {
     size_t n = 1;
-    while (v >= 10)
-        v /= 10, n++;
+    while (v >= base)
+        v /= base, n++;
     return n;
 }
 
-static void put_dec(hyper_h1_session *s, uint64_t v)
+static void put_num(struct out *o, uint64_t v, unsigned base)
 {
     char tmp[20];
-    size_t n = dec_len(v);
-    for (size_t i = n; i-- > 0; v /= 10)
-        tmp[i] = (char)('0' + v % 10);
-    put(s, tmp, n);
-}
-
-static size_t hex_len(size_t v)
-{
-    size_t n = 1;
-    while (v >= 16)
-        v >>= 4, n++;
-    return n;
-}
-
-static void put_hex(hyper_h1_session *s, size_t v)
-{
-    char tmp[2 * sizeof(size_t)];
-    size_t n = hex_len(v);
-    for (size_t i = n; i-- > 0; v >>= 4)
-        tmp[i] = "0123456789abcdef"[v & 15];
-    put(s, tmp, n);
+    size_t n = num_len(v, base);
+    for (size_t i = n; i-- > 0; v /= base)
+        tmp[i] = "0123456789abcdef"[v % base];
+    put(o, tmp, n);
 }
 
 /* ---- requests ----------------------------------------------------------------- */
 
-/* Size of the head (and a whole body), or HYPER_ELIMIT past max_output. */
-static int measure(const hyper_h1_session *s, const hyper_h1_request *r, size_t *out, int *close)
-{
-    const size_t lim = s->opt.max_output;
-    const char *n, *v;
-    size_t nn, vn, total;
-    if (r->method_len > lim || r->target_len > lim || r->host_len > lim ||
-        (r->body_mode == HYPER_H1_BODY_WHOLE && r->body_len > lim) ||
-        ((r->flags & HYPER_H1_UPGRADE_H2C) && r->h2_settings_len > lim))
-        return HYPER_ELIMIT;
-    total = r->method_len + r->target_len + 12 + r->host_len + 8 + 2;
-    for (size_t i = 0; field_at(r, i, &n, &nn, &v, &vn); i++) {
-        int rc = check_field(n, nn, v, vn, close);
-        if (rc != HYPER_OK)
-            return rc;
-        if (nn > lim || vn > lim || (total += nn + vn + 4) > lim)
-            return HYPER_ELIMIT;
-    }
-    if (r->body_mode == HYPER_H1_BODY_WHOLE)
-        total += 18 + dec_len(r->body_len) + r->body_len;
-    else if (r->body_mode == HYPER_H1_BODY_LENGTH)
-        total += 18 + dec_len(r->content_length);
-    else if (r->body_mode == HYPER_H1_BODY_CHUNKED)
-        total += 28;
-    if (r->flags & HYPER_H1_EXPECT_CONTINUE)
-        total += 22;
-    if (r->flags & HYPER_H1_UPGRADE_H2C)
-        total += 37 + 14 + 18 + hyper_h1_base64url_len(r->h2_settings_len);
-    if (total > lim)
-        return HYPER_ELIMIT;
-    *out = total;
-    return HYPER_OK;
-}
-
-static void write_upgrade(hyper_h1_session *s, const hyper_h1_request *r)
-{
-    put_str(s, "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: ");
-    size_t n = hyper_h1_base64url_len(r->h2_settings_len);
-    hyper_h1_base64url_encode(r->h2_settings, r->h2_settings_len,
-                              (char *)s->obuf + s->olen, n);
-    s->olen += n;
-    put_str(s, "\r\n");
-}
-
-static void write_request(hyper_h1_session *s, const hyper_h1_request *r)
+/*
+ * The head: request line, Host, the user's fields, framing, Expect,
+ * Upgrade. When measuring (o->p NULL) it also checks the fields and
+ * returns the first error, in this order: a string or whole body longer
+ * than the bound, then per field its validity and the running size.
+ */
+static int put_head(struct out *o, const hyper_h1_request *r, int *close)
 {
     const char *n, *v;
     size_t nn, vn;
-    put(s, r->method, r->method_len);
-    put_str(s, " ");
-    put(s, r->target, r->target_len);
-    put_str(s, " HTTP/1.1\r\nHost: ");
-    put(s, r->host, r->host_len);
-    put_str(s, "\r\n");
+    if (r->method_len > o->cap || r->target_len > o->cap || r->host_len > o->cap ||
+        (r->body_mode == HYPER_H1_BODY_WHOLE && r->body_len > o->cap) ||
+        ((r->flags & HYPER_H1_UPGRADE_H2C) && r->h2_settings_len > o->cap))
+        return HYPER_ELIMIT;
+    put(o, r->method, r->method_len);
+    PUT_LIT(o, " ");
+    put(o, r->target, r->target_len);
+    PUT_LIT(o, " HTTP/1.1\r\nHost: ");
+    put(o, r->host, r->host_len);
+    PUT_LIT(o, "\r\n");
     for (size_t i = 0; field_at(r, i, &n, &nn, &v, &vn); i++) {
-        put(s, n, nn);
-        put_str(s, ": ");
-        put(s, v, vn);
-        put_str(s, "\r\n");
+        int rc = o->p ? HYPER_OK : check_field(n, nn, v, vn, close);
+        if (rc != HYPER_OK)
+            return rc;
+        put(o, n, nn);
+        PUT_LIT(o, ": ");
+        put(o, v, vn);
+        PUT_LIT(o, "\r\n");
+        if (o->n > o->cap)
+            return HYPER_ELIMIT;
     }
     if (r->body_mode == HYPER_H1_BODY_WHOLE || r->body_mode == HYPER_H1_BODY_LENGTH) {
-        put_str(s, "Content-Length: ");   /* RFC 9112 §6.2 */
-        put_dec(s, r->body_mode == HYPER_H1_BODY_WHOLE ? r->body_len : r->content_length);
-        put_str(s, "\r\n");
+        PUT_LIT(o, "Content-Length: ");   /* RFC 9112 §6.2 */
+        put_num(o, r->body_mode == HYPER_H1_BODY_WHOLE ? r->body_len : r->content_length, 10);
+        PUT_LIT(o, "\r\n");
     } else if (r->body_mode == HYPER_H1_BODY_CHUNKED) {
-        put_str(s, "Transfer-Encoding: chunked\r\n");
+        PUT_LIT(o, "Transfer-Encoding: chunked\r\n");
     }
     if (r->flags & HYPER_H1_EXPECT_CONTINUE)
-        put_str(s, "Expect: 100-continue\r\n");
-    if (r->flags & HYPER_H1_UPGRADE_H2C)
-        write_upgrade(s, r);
-    put_str(s, "\r\n");
+        PUT_LIT(o, "Expect: 100-continue\r\n");
+    if (r->flags & HYPER_H1_UPGRADE_H2C) {
+        PUT_LIT(o, "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: ");
+        size_t b = hyper_h1_base64url_len(r->h2_settings_len);
+        if (o->p)
+            hyper_h1_base64url_encode(r->h2_settings, r->h2_settings_len,
+                                      (char *)o->p + o->n, b);
+        put(o, NULL, b);
+        PUT_LIT(o, "\r\n");
+    }
+    PUT_LIT(o, "\r\n");
+    return o->n > o->cap ? HYPER_ELIMIT : HYPER_OK;
 }
 
 int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *r)
@@ -274,14 +260,20 @@ int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *r)
     if (s->nreq >= s->opt.max_pipeline || s->next_seq == INT32_MAX)
         return HYPER_ELIMIT;
     int close = 0, rc = check_request(s, r);
-    size_t total;
+    struct out m = {NULL, 0, s->opt.max_output};   /* measure first */
     if (rc == HYPER_OK)
-        rc = measure(s, r, &total, &close);
+        rc = put_head(&m, r, &close);
+    if (rc == HYPER_OK && r->body_mode == HYPER_H1_BODY_WHOLE) {
+        put(&m, NULL, r->body_len);
+        rc = m.n > m.cap ? HYPER_ELIMIT : HYPER_OK;
+    }
     if (rc == HYPER_OK)
-        rc = obuf_reserve(s, total);
+        rc = obuf_reserve(s, m.n);
     if (rc != HYPER_OK)
         return rc;
-    write_request(s, r);
+    struct out o = out_at_end(s);
+    put_head(&o, r, NULL);
+    s->olen += o.n;
     struct h1_req *q = &s->reqs[(s->req_head + s->nreq++) % s->opt.max_pipeline];
     q->seq = s->next_seq++;
     q->is_head = r->method_len == 4 && memcmp(r->method, "HEAD", 4) == 0;
@@ -292,9 +284,9 @@ int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *r)
         s->hold_at = s->olen;
     }
     if (r->body_mode == HYPER_H1_BODY_WHOLE)
-        put(s, r->body, r->body_len);
+        append(s, r->body, r->body_len);
     else if (r->body_mode == HYPER_H1_BODY_CHUNKED ||
-             (r->body_mode == HYPER_H1_BODY_LENGTH && r->content_length))
+               (r->body_mode == HYPER_H1_BODY_LENGTH && r->content_length))
         s->body_mode = r->body_mode;
     s->body_sent = 0;
     s->body_total = r->content_length;
@@ -322,7 +314,7 @@ static long send_length(hyper_h1_session *s, const uint8_t *data, size_t len, in
     size_t take = len < obuf_room(s) ? len : obuf_room(s);
     if (take && obuf_reserve(s, take) != HYPER_OK)
         return HYPER_ENOMEM;
-    put(s, data, take);
+    append(s, data, take);
     s->body_sent += take;
     if (s->body_sent == s->body_total)
         s->body_mode = HYPER_H1_BODY_NONE;
@@ -332,7 +324,7 @@ static long send_length(hyper_h1_session *s, const uint8_t *data, size_t len, in
 /* Octets of one chunk carrying n data octets: size line, data, CRLF. */
 static size_t chunk_len(size_t n)
 {
-    return hex_len(n) + 2 + n + 2;
+    return num_len(n, 16) + 2 + n + 2;
 }
 
 #define LAST_CHUNK_LEN 5   /* "0\r\n\r\n": last-chunk, no trailers */
@@ -352,8 +344,8 @@ static size_t chunk_take(size_t len, size_t room, int end, size_t *tail)
     *tail = 0;                      /* the rest, and the end, come later */
     if (room < chunk_len(1))
         return 0;
-    /* hex_len(room) >= hex_len(take): the size line is never longer */
-    size_t take = room - (hex_len(room) + 4);
+    /* num_len(room) >= num_len(take): the size line is never longer */
+    size_t take = room - (num_len(room, 16) + 4);
     if (take > len)
         take = len;
     if (end && take == len)
@@ -380,16 +372,18 @@ static long send_chunk(hyper_h1_session *s, const uint8_t *data, size_t len, int
     size_t need = (take ? chunk_len(take) : 0) + tail;
     if (obuf_reserve(s, need) != HYPER_OK)
         return HYPER_ENOMEM;
+    struct out o = out_at_end(s);
     if (take) {
-        put_hex(s, take);
-        put_str(s, "\r\n");
-        put(s, data, take);
-        put_str(s, "\r\n");
+        put_num(&o, take, 16);
+        PUT_LIT(&o, "\r\n");
+        put(&o, data, take);
+        PUT_LIT(&o, "\r\n");
     }
     if (tail) {
-        put_str(s, "0\r\n\r\n");
+        PUT_LIT(&o, "0\r\n\r\n");
         s->body_mode = HYPER_H1_BODY_NONE;
     }
+    s->olen += o.n;
     return (long)take;
 }
 
@@ -454,26 +448,21 @@ long hyper_h1_base64url_encode(const uint8_t *in, size_t len, char *out, size_t 
 {
     static const char a[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    size_t need = hyper_h1_base64url_len(len), o = 0, i = 0;
+    size_t need = hyper_h1_base64url_len(len), o = 0;
     if ((!in && len) || (!out && need))
         return HYPER_EINVAL;
     if (cap < need)
         return HYPER_EBUFFER;
-    for (; i + 3 <= len; i += 3) {
-        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-        out[o++] = a[v >> 18 & 63];
-        out[o++] = a[v >> 12 & 63];
-        out[o++] = a[v >> 6 & 63];
-        out[o++] = a[v & 63];
-    }
-    if (len - i == 1) {
-        out[o++] = a[in[i] >> 2];
-        out[o++] = a[(in[i] & 3) << 4];
-    } else if (len - i == 2) {
-        uint32_t v = (uint32_t)in[i] << 8 | in[i + 1];
-        out[o++] = a[v >> 10 & 63];
-        out[o++] = a[v >> 4 & 63];
-        out[o++] = a[(v & 15) << 2];
+    /* Each group of up to 3 octets gives up to 4 sextets, high bits first;
+     * a short last group stops after the sextets it has bits for. */
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16;
+        if (i + 1 < len)
+            v |= (uint32_t)in[i + 1] << 8;
+        if (i + 2 < len)
+            v |= in[i + 2];
+        for (int shift = 18; shift >= 0 && o < need; shift -= 6)
+            out[o++] = a[v >> shift & 63];
     }
     return (long)o;
 }
