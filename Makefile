@@ -170,7 +170,7 @@ fuzz_layer = $(strip $(if $(filter fuzz_hpack% fuzz_huffman%,$(1)),hpack,\
 fuzz_srcs = $(foreach l,$(closure_$(call fuzz_layer,$(1))),$(call layer_srcs,$(l)))
 .SECONDEXPANSION:
 # A target's helpers, if it has any, live in fuzz/<target>/.
-$(BUILD)/fuzz/%: fuzz/%.c $$(wildcard fuzz/%/*) $$(call fuzz_srcs,%) | deps
+$(BUILD)/fuzz/%: fuzz/%.c $$(wildcard fuzz/%/*) $(wildcard fuzz/*.h) $$(call fuzz_srcs,%) | deps
 	@mkdir -p $(dir $@)
 	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L \
 	  $(FUZZ_FLAGS) -o $@ $< $(wildcard fuzz/$*/*.c) $(call fuzz_srcs,$*) $(LDLIBS_ALL)
@@ -179,7 +179,7 @@ fuzz-run: fuzz
 # Coverage builds (no sanitizer) replay a corpus once for llvm-cov.
 FUZZ_COV_BINS = $(patsubst fuzz/%.c,$(BUILD)/fuzz-cov/%,$(FUZZ_SRCS))
 FUZZ_CORPUS ?= fuzz/corpus
-$(BUILD)/fuzz-cov/%: fuzz/%.c $$(wildcard fuzz/%/*) $$(call fuzz_srcs,%) | deps
+$(BUILD)/fuzz-cov/%: fuzz/%.c $$(wildcard fuzz/%/*) $(wildcard fuzz/*.h) $$(call fuzz_srcs,%) | deps
 	@mkdir -p $(dir $@)
 	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L \
 	  -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -o $@ $< $(wildcard fuzz/$*/*.c) $(call fuzz_srcs,$*) $(LDLIBS_ALL)

@@ -40,6 +40,7 @@
  *    makes progress while events and output are drained; nothing left
  *    allocated after hyper_h2_session_free.
  */
+#include "counting_mem.h"
 #include "fuzz_h2_frames/harness.h"
 
 /* ---- frame building ---------------------------------------------------------- */

@@ -25,36 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hyper.h"
+#include "counting_mem.h"
 
-static size_t in_use;
-
-static void *f_alloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    void *p = malloc(n);
-    if (p)
-        in_use += n;
-    return p;
-}
-
-static void *f_realloc(void *ctx, void *p, size_t old, size_t n)
-{
-    (void)ctx;
-    void *q = realloc(p, n);
-    if (q)
-        in_use = in_use - old + n;
-    return q;
-}
-
-static void f_free(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    if (p)
-        in_use -= n;
-    free(p);
-}
-
-static const hyper_mem fuzz_mem = {f_alloc, f_realloc, f_free, NULL};
 
 /* Credit a slow reader holds back: (stream, flow_len) pairs. */
 typedef struct held {

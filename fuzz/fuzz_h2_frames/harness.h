@@ -105,10 +105,6 @@ typedef struct fuzz_state {
 
 /* ---- model.c ---------------------------------------------------------------- */
 
-/* The counting allocator the session uses; aborts above mem_bound. */
-extern const hyper_mem fuzz_mem;
-extern size_t in_use, peak, mem_bound;
-
 mstream *model_find(fuzz_state *f, int32_t id);
 /* A stream the client opened (head: a HEAD request) or was promised. */
 mstream *model_add(fuzz_state *f, int32_t id, int head, int push);

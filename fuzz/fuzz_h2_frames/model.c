@@ -1,49 +1,11 @@
 /*
- * model.c — fuzz_h2_frames' counting allocator and its model: every event
+ * model.c — fuzz_h2_frames' model of the session: every event
  * the session yields is checked against what the client was told so far
  * about its stream (the invariants listed in ../fuzz_h2_frames.c).
  */
 #include "harness.h"
 
 int trace;
-
-/* ---- counting allocator with a ceiling check ------------------------------ */
-
-size_t in_use, peak, mem_bound;
-
-static void *f_alloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    void *p = malloc(n);
-    if (p) {
-        in_use += n;
-        peak = in_use > peak ? in_use : peak;
-        CHECK(in_use <= mem_bound);
-    }
-    return p;
-}
-
-static void *f_realloc(void *ctx, void *p, size_t old, size_t n)
-{
-    (void)ctx;
-    void *q = realloc(p, n);
-    if (q) {
-        in_use = in_use - old + n;
-        peak = in_use > peak ? in_use : peak;
-        CHECK(in_use <= mem_bound);
-    }
-    return q;
-}
-
-static void f_free(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    if (p)
-        in_use -= n;
-    free(p);
-}
-
-const hyper_mem fuzz_mem = {f_alloc, f_realloc, f_free, NULL};
 
 mstream *model_find(fuzz_state *f, int32_t id)
 {
