@@ -80,7 +80,7 @@ enum rep_kind { REP_INDEXED, REP_INCR, REP_NOINDEX, REP_NEVER, REP_UPDATE };
 typedef struct rep {
     enum rep_kind kind;
     uint32_t index;        /* table index (0: literal name), or the new size */
-    const uint8_t *name;   /* literal name, name_wire octets */
+    const uint8_t *name;   /* name, name_wire octets (in a table when indexed) */
     const uint8_t *value;  /* value, value_wire octets */
     uint32_t name_wire, value_wire;
     uint8_t name_huff, value_huff;
@@ -222,24 +222,11 @@ HOT void lookup(const hyper_hpack_decoder *dec, uint32_t i, const char **name,
                    size_t *name_len, const char **value, size_t *value_len)
 {
     if (i <= HYPER_HPACK_STATIC_COUNT) {
-        const hyper_hpack_static_entry *e = &hyper_hpack_static[i - 1];
-        *name = e->name;
-        *name_len = e->name_len;
-        *value = e->value;
-        *value_len = e->value_len;
+        hyper_hpack_static_get(i, name, name_len, value, value_len);
     } else {
         hyper_hpack_table_get(&dec->table, i - HYPER_HPACK_STATIC_COUNT, name, name_len,
                               value, value_len);
     }
-}
-
-HOT int check_index(const hyper_hpack_decoder *dec, uint32_t i)
-{
-    if (i == 0)
-        return HYPER_EHPACK_INDEX_ZERO;
-    if (i > HYPER_HPACK_STATIC_COUNT + hyper_hpack_table_count(&dec->table))
-        return HYPER_EHPACK_INDEX;
-    return HYPER_OK;
 }
 
 /* Checks that hold before any field representation of a block. */
@@ -274,38 +261,23 @@ HOT int read_string(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
     return 1;
 }
 
-HOT int parse_update(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
-                        rep *r, size_t *need)
-{
-    /* §4.2: updates come first in a block, and at most two (a decrease and
-     * the final size). */
-    if (dec->fields > 0)
-        return HYPER_EHPACK_SIZE_UPDATE_POSITION;
-    if (dec->updates >= 2)
-        return HYPER_EHPACK_TOO_MANY_SIZE_UPDATES;
-    size_t pos = 0;
-    int rc = read_int(p, n, &pos, 5, &r->index, need);
-    if (rc <= 0)
-        return rc;
-    if (r->index > dec->table.limit)
-        return HYPER_EHPACK_SIZE_UPDATE_LIMIT;
-    return (int)pos;
-}
-
-/* Parses the literal representation at p (kind and prefix bits known). */
+/* The rest of a literal (§6.2) after its first integer, r->index, which
+ * ends at pos: the name unless indexed, then the value. */
 HOT int parse_literal(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
-                         unsigned bits, rep *r, size_t *need)
+                      size_t pos, rep *r, size_t *need)
 {
-    size_t pos = 0, name_wire = 0, name_min = 0;
-    int rc = read_int(p, n, &pos, bits, &r->index, need);
-    if (rc <= 0)
-        return rc;
+    size_t name_wire = 0, name_min = 0;
+    int rc;
+    r->name_huff = r->value_huff = 0;
+    r->name_wire = 0;
+    r->name = NULL;
     if (r->index) {
-        if (r->index > HYPER_HPACK_STATIC_COUNT + hyper_hpack_table_count(&dec->table))
-            return HYPER_EHPACK_INDEX;
+        /* The table's name, raw: apply() follows before the table changes. */
         const char *nm, *v;
         size_t vl;
         lookup(dec, r->index, &nm, &name_wire, &v, &vl);
+        r->name = (const uint8_t *)nm;
+        r->name_wire = (uint32_t)name_wire; /* <= the table's limit, 2^30 */
         name_min = name_wire;
     } else {
         rc = read_string(dec, p, n, &pos, &r->name_wire, &r->name_huff, 0, 0, need);
@@ -330,38 +302,50 @@ HOT int parse_literal(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n
 /*
  * Parses one representation from p[0..n), n >= 1. Returns its length (> 0)
  * and fills r; 0 when n ends inside it (*need = the length worth waiting
- * for); or a negative error.
+ * for); or a negative error. Every representation starts with an integer
+ * (an index or a size) under a prefix that tells the kind.
  */
 HOT int parse(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n, rep *r,
-                 size_t *need)
+              size_t *need)
 {
     uint8_t b = p[0];
+    unsigned bits;
+    size_t pos = 0;
+    int rc;
     if ((b & 0xe0) == 0x20) { /* 001xxxxx dynamic table size update, §6.3 */
+        /* §4.2: updates come first in a block, and at most two (a decrease
+         * and the final size). */
+        if (dec->fields > 0)
+            return HYPER_EHPACK_SIZE_UPDATE_POSITION;
+        if (dec->updates >= 2)
+            return HYPER_EHPACK_TOO_MANY_SIZE_UPDATES;
         r->kind = REP_UPDATE;
-        return parse_update(dec, p, n, r, need);
-    }
-    int rc = check_field_start(dec);
-    if (rc < 0)
-        return rc;
-    if (b & 0x80) { /* 1xxxxxxx indexed field, §6.1 */
-        size_t pos = 0;
-        r->kind = REP_INDEXED;
-        rc = read_int(p, n, &pos, 7, &r->index, need);
-        if (rc <= 0)
+        bits = 5;
+    } else {
+        if ((rc = check_field_start(dec)) < 0)
             return rc;
-        rc = check_index(dec, r->index);
-        return rc < 0 ? rc : (int)pos;
+        if (b & 0x80) { /* 1xxxxxxx indexed field, §6.1 */
+            r->kind = REP_INDEXED;
+            bits = 7;
+        } else if (b & 0x40) { /* 01xxxxxx literal with incremental indexing, §6.2.1 */
+            r->kind = REP_INCR;
+            bits = 6;
+        } else { /* 0000xxxx without indexing (§6.2.2), 0001xxxx never indexed (§6.2.3) */
+            r->kind = (b & 0x10) ? REP_NEVER : REP_NOINDEX;
+            bits = 4;
+        }
     }
-    r->name_huff = r->value_huff = 0;
-    r->name_wire = 0;
-    r->name = NULL;
-    if (b & 0x40) { /* 01xxxxxx literal with incremental indexing, §6.2.1 */
-        r->kind = REP_INCR;
-        return parse_literal(dec, p, n, 6, r, need);
-    }
-    /* 0000xxxx without indexing (§6.2.2), 0001xxxx never indexed (§6.2.3) */
-    r->kind = (b & 0x10) ? REP_NEVER : REP_NOINDEX;
-    return parse_literal(dec, p, n, 4, r, need);
+    rc = read_int(p, n, &pos, bits, &r->index, need);
+    if (rc <= 0)
+        return rc;
+    if (r->kind == REP_UPDATE)
+        return r->index > dec->table.limit ? HYPER_EHPACK_SIZE_UPDATE_LIMIT : (int)pos;
+    /* An index into either table (0: a literal's new name). */
+    if (r->index > HYPER_HPACK_STATIC_COUNT + hyper_hpack_table_count(&dec->table))
+        return HYPER_EHPACK_INDEX;
+    if (r->kind == REP_INDEXED)
+        return r->index ? (int)pos : HYPER_EHPACK_INDEX_ZERO;
+    return parse_literal(dec, p, n, pos, r, need);
 }
 
 /* ---- apply: decode strings, update the table, fill the field ------------- */
@@ -406,7 +390,13 @@ HOT int huffman(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t len, size_t
      * slack octet) takes the table decoder. Otherwise the exact room makes
      * it check every octet. */
     size_t cap = room + (HYPER_HUFFMAN_DECODED_MAX((uint64_t)len) <= room);
-    long n = hyper_huffman_decode(s, len, dec->scratch + *used, cap);
+    long n;
+#ifndef __OPTIMIZE_SIZE__
+    if (cap > room) /* the table decoder straight away: one test less */
+        n = hyper_huffman_decode_fast(s, len, dec->scratch + *used);
+    else
+#endif
+        n = hyper_huffman_decode(s, len, dec->scratch + *used, cap);
     if (n < 0) /* HYPER_EBUFFER: decodes to more than the field bound */
         return n == HYPER_EBUFFER ? HYPER_EHPACK_FIELD_SIZE : (int)n;
     *out = (const char *)dec->scratch + *used;
@@ -433,35 +423,31 @@ HOT int string_out(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t wire, ui
     return HYPER_OK;
 }
 
-/* The strings of a literal: from the table, in place, or Huffman-decoded. */
+/* The strings of a literal: in place (in the input or, for an indexed name,
+ * in a table), or Huffman-decoded. */
 HOT int literal_strings(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
 {
-    size_t used = 0, want = 0;
-    if (r->name_huff)
-        want += huff_max(r->name_wire, dec->max_field);
-    if (r->value_huff)
-        want += huff_max(r->value_wire, dec->max_field);
+    /* Scratch for both strings' longest decodings, the field bound at most
+     * (+ 1: the decoder's slack octet, see huffman()). */
+    size_t used = 0;
+    uint64_t want = (r->name_huff ? HYPER_HUFFMAN_DECODED_MAX((uint64_t)r->name_wire) : 0) +
+                    (r->value_huff ? HYPER_HUFFMAN_DECODED_MAX((uint64_t)r->value_wire) : 0);
     if (want > dec->max_field)
         want = dec->max_field;
-    /* + 1: the decoder's slack octet (see huffman()) */
-    int rc = ensure(dec->mem, &dec->scratch, &dec->scratch_cap, want + 1);
+    int rc = ensure(dec->mem, &dec->scratch, &dec->scratch_cap, (size_t)want + 1);
     if (rc < 0)
         return rc;
-    if (r->index) {
-        const char *v;
-        size_t vl;
-        lookup(dec, r->index, &f->name, &f->name_len, &v, &vl);
-    } else if ((rc = string_out(dec, r->name, r->name_wire, r->name_huff, dec->max_field,
-                                &used, &f->name, &f->name_len)) < 0) {
+    rc = string_out(dec, r->name, r->name_wire, r->name_huff, dec->max_field, &used,
+                    &f->name, &f->name_len);
+    if (rc < 0)
         return rc;
-    }
     if (f->name_len > dec->max_field)
         return HYPER_EHPACK_FIELD_SIZE;
     return string_out(dec, r->value, r->value_wire, r->value_huff,
                       dec->max_field - f->name_len, &used, &f->value, &f->value_len);
 }
 
-HOT int literal_done(hyper_hpack_decoder *dec, enum rep_kind kind, hyper_hpack_field *f);
+HOT int field_done(hyper_hpack_decoder *dec, enum rep_kind kind, hyper_hpack_field *f);
 
 /* Carries out a parsed representation. 1: field filled; 0: size update. */
 HOT int apply(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
@@ -475,20 +461,18 @@ HOT int apply(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
             dec->update_ok = 1;
         return 0;
     }
+    int rc;
     f->flags = 0;
-    if (r->kind == REP_INDEXED) {
+    if (r->kind == REP_INDEXED)
         lookup(dec, r->index, &f->name, &f->name_len, &f->value, &f->value_len);
-        return account(dec, f);
-    }
-    int rc = literal_strings(dec, r, f);
-    if (rc < 0)
+    else if ((rc = literal_strings(dec, r, f)) < 0)
         return rc;
-    return literal_done(dec, r->kind, f);
+    return field_done(dec, r->kind, f);
 }
 
-/* A literal whose strings are in f: counts it, then does the indexing its
- * representation asks for (§6.2). 1 or an error. */
-HOT int literal_done(hyper_hpack_decoder *dec, enum rep_kind kind, hyper_hpack_field *f)
+/* A field whose strings are in f: counts it, then does the indexing its
+ * representation asks for (§6.2; none for an indexed one). 1 or an error. */
+HOT int field_done(hyper_hpack_decoder *dec, enum rep_kind kind, hyper_hpack_field *f)
 {
     int rc = account(dec, f);
     if (rc < 0)
@@ -534,20 +518,21 @@ static int finish_block(hyper_hpack_decoder *dec)
     return HYPER_OK;
 }
 
-/* A field is ready; `pos` octets of the piece were used. */
-static int field_out(hyper_hpack_decoder *dec, size_t pos, size_t len, int final,
-                     size_t *consumed)
+/* The end of a call that used `pos` octets of the piece and returns a
+ * field (1) or none (0). The final piece used up ends the block. */
+static int call_out(hyper_hpack_decoder *dec, size_t pos, size_t len, int final,
+                    size_t *consumed, int field)
 {
     *consumed = pos;
     if (final && pos == len) {
-        /* That was the block's last field: end it now, and take the
-         * caller's closing call (no bytes, final) as a no-op. */
         int rc = finish_block(dec);
         if (rc < 0)
             return fail(dec, rc);
-        dec->pending_end = 1;
+        /* After the block's last field, take the caller's closing call (no
+         * bytes, final) as a no-op. */
+        dec->pending_end = (uint8_t)field;
     }
-    return 1;
+    return field;
 }
 
 /* Keeps the tail of a piece that ends inside a representation. */
@@ -597,11 +582,7 @@ HOT int indexed_small(hyper_hpack_decoder *dec, uint32_t i, hyper_hpack_field *f
     if (rc < 0)
         return rc;
     if (i <= HYPER_HPACK_STATIC_COUNT) {
-        const hyper_hpack_static_entry *e = &hyper_hpack_static[i - 1];
-        f->name = e->name;
-        f->name_len = e->name_len;
-        f->value = e->value;
-        f->value_len = e->value_len;
+        hyper_hpack_static_get(i, &f->name, &f->name_len, &f->value, &f->value_len);
     } else if (hyper_hpack_table_get(&dec->table, i - HYPER_HPACK_STATIC_COUNT, &f->name,
                                      &f->name_len, &f->value, &f->value_len) < 0) {
         return HYPER_EHPACK_INDEX;
@@ -617,7 +598,7 @@ COLD int decode_general(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
 {
     size_t pos = 0;
     rep r;
-    int rc;
+    int rc = 0;
     *consumed = 0;
     if (dec->err)
         return HYPER_EHPACK_BROKEN;
@@ -627,7 +608,7 @@ COLD int decode_general(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
             return 0;
     }
     dec->in_block = 1;
-    for (;;) {
+    do {
         /* A representation left from the last piece first, then this one's. */
         size_t need = 0;
         int resumed = dec->buf_len != 0;
@@ -636,7 +617,7 @@ COLD int decode_general(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
         else if (pos < len)
             rc = parse(dec, in + pos, len - pos, &r, &need);
         else
-            break;
+            break; /* the piece is used up: no field */
         if (rc == 0) { /* the piece ends inside a representation */
             *consumed = len;
             if (final)
@@ -652,16 +633,8 @@ COLD int decode_general(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
             rc = apply(dec, &r, field);
         if (rc < 0)
             return fail(dec, rc);
-        if (rc == 1)
-            return field_out(dec, pos, len, final, consumed);
-    }
-    *consumed = len;
-    if (final) {
-        rc = finish_block(dec);
-        if (rc < 0)
-            return fail(dec, rc);
-    }
-    return 0;
+    } while (rc != 1); /* 0: a size update, go on */
+    return call_out(dec, pos, len, final, consumed, rc == 1);
 }
 
 /* ---- the common literal in one pass ---------------------------------------- */
@@ -752,7 +725,7 @@ NOINLINE int literal_fast(hyper_hpack_decoder *dec, const uint8_t *in, size_t le
     if ((rc = fast_string(dec, vs, vw, vh, &used, &f->value, &f->value_len)) < 0)
         return rc;
     f->flags = 0;
-    rc = literal_done(dec, kind, f);
+    rc = field_done(dec, kind, f);
     return rc < 0 ? rc : (int)pos;
 }
 #endif
@@ -774,13 +747,13 @@ int hyper_hpack_decode(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
                 *consumed = 0;
                 return fail(dec, rc);
             }
-            return field_out(dec, 1, len, final, consumed);
+            return call_out(dec, 1, len, final, consumed, 1);
         }
         if (b < 0x80 && (b & 0xe0) != 0x20) { /* a literal, §6.2 */
             dec->in_block = 1;
             int rc = literal_fast(dec, in, len, field);
             if (rc > 0)
-                return field_out(dec, (size_t)rc, len, final, consumed);
+                return call_out(dec, (size_t)rc, len, final, consumed, 1);
             if (rc < 0) {
                 *consumed = 0;
                 return fail(dec, rc);

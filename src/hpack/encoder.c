@@ -123,10 +123,12 @@ typedef struct match {
     uint32_t hn, hnv;
 } match;
 
-/* Forced inline, except in a build for size (-Os): each call site gets its own
- * copy, specialised for its constant arguments. */
+/* Forced inline: each call site gets its own copy, specialised for its
+ * constant arguments. A build for size (-Os) keeps one shared copy. */
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
 #define SPECIALIZE static inline __attribute__((always_inline))
+#elif defined(__GNUC__) || defined(__clang__)
+#define SPECIALIZE static __attribute__((noinline))
 #else
 #define SPECIALIZE static inline
 #endif
@@ -207,14 +209,6 @@ static uint32_t hash_name(const char *name, size_t len, unsigned sname)
     return (uint32_t)hash_bytes(name, len, 0x6e616d65u);
 }
 
-/* Static index of a name, or 0. */
-static unsigned static_name(const char *name, size_t len)
-{
-    unsigned sname;
-    hyper_hpack_static_find(name, len, "", 0, &sname);
-    return sname;
-}
-
 /* Both hashes of a field: its name's, then name and value together. */
 SPECIALIZE void hash_field(const char *name, size_t name_len, unsigned sname,
                               const char *value, size_t value_len, uint32_t *hn,
@@ -261,7 +255,9 @@ static void link_entry(enc_node *nodes, uint32_t *heads_nv, uint32_t *heads_n,
 }
 
 /* Makes the hash big enough for a table of `size` octets; live entries are
- * linked again, oldest first, so chains stay ordered newest to oldest. */
+ * linked again, oldest first, so chains stay ordered newest to oldest.
+ * Their hashes are in the old nodes: every live entry was added under the
+ * old capacity, so it still owns its old slot (nothing is hashed again). */
 static int hash_reserve(hyper_hpack_encoder *enc, uint32_t size)
 {
     size_t cap = cap_for(size);
@@ -283,12 +279,9 @@ static int hash_reserve(hyper_hpack_encoder *enc, uint32_t size)
     for (size_t i = 0; i < cap << HEADS_SHIFT; i++)
         heads_nv[i] = heads_n[i] = ins - EMPTY_AGE;
     for (size_t i = hyper_hpack_table_count(t); i >= 1; i--) {
-        const char *n, *v;
-        size_t nl, vl;
-        hyper_hpack_table_get(t, i, &n, &nl, &v, &vl);
-        uint32_t hn, hnv;
-        hash_field(n, nl, static_name(n, nl), v, vl, &hn, &hnv);
-        link_entry(nodes, heads_nv, heads_n, cap, ins - (uint32_t)i, hn, hnv);
+        uint32_t seq = ins - (uint32_t)i;
+        const enc_node *old = &enc->nodes[seq & (enc->cap - 1)];
+        link_entry(nodes, heads_nv, heads_n, cap, seq, old->hash_n, old->hash_nv);
     }
     hyper_mem_free(enc->mem, enc->nodes, enc->nodes ? hash_bytes_for(enc->cap) : 0);
     enc->nodes = nodes;
@@ -583,21 +576,22 @@ static size_t add_sat(size_t a, size_t b)
     return a > SIZE_MAX - b ? SIZE_MAX : a + b;
 }
 
-/* Largest encoded length of a string of len octets under the policy. */
+/* Largest encoded length of a string of len octets under the policy, its
+ * length prefix aside. */
 static size_t string_bound(size_t len, int policy)
 {
-    size_t data = len;
     if (policy == HYPER_HPACK_HUFFMAN_ALWAYS)
-        data = len > SIZE_MAX / 30 ? SIZE_MAX : (len * 30 + 7) / 8;
-    return add_sat(data, HYPER_HPACK_INT_MAX_LEN);
+        return len > SIZE_MAX / 30 ? SIZE_MAX : (len * 30 + 7) / 8;
+    return len;
 }
 
-/* Largest encoding of one field: the index or pattern octets and both
- * strings. */
+/* Largest encoding of one field: the index or pattern octets, the two
+ * string lengths and both strings (one saturating sum: the same total as
+ * summing each string with its prefix first). */
 static size_t field_bound(const hyper_hpack_field *f, int policy)
 {
-    return add_sat(HYPER_HPACK_INT_MAX_LEN, add_sat(string_bound(f->name_len, policy),
-                                                    string_bound(f->value_len, policy)));
+    return add_sat(add_sat(3 * HYPER_HPACK_INT_MAX_LEN, string_bound(f->name_len, policy)),
+                   string_bound(f->value_len, policy));
 }
 
 size_t hyper_hpack_encode_bound(const hyper_hpack_encoder *enc,

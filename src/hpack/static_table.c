@@ -3,7 +3,13 @@
  * encoder's lookup in it.
  *
  * Implementation notes:
- *  - The 61 entries are a const array; index i is hyper_hpack_static[i - 1].
+ *  - No pointers: the 61 names and values are one string, each name
+ *    followed by its value, and an entry is a 16-bit offset and two 8-bit
+ *    lengths (244 octets instead of 61 pairs of pointers, whose 1.4 KB
+ *    would also need relocating in a position-independent build). The
+ *    offsets come from the compiler: STATIC_TABLE lists the entries once,
+ *    and offsetof in a struct of one char array per entry (a type only,
+ *    never instantiated) sums the lengths before each.
  *  - hyper_hpack_static_find hashes the name into 128 slots with a perfect
  *    hash over the 52 distinct static names (tools/gen_static_hash.py finds
  *    the multiplier and prints name_slot below), so a lookup is one
@@ -11,75 +17,91 @@
  *    adjacent in Appendix A (":status" has 7), so the exact-value search
  *    walks only that short run.
  */
+#include <stddef.h>
 #include <string.h>
 #include "hpack/bytes.h"
 #include "hpack/static_table.h"
 
-#define E(n, v) {n, v, sizeof(n) - 1, sizeof(v) - 1}
-const hyper_hpack_static_entry hyper_hpack_static[HYPER_HPACK_STATIC_COUNT] = {
-    E(":authority", ""), /* 1 */
-    E(":method", "GET"), /* 2 */
-    E(":method", "POST"), /* 3 */
-    E(":path", "/"), /* 4 */
-    E(":path", "/index.html"), /* 5 */
-    E(":scheme", "http"), /* 6 */
-    E(":scheme", "https"), /* 7 */
-    E(":status", "200"), /* 8 */
-    E(":status", "204"), /* 9 */
-    E(":status", "206"), /* 10 */
-    E(":status", "304"), /* 11 */
-    E(":status", "400"), /* 12 */
-    E(":status", "404"), /* 13 */
-    E(":status", "500"), /* 14 */
-    E("accept-charset", ""), /* 15 */
-    E("accept-encoding", "gzip, deflate"), /* 16 */
-    E("accept-language", ""), /* 17 */
-    E("accept-ranges", ""), /* 18 */
-    E("accept", ""), /* 19 */
-    E("access-control-allow-origin", ""), /* 20 */
-    E("age", ""), /* 21 */
-    E("allow", ""), /* 22 */
-    E("authorization", ""), /* 23 */
-    E("cache-control", ""), /* 24 */
-    E("content-disposition", ""), /* 25 */
-    E("content-encoding", ""), /* 26 */
-    E("content-language", ""), /* 27 */
-    E("content-length", ""), /* 28 */
-    E("content-location", ""), /* 29 */
-    E("content-range", ""), /* 30 */
-    E("content-type", ""), /* 31 */
-    E("cookie", ""), /* 32 */
-    E("date", ""), /* 33 */
-    E("etag", ""), /* 34 */
-    E("expect", ""), /* 35 */
-    E("expires", ""), /* 36 */
-    E("from", ""), /* 37 */
-    E("host", ""), /* 38 */
-    E("if-match", ""), /* 39 */
-    E("if-modified-since", ""), /* 40 */
-    E("if-none-match", ""), /* 41 */
-    E("if-range", ""), /* 42 */
-    E("if-unmodified-since", ""), /* 43 */
-    E("last-modified", ""), /* 44 */
-    E("link", ""), /* 45 */
-    E("location", ""), /* 46 */
-    E("max-forwards", ""), /* 47 */
-    E("proxy-authenticate", ""), /* 48 */
-    E("proxy-authorization", ""), /* 49 */
-    E("range", ""), /* 50 */
-    E("referer", ""), /* 51 */
-    E("refresh", ""), /* 52 */
-    E("retry-after", ""), /* 53 */
-    E("server", ""), /* 54 */
-    E("set-cookie", ""), /* 55 */
-    E("strict-transport-security", ""), /* 56 */
-    E("transfer-encoding", ""), /* 57 */
-    E("user-agent", ""), /* 58 */
-    E("vary", ""), /* 59 */
-    E("via", ""), /* 60 */
-    E("www-authenticate", ""), /* 61 */
+/* X(index, name, value), in the order of Appendix A. */
+#define STATIC_TABLE(X) \
+    X(1, ":authority", "")                    \
+    X(2, ":method", "GET")                    \
+    X(3, ":method", "POST")                   \
+    X(4, ":path", "/")                        \
+    X(5, ":path", "/index.html")              \
+    X(6, ":scheme", "http")                   \
+    X(7, ":scheme", "https")                  \
+    X(8, ":status", "200")                    \
+    X(9, ":status", "204")                    \
+    X(10, ":status", "206")                   \
+    X(11, ":status", "304")                   \
+    X(12, ":status", "400")                   \
+    X(13, ":status", "404")                   \
+    X(14, ":status", "500")                   \
+    X(15, "accept-charset", "")               \
+    X(16, "accept-encoding", "gzip, deflate") \
+    X(17, "accept-language", "")              \
+    X(18, "accept-ranges", "")                \
+    X(19, "accept", "")                       \
+    X(20, "access-control-allow-origin", "")  \
+    X(21, "age", "")                          \
+    X(22, "allow", "")                        \
+    X(23, "authorization", "")                \
+    X(24, "cache-control", "")                \
+    X(25, "content-disposition", "")          \
+    X(26, "content-encoding", "")             \
+    X(27, "content-language", "")             \
+    X(28, "content-length", "")               \
+    X(29, "content-location", "")             \
+    X(30, "content-range", "")                \
+    X(31, "content-type", "")                 \
+    X(32, "cookie", "")                       \
+    X(33, "date", "")                         \
+    X(34, "etag", "")                         \
+    X(35, "expect", "")                       \
+    X(36, "expires", "")                      \
+    X(37, "from", "")                         \
+    X(38, "host", "")                         \
+    X(39, "if-match", "")                     \
+    X(40, "if-modified-since", "")            \
+    X(41, "if-none-match", "")                \
+    X(42, "if-range", "")                     \
+    X(43, "if-unmodified-since", "")          \
+    X(44, "last-modified", "")                \
+    X(45, "link", "")                         \
+    X(46, "location", "")                     \
+    X(47, "max-forwards", "")                 \
+    X(48, "proxy-authenticate", "")           \
+    X(49, "proxy-authorization", "")          \
+    X(50, "range", "")                        \
+    X(51, "referer", "")                      \
+    X(52, "refresh", "")                      \
+    X(53, "retry-after", "")                  \
+    X(54, "server", "")                       \
+    X(55, "set-cookie", "")                   \
+    X(56, "strict-transport-security", "")    \
+    X(57, "transfer-encoding", "")            \
+    X(58, "user-agent", "")                   \
+    X(59, "vary", "")                         \
+    X(60, "via", "")                          \
+    X(61, "www-authenticate", "")
+
+/* The layout of hyper_hpack_static_text: where each entry starts. */
+#define LAYOUT(i, n, v) char e##i[sizeof(n v) - 1];
+struct static_layout {
+    STATIC_TABLE(LAYOUT)
 };
-#undef E
+#undef LAYOUT
+
+#define TEXT(i, n, v) n v
+const char hyper_hpack_static_text[] = STATIC_TABLE(TEXT);
+#undef TEXT
+
+#define ENTRY(i, n, v) {offsetof(struct static_layout, e##i), sizeof(n) - 1, sizeof(v) - 1},
+const hyper_hpack_static_entry hyper_hpack_static[HYPER_HPACK_STATIC_COUNT] = {
+    STATIC_TABLE(ENTRY)
+};
+#undef ENTRY
 
 /* Shortest and longest static names ("age", "access-control-allow-origin"). */
 #define NAME_MIN 3
@@ -123,7 +145,8 @@ unsigned hyper_hpack_static_find(const char *name, size_t name_len,
     if (i == 0)
         return 0;
     const hyper_hpack_static_entry *e = &hyper_hpack_static[i - 1];
-    if (e->name_len != name_len || !hyper_hpack_bytes_eq32(e->name, name, name_len))
+    if (e->name_len != name_len ||
+        !hyper_hpack_bytes_eq32(hyper_hpack_static_text + e->off, name, name_len))
         return 0;
     *name_index = i;
     /* Static values are at most 13 octets: a length match is cheap to
@@ -131,7 +154,9 @@ unsigned hyper_hpack_static_find(const char *name, size_t name_len,
     unsigned run = i < sizeof name_run && name_run[i] ? name_run[i] : 1;
     for (unsigned j = i; j < i + run; j++) {
         const hyper_hpack_static_entry *s = &hyper_hpack_static[j - 1];
-        if (s->value_len == value_len && hyper_hpack_bytes_eq32(s->value, value, value_len))
+        if (s->value_len == value_len &&
+            hyper_hpack_bytes_eq32(hyper_hpack_static_text + s->off + s->name_len, value,
+                                   value_len))
             return j;
     }
     return 0;

@@ -10,15 +10,31 @@
 
 #define HYPER_HPACK_STATIC_COUNT 61
 
+/* An entry without pointers: its name is name_len octets at
+ * hyper_hpack_static_text + off, its value the value_len octets right
+ * after the name. Neither is NUL-terminated. */
 typedef struct hyper_hpack_static_entry {
-    const char *name;
-    const char *value;
+    uint16_t off;
     uint8_t name_len;
     uint8_t value_len;
 } hyper_hpack_static_entry;
 
 /* Entry for index i (1..61) is hyper_hpack_static[i - 1]. */
 extern const hyper_hpack_static_entry hyper_hpack_static[HYPER_HPACK_STATIC_COUNT];
+extern const char hyper_hpack_static_text[];
+
+/* Name and value of static index i (1..61, not checked): pointers into
+ * hyper_hpack_static_text, the same on every call. */
+static inline void hyper_hpack_static_get(unsigned i, const char **name, size_t *name_len,
+                                          const char **value, size_t *value_len)
+{
+    const hyper_hpack_static_entry *e = &hyper_hpack_static[i - 1];
+    const char *n = hyper_hpack_static_text + e->off;
+    *name = n;
+    *name_len = e->name_len;
+    *value = n + e->name_len;
+    *value_len = e->value_len;
+}
 
 /*
  * Looks a field up in the static table (names compared exactly: HPACK names
