@@ -296,26 +296,19 @@ int hyper_frame_decode(hyper_frame *f, const hyper_frame_hd *hd, const uint8_t *
 
 uint32_t hyper_frame_error_code(int err)
 {
-    switch (err) {
-    case HYPER_EH2_FRAME_SIZE:
-    case HYPER_EH2_FRAME_LENGTH:
-    case HYPER_EH2_SETTINGS_LENGTH:
-    case HYPER_EH2_SETTINGS_ACK_LENGTH:
-        return HYPER_H2_FRAME_SIZE_ERROR;
-    case HYPER_EH2_SETTINGS_WINDOW: /* §6.5.2 */
-        return HYPER_H2_FLOW_CONTROL_ERROR;
-    case HYPER_EH2_STREAM_ID_ZERO:
-    case HYPER_EH2_STREAM_ID_NONZERO:
-    case HYPER_EH2_PADDING:
-    case HYPER_EH2_WINDOW_UPDATE_ZERO:
-    case HYPER_EH2_SETTINGS_ENABLE_PUSH:
-    case HYPER_EH2_SETTINGS_FRAME_SIZE:
-    case HYPER_EH2_PRIORITY_SELF:
-    case HYPER_EH2_PROMISED_ID_ZERO:
-        return HYPER_H2_PROTOCOL_ERROR;
-    default:
-        break;
-    }
+    /* HYPER_EH2_FRAME_SIZE (-50) .. HYPER_EH2_PROMISED_ID_ZERO (-62), in
+     * order: FRAME_SIZE_ERROR for the size errors, FLOW_CONTROL_ERROR for
+     * SETTINGS_WINDOW (§6.5.2), PROTOCOL_ERROR for the rest. */
+    static const uint8_t code[] = {
+        HYPER_H2_FRAME_SIZE_ERROR, HYPER_H2_FRAME_SIZE_ERROR,    /* SIZE, LENGTH */
+        HYPER_H2_PROTOCOL_ERROR, HYPER_H2_PROTOCOL_ERROR,        /* STREAM_ID_* */
+        HYPER_H2_PROTOCOL_ERROR, HYPER_H2_PROTOCOL_ERROR,        /* PADDING, WU_ZERO */
+        HYPER_H2_FRAME_SIZE_ERROR, HYPER_H2_FRAME_SIZE_ERROR,    /* SETTINGS_*LENGTH */
+        HYPER_H2_PROTOCOL_ERROR, HYPER_H2_FLOW_CONTROL_ERROR,    /* ENABLE_PUSH, WINDOW */
+        HYPER_H2_PROTOCOL_ERROR, HYPER_H2_PROTOCOL_ERROR,        /* FRAME_SIZE, SELF */
+        HYPER_H2_PROTOCOL_ERROR};                                /* PROMISED_ID_ZERO */
+    if (err <= HYPER_EH2_FRAME_SIZE && err >= HYPER_EH2_PROMISED_ID_ZERO)
+        return code[HYPER_EH2_FRAME_SIZE - err];
     /* §4.3: any failure to decode a field block is a COMPRESSION_ERROR. */
     if (err <= -20 && err > -50)
         return HYPER_H2_COMPRESSION_ERROR;

@@ -19,8 +19,8 @@
 struct h1_req {
     int32_t seq;
     uint8_t is_head;          /* HEAD: the response has no body (§6.3 item 1) */
-    uint8_t expect;           /* Expect: 100-continue was sent */
-    uint8_t upgrade;          /* Upgrade: h2c was sent */
+    uint8_t flags;            /* HYPER_H1_EXPECT_CONTINUE (Expect: 100-continue
+                                 was sent), HYPER_H1_UPGRADE_H2C (Upgrade: h2c) */
 };
 
 /*
@@ -37,23 +37,23 @@ struct h1_scan {
     uint8_t started;          /* a non-empty line was seen (skip leading blanks) */
 };
 
-/* Chunked decoder states (RFC 9112 §7.1). */
+/* Chunked decoder states (RFC 9112 §7.1). A CR seen at the end of a line
+ * is the flag `cr`, whatever the line: the size line and the CRLF after
+ * chunk-data end the same way. */
 enum h1_chunk_state {
     CH_SIZE,                  /* hex digits of chunk-size */
     CH_SIZE_WS,               /* BWS after the size, before ';' or CRLF */
     CH_EXT,                   /* chunk-ext: skipped up to the line end */
-    CH_SIZE_LF,               /* CR seen at the end of the size line */
     CH_DATA,                  /* `left` octets of chunk-data */
-    CH_DATA_CR,               /* CRLF after chunk-data */
-    CH_DATA_LF,
+    CH_DATA_END,              /* the CRLF after chunk-data */
     CH_LAST                   /* last-chunk seen: the trailer section follows */
 };
 
 struct h1_chunk {
     enum h1_chunk_state state;
     uint64_t left;            /* CH_SIZE*: size so far; CH_DATA: octets left */
-    size_t line_len;          /* octets of the current size line */
-    uint8_t digits;           /* hex digits seen */
+    size_t line_len;          /* octets of the current line, CR and LF included */
+    uint8_t cr;               /* the previous octet was the line's CR */
 };
 
 /* What the receive side is reading. */
@@ -79,7 +79,7 @@ struct h1_head {
     uint8_t conn_close;       /* Connection: close */
     uint8_t conn_keep_alive;  /* Connection: keep-alive */
     uint8_t upgrade_h2c;      /* Upgrade: h2c */
-    char reason[HYPER_EVENT_REASON_MAX];   /* reason phrase, cut to fit, NUL-terminated */
+    const uint8_t *reason;    /* reason phrase, in the parsed section */
     size_t reason_len;
 };
 
@@ -124,6 +124,22 @@ struct hyper_h1_session {
     hyper_event evq[H1_EVQ];
 };
 
+/* H1_NOINLINE: code run once per head or request, called from several
+ * places or big: one copy out of line (inlining buys no speed worth
+ * having). H1_SIZE_NOINLINE: a hot step that the -O2 build inlines for
+ * speed and a build for size (-Os defines __OPTIMIZE_SIZE__) keeps out of
+ * line. */
+#if defined(__GNUC__) || defined(__clang__)
+#define H1_NOINLINE __attribute__((noinline))
+#else
+#define H1_NOINLINE
+#endif
+#ifdef __OPTIMIZE_SIZE__
+#define H1_SIZE_NOINLINE H1_NOINLINE
+#else
+#define H1_SIZE_NOINLINE inline
+#endif
+
 /* A control octet a field value or reason phrase must not hold: CTL but
  * HTAB, or DEL (RFC 9110 §5.5, RFC 9112 §4). */
 static inline int h1_is_ctl(uint8_t c)
@@ -148,10 +164,11 @@ int h1_word_index(const char *list, const char *p, size_t n);
 void h1_scan_reset(struct h1_scan *sc);
 long h1_scan_feed(struct h1_scan *sc, const hyper_h1_options *o, int is_head,
                   const uint8_t *in, size_t len, int *done);
-int h1_head_parse(const hyper_mem *mem,
-                  const uint8_t *p, size_t len, struct h1_head *h);
-int h1_trailers_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
-                      hyper_headers **out);
+/* A complete head (status line and fields, with the framing fields
+ * interpreted) or trailer section (fields only; h->headers stays NULL when
+ * the section is empty). On error nothing is left allocated. */
+int h1_section_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
+                     int is_head, struct h1_head *h);
 
 /* h1_chunked.c */
 void h1_chunk_reset(struct h1_chunk *c);

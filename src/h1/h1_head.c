@@ -86,7 +86,7 @@ static int is_ows(uint8_t c)
 }
 
 /* Next line of a clean section: [*line, *line + *n) without CR/LF. */
-static int next_line(const uint8_t **pp, const uint8_t *end, const uint8_t **line, size_t *n)
+static inline int next_line(const uint8_t **pp, const uint8_t *end, const uint8_t **line, size_t *n)
 {
     const uint8_t *p = *pp;
     const uint8_t *lf = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
@@ -116,14 +116,10 @@ static int parse_status(const uint8_t *l, size_t n, struct h1_head *h)
             return HYPER_EH1_STATUS_LINE;
     h->minor = l[7] - '0';
     h->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
-    /* Kept for the user (HTTP/1.1 only); a long phrase is cut, never refused. */
-    size_t rl = n > 13 ? n - 13 : 0;
-    if (rl > sizeof h->reason - 1)
-        rl = sizeof h->reason - 1;
-    if (rl)
-        memcpy(h->reason, l + 13, rl);
-    h->reason[rl] = 0;
-    h->reason_len = rl;
+    /* The session copies the phrase (l + 13 is inside the section even
+     * when n is 12: the line's end and the empty line follow). */
+    h->reason = l + 13;
+    h->reason_len = n > 13 ? n - 13 : 0;
     return HYPER_OK;
 }
 
@@ -183,60 +179,56 @@ int h1_word_index(const char *list, const char *p, size_t n)
     return 0;
 }
 
-/* Transfer-Encoding (§6.1): only whether chunked is the final coding
- * matters for framing; chunked applied twice is an error. */
-static int parse_te(const char *v, size_t n, struct h1_head *h, uint8_t *chunked_seen)
-{
-    size_t pos = 0, tn, codings = 0;
-    const char *t;
-    while (hyper_headers_split_next(v, n, &pos, &t, &tn)) {
-        size_t k = 0;
-        while (k < tn && t[k] != ';' && !is_ows((uint8_t)t[k]))
-            k++;                           /* drop transfer-parameters */
-        int chunked = h1_word_index("\007chunked", t, k);
-        if (chunked && (*chunked_seen)++)
-            return HYPER_EH1_TRANSFER_ENCODING;
-        h->te_chunked_last = (uint8_t)chunked;
-        codings++;
-    }
-    if (!codings)
-        return HYPER_EH1_TRANSFER_ENCODING;
-    h->has_te = 1;
-    return HYPER_OK;
-}
-
-static void parse_tokens(const char *v, size_t n, struct h1_head *h, int upgrade)
-{
-    size_t pos = 0, tn;
-    const char *t;
-    while (hyper_headers_split_next(v, n, &pos, &t, &tn)) {
-        if (upgrade)
-            h->upgrade_h2c |= (uint8_t)h1_word_index("\003h2c", t, tn);
-        else
-            switch (h1_word_index("\005close\012keep-alive", t, tn)) {
-            case 1: h->conn_close = 1; break;
-            case 2: h->conn_keep_alive = 1; break;
-            default: break;
-            }
-    }
-}
-
+/*
+ * The framing fields, interpreted while the map is filled: Content-Length,
+ * and the lists of Transfer-Encoding (§6.1: only whether chunked is the
+ * final coding matters; chunked applied twice is an error), Connection
+ * (close, keep-alive: §9.3) and Upgrade (h2c), whose members are looked up
+ * in one word list.
+ */
 static int interpret(const char *name, size_t nn, const char *v, size_t vn,
                      struct h1_head *h, uint8_t *chunked_seen)
 {
-    switch (h1_word_index("\016content-length\021transfer-encoding\012connection\007upgrade",
-                          name, nn)) {
-    case 1: return parse_content_length((const uint8_t *)v, vn, h);
-    case 2: return parse_te(v, vn, h, chunked_seen);
-    case 3: parse_tokens(v, vn, h, 0); break;
-    case 4: parse_tokens(v, vn, h, 1); break;
-    default: break;
+    enum { CL = 1, TE, CONNECTION, UPGRADE };
+    enum { CHUNKED = 1, CLOSE, KEEP_ALIVE, H2C };
+    int kind = h1_word_index("\016content-length\021transfer-encoding\012connection\007upgrade",
+                             name, nn);
+    if (kind == CL)
+        return parse_content_length((const uint8_t *)v, vn, h);
+    size_t pos = 0, tn, codings = 0;
+    const char *t;
+    while (kind && hyper_headers_split_next(v, vn, &pos, &t, &tn)) {
+        if (kind == TE) {
+            size_t k = 0;
+            while (k < tn && t[k] != ';' && !is_ows((uint8_t)t[k]))
+                k++;                   /* drop transfer-parameters */
+            tn = k;
+        }
+        /* one list for all three: a word of another field's list is
+         * simply not acted on */
+        int w = h1_word_index("\007chunked\005close\012keep-alive\003h2c", t, tn);
+        if (kind == TE) {
+            if (w == CHUNKED && (*chunked_seen)++)
+                return HYPER_EH1_TRANSFER_ENCODING;
+            h->te_chunked_last = w == CHUNKED;
+            codings++;
+        } else if (kind == CONNECTION) {
+            h->conn_close |= w == CLOSE;
+            h->conn_keep_alive |= w == KEEP_ALIVE;
+        } else {
+            h->upgrade_h2c |= w == H2C;
+        }
+    }
+    if (kind == TE) {
+        if (!codings)
+            return HYPER_EH1_TRANSFER_ENCODING;
+        h->has_te = 1;
     }
     return HYPER_OK;
 }
 
 /* field-line = field-name ":" OWS field-value OWS (§5). Adds it to map. */
-static int parse_field(const uint8_t *l, size_t n, hyper_headers *map,
+static H1_SIZE_NOINLINE int parse_field(const uint8_t *l, size_t n, hyper_headers *map,
                        struct h1_head *h, uint8_t *chunked_seen)
 {
     if (is_ows(l[0]))
@@ -259,52 +251,35 @@ static int parse_field(const uint8_t *l, size_t n, hyper_headers *map,
     return rc;
 }
 
-int h1_head_parse(const hyper_mem *mem,
-                  const uint8_t *p, size_t len, struct h1_head *h)
+int h1_section_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
+                     int is_head, struct h1_head *h)
 {
     const uint8_t *end = p + len, *l;
     size_t n;
     uint8_t chunked_seen = 0;
+    int rc = HYPER_OK;
     memset(h, 0, sizeof *h);
-    do {
-        if (!next_line(&p, end, &l, &n))
-            return HYPER_EH1_STATUS_LINE;
-    } while (n == 0);                   /* leading blank lines (§2.2) */
-    int rc = parse_status(l, n, h);
-    if (rc != HYPER_OK)
-        return rc;
+    if (is_head) {
+        do {
+            if (!next_line(&p, end, &l, &n))
+                return HYPER_EH1_STATUS_LINE;
+        } while (n == 0);               /* leading blank lines (§2.2) */
+        rc = parse_status(l, n, h);
+        if (rc != HYPER_OK)
+            return rc;
+    } else if (len && (p[0] == '\n' || p[0] == '\r')) {
+        return HYPER_OK;                /* empty trailer section: no map */
+    }
     h->headers = hyper_headers_new(mem);
     if (!h->headers)
         return HYPER_ENOMEM;
     while (rc == HYPER_OK && next_line(&p, end, &l, &n) && n > 0)
-        rc = parse_field(l, n, h->headers, h, &chunked_seen);
+        rc = parse_field(l, n, h->headers, is_head ? h : NULL, &chunked_seen);
     if (rc != HYPER_OK) {
         hyper_headers_free(h->headers);
         h->headers = NULL;
     }
     return rc;
-}
-
-int h1_trailers_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
-                      hyper_headers **out)
-{
-    const uint8_t *end = p + len, *l;
-    size_t n;
-    int rc = HYPER_OK;
-    *out = NULL;
-    if (len && (p[0] == '\n' || p[0] == '\r'))
-        return HYPER_OK;                /* empty trailer section */
-    hyper_headers *map = hyper_headers_new(mem);
-    if (!map)
-        return HYPER_ENOMEM;
-    while (rc == HYPER_OK && next_line(&p, end, &l, &n) && n > 0)
-        rc = parse_field(l, n, map, NULL, NULL);
-    if (rc != HYPER_OK) {
-        hyper_headers_free(map);
-        return rc;
-    }
-    *out = map;
-    return HYPER_OK;
 }
 #else
 typedef int hyper_h1_left_out_; /* ISO C wants a declaration per file */

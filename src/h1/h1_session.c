@@ -16,6 +16,7 @@
  *  - Responses are matched to requests in order: the request ring's head is
  *    the request being answered.
  */
+#include <stddef.h>
 #include <string.h>
 #include "h1/h1.h"
 /* HYPER_CONFIG_NO_H1 (hyper_config.h): the HTTP/1.1 engine is left out. */
@@ -34,13 +35,19 @@ void hyper_h1_options_init(hyper_h1_options *o)
 
 static int fill_options(hyper_h1_options *o, const hyper_h1_options *in)
 {
+    /* The size_t bounds, where a zero given means the default. */
+    static const uint8_t bounds[] = {
+        offsetof(hyper_h1_options, max_line), offsetof(hyper_h1_options, max_headers),
+        offsetof(hyper_h1_options, max_head), offsetof(hyper_h1_options, max_output)};
     hyper_h1_options_init(o);
     if (!in)
         return HYPER_OK;
-    if (in->max_line) o->max_line = in->max_line;
-    if (in->max_headers) o->max_headers = in->max_headers;
-    if (in->max_head) o->max_head = in->max_head;
-    if (in->max_output) o->max_output = in->max_output;
+    for (size_t i = 0; i < sizeof bounds; i++) {
+        size_t v;
+        memcpy(&v, (const char *)in + bounds[i], sizeof v);
+        if (v)
+            memcpy((char *)o + bounds[i], &v, sizeof v);
+    }
     if (in->max_pipeline) o->max_pipeline = in->max_pipeline;
     o->strict_crlf = in->strict_crlf;
     if (o->max_line < 4 || o->max_line > o->max_head || o->max_pipeline > H1_MAX_PIPELINE)
@@ -69,9 +76,7 @@ int hyper_h1_session_init(hyper_h1_session **out, const hyper_mem *mem,
         return HYPER_ENOMEM;
     }
     s->keep_alive = 1;
-    s->next_seq = 1;
-    s->rstate = R_HEAD;
-    h1_chunk_reset(&s->chunk);
+    s->next_seq = 1;                   /* zeroed: R_HEAD, chunk and scan clean */
     *out = s;
     return HYPER_OK;
 }
@@ -80,11 +85,12 @@ void hyper_h1_session_free(hyper_h1_session *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->nev; i++)
-        hyper_headers_free(s->evq[(s->ev_head + i) % H1_EVQ].headers);
-    hyper_mem_free(s->mem, s->reqs, s->opt.max_pipeline * sizeof *s->reqs);
+    hyper_event ev;
+    while (hyper_h1_next_event(s, &ev))  /* events not pulled: free their maps */
+        hyper_headers_free(ev.headers);
     hyper_mem_free(s->mem, s->hbuf, s->hcap);
     hyper_mem_free(s->mem, s->obuf, s->ocap);
+    hyper_mem_free(s->mem, s->reqs, s->opt.max_pipeline * sizeof *s->reqs);
     hyper_mem_free(s->mem, s, sizeof *s);
 }
 
@@ -95,41 +101,41 @@ struct h1_req *h1_req_current(hyper_h1_session *s)
     return s->nreq ? &s->reqs[s->req_head] : NULL;
 }
 
-/* A fresh event about the request being answered (0 when none is). */
-static void stamp(hyper_h1_session *s, hyper_event *ev, hyper_event_type type)
+/* Queues a fresh event about the request being answered (stream_id 0 when
+ * none is); the caller guarantees a slot. */
+hyper_event *h1_event_push(hyper_h1_session *s, hyper_event_type type)
 {
+    hyper_event *ev = &s->evq[(s->ev_head + s->nev++) % H1_EVQ];
     struct h1_req *r = h1_req_current(s);
     memset(ev, 0, sizeof *ev);
     ev->type = type;
     ev->stream_id = r ? r->seq : 0;
+    return ev;
 }
 
-/* Queues an event for the current request; the caller guarantees a slot. */
-hyper_event *h1_event_push(hyper_h1_session *s, hyper_event_type type)
+/* The ERROR event comes after every event queued before: it goes through
+ * the ring once that is empty (out of line: next_event stays a leaf). */
+static H1_NOINLINE void queue_error(hyper_h1_session *s)
 {
-    hyper_event *ev = &s->evq[(s->ev_head + s->nev++) % H1_EVQ];
-    stamp(s, ev, type);
-    return ev;
+    h1_event_push(s, HYPER_EVENT_ERROR)->error = s->error;
+    s->error_reported = 1;
 }
 
 int hyper_h1_next_event(hyper_h1_session *s, hyper_event *ev)
 {
     if (!s || !ev)
         return 0;
-    if (s->nev) {
-        *ev = s->evq[s->ev_head];
-        s->ev_head = (s->ev_head + 1) % H1_EVQ;
-        s->nev--;
-        return 1;
+    if (!s->nev) {
+        if (!s->error || s->error_reported) {
+            memset(ev, 0, sizeof *ev);
+            return 0;
+        }
+        queue_error(s);
     }
-    if (s->error && !s->error_reported) {
-        stamp(s, ev, HYPER_EVENT_ERROR);  /* after every event queued before */
-        ev->error = s->error;
-        s->error_reported = 1;
-        return 1;
-    }
-    memset(ev, 0, sizeof *ev);
-    return 0;
+    *ev = s->evq[s->ev_head];
+    s->ev_head = (s->ev_head + 1) % H1_EVQ;
+    s->nev--;
+    return 1;
 }
 
 static int fail(hyper_h1_session *s, int err)
@@ -168,37 +174,45 @@ size_t hyper_h1_outstanding(const hyper_h1_session *s)
 
 /* ---- response heads ------------------------------------------------------- */
 
-/* 1xx: informational, or the 101 that ends HTTP/1.1 on this connection. */
-static void set_reason(hyper_event *ev, const struct h1_head *h)
+/* An event carrying the head: status, fields, and (but for UPGRADE) the
+ * reason phrase. */
+static H1_NOINLINE hyper_event *push_head(hyper_h1_session *s, hyper_event_type type,
+                              const struct h1_head *h)
 {
-    memcpy(ev->reason, h->reason, h->reason_len + 1);
-    ev->reason_len = h->reason_len;
+    hyper_event *ev = h1_event_push(s, type);
+    ev->status = h->status;
+    ev->headers = h->headers;
+    if (type != HYPER_EVENT_UPGRADE) {
+        /* Kept for the user (HTTP/1.1 only); a long phrase is cut, never
+         * refused. The event was zeroed: the copy stays NUL-terminated. */
+        size_t rl = h->reason_len < sizeof ev->reason - 1 ? h->reason_len
+                                                          : sizeof ev->reason - 1;
+        memcpy(ev->reason, h->reason, rl);
+        ev->reason_len = rl;
+    }
+    return ev;
 }
 
+/* 1xx: informational, or the 101 that ends HTTP/1.1 on this connection. */
 static int on_interim(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
 {
+    hyper_event_type type = HYPER_EVENT_INFORMATIONAL;
     if (h->status == 101) {
-        if (!r->upgrade || !h->upgrade_h2c)
+        if (!(r->flags & HYPER_H1_UPGRADE_H2C) || !h->upgrade_h2c)
             return HYPER_EH1_UPGRADE;
-        hyper_event *ev = h1_event_push(s, HYPER_EVENT_UPGRADE);
-        ev->status = 101;
-        ev->headers = h->headers;
+        type = HYPER_EVENT_UPGRADE;
         s->rstate = R_UPGRADED;        /* the response comes on stream 1 */
         s->upgrade_pending = 0;
         s->keep_alive = 0;
-        return HYPER_OK;
-    }
-    if (h->status == 100 && r->expect && s->holding)
+    } else if (h->status == 100 && (r->flags & HYPER_H1_EXPECT_CONTINUE) && s->holding) {
         s->holding = 0;                /* send the body now */
-    hyper_event *ev = h1_event_push(s, HYPER_EVENT_INFORMATIONAL);
-    ev->status = h->status;
-    ev->headers = h->headers;
-    set_reason(ev, h);
+    }
+    push_head(s, type, h);
     return HYPER_OK;
 }
 
 /* Body framing of a final response, RFC 9112 §6.3 items 1-7. */
-static int choose_framing(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
+static H1_NOINLINE int choose_framing(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
 {
     if (r->is_head || h->status == 204 || h->status == 304)
         return R_HEAD;                 /* item 1: no body */
@@ -226,9 +240,8 @@ static int on_final(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
 {
     if (h->conn_close || (h->minor == 0 && !h->conn_keep_alive))
         s->keep_alive = 0;             /* §9.3 */
-    if (r->upgrade)
-        s->upgrade_pending = 0;        /* refused: carry on in HTTP/1.1 */
-    if (r->expect && s->holding) {
+    s->upgrade_pending = 0;            /* refused (if asked): carry on in HTTP/1.1 */
+    if ((r->flags & HYPER_H1_EXPECT_CONTINUE) && s->holding) {
         h1_write_drop_held(s);         /* RFC 9110 §10.1.1: do not send it */
         s->keep_alive = 0;
     } else if (s->body_mode != HYPER_H1_BODY_NONE && s->nreq == 1) {
@@ -237,11 +250,7 @@ static int on_final(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
     int next = choose_framing(s, r, h);
     if (next < 0)
         return next;
-    hyper_event *ev = h1_event_push(s, HYPER_EVENT_HEADERS);
-    ev->status = h->status;
-    ev->headers = h->headers;
-    set_reason(ev, h);
-    ev->end_stream = next == R_HEAD;
+    push_head(s, HYPER_EVENT_HEADERS, h)->end_stream = next == R_HEAD;
     if (next == R_HEAD)
         finish_response(s);
     else
@@ -249,13 +258,24 @@ static int on_final(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
     return HYPER_OK;
 }
 
-static int on_head(hyper_h1_session *s, const uint8_t *p, size_t len)
+/* A complete section: a response head, or the trailers that end a chunked
+ * response (TRAILERS only when there are any). */
+static int on_section(hyper_h1_session *s, const uint8_t *p, size_t len, int is_head)
 {
     struct h1_head h;
     struct h1_req *r = h1_req_current(s);
-    int rc = h1_head_parse(s->mem, p, len, &h);
+    int rc = h1_section_parse(s->mem, p, len, is_head, &h);
     if (rc != HYPER_OK)
         return rc;
+    if (!is_head) {
+        if (h.headers) {
+            hyper_event *ev = h1_event_push(s, HYPER_EVENT_TRAILERS);
+            ev->headers = h.headers;
+            ev->end_stream = 1;
+        }
+        finish_response(s);
+        return HYPER_OK;
+    }
     rc = h.status < 200 ? on_interim(s, r, &h) : on_final(s, r, &h);
     if (rc != HYPER_OK)
         hyper_headers_free(h.headers);
@@ -320,20 +340,7 @@ static long recv_section(hyper_h1_session *s, const uint8_t *in, size_t len, int
             return rc != HYPER_OK ? rc : n;
         in = s->hbuf;                  /* the section arrived in pieces */
     }
-    size_t slen = done && s->hlen ? s->hlen : (size_t)n;
-    if (is_head) {
-        rc = on_head(s, in, slen);
-    } else {
-        hyper_headers *t;
-        rc = h1_trailers_parse(s->mem, in, slen, &t);
-        if (rc == HYPER_OK && t) {
-            hyper_event *ev = h1_event_push(s, HYPER_EVENT_TRAILERS);
-            ev->headers = t;
-            ev->end_stream = 1;
-        }
-        if (rc == HYPER_OK)
-            finish_response(s);
-    }
+    rc = on_section(s, in, done && s->hlen ? s->hlen : (size_t)n, is_head);
     s->hlen = 0;
     h1_scan_reset(&s->scan);
     return rc != HYPER_OK ? rc : n;
@@ -341,41 +348,39 @@ static long recv_section(hyper_h1_session *s, const uint8_t *in, size_t len, int
 
 /* ---- bodies ----------------------------------------------------------------- */
 
-static void push_data(hyper_h1_session *s, const uint8_t *p, size_t n, int end)
+/*
+ * Body octets: a Content-Length body's next piece, a chunked body's next
+ * piece of chunk-data (or its framing), or all of a close-delimited body.
+ * The data is never copied: DATA points into the input.
+ */
+static long recv_body(hyper_h1_session *s, const uint8_t *in, size_t len)
 {
-    hyper_event *ev = h1_event_push(s, HYPER_EVENT_DATA);
-    ev->data = p;
-    ev->len = n;
-    ev->flow_len = n;
-    ev->end_stream = end;
-}
-
-static long recv_length(hyper_h1_session *s, const uint8_t *in, size_t len)
-{
-    size_t take = len;
-    if ((uint64_t)take > s->body_left)
-        take = (size_t)s->body_left;
-    s->body_left -= take;
-    push_data(s, in, take, s->body_left == 0);
-    if (!s->body_left)
-        finish_response(s);
-    return (long)take;
-}
-
-static long recv_chunked(hyper_h1_session *s, const uint8_t *in, size_t len)
-{
-    const uint8_t *d;
-    size_t dn;
-    long n = h1_chunk_feed(&s->chunk, &s->opt, in, len, &d, &dn);
-    if (n < 0)
-        return n;
-    if (dn)
-        push_data(s, d, dn, 0);
-    if (s->chunk.state == CH_LAST) {
-        s->rstate = R_TRAILERS;
-        h1_scan_reset(&s->scan);
-        s->hlen = 0;
+    const uint8_t *d = in;
+    size_t dn = len;
+    long n = (long)len;
+    int end = 0;
+    if (s->rstate == R_CHUNKED) {
+        n = h1_chunk_feed(&s->chunk, &s->opt, in, len, &d, &dn);
+        if (n < 0)
+            return n;
+        if (s->chunk.state == CH_LAST)
+            s->rstate = R_TRAILERS;    /* scan and hbuf were reset after the head */
+    } else if (s->rstate == R_LENGTH) {
+        if ((uint64_t)dn > s->body_left)
+            dn = (size_t)s->body_left;
+        s->body_left -= dn;
+        end = s->body_left == 0;
+        n = (long)dn;
     }
+    if (dn) {
+        hyper_event *ev = h1_event_push(s, HYPER_EVENT_DATA);
+        ev->data = d;
+        ev->len = dn;
+        ev->flow_len = dn;
+        ev->end_stream = end;
+    }
+    if (end)
+        finish_response(s);
     return n;
 }
 
@@ -384,11 +389,9 @@ static long recv_step(hyper_h1_session *s, const uint8_t *in, size_t len)
     switch (s->rstate) {
     case R_HEAD:       return recv_section(s, in, len, 1);
     case R_TRAILERS:   return recv_section(s, in, len, 0);
-    case R_LENGTH:     return recv_length(s, in, len);
-    case R_CHUNKED:    return recv_chunked(s, in, len);
-    case R_CLOSE_BODY: push_data(s, in, len, 0); return (long)len;
     case R_CLOSED:     return (long)len;   /* after Connection: close: discard */
-    default:           return HYPER_ESTATE;
+    case R_UPGRADED:   return HYPER_ESTATE;
+    default:           return recv_body(s, in, len);
     }
 }
 

@@ -155,7 +155,7 @@ struct out {
     size_t n, cap;            /* n <= cap, or SIZE_MAX once cap was passed */
 };
 
-static struct out out_at_end(hyper_h1_session *s)
+static H1_SIZE_NOINLINE struct out out_at_end(hyper_h1_session *s)
 {
     struct out o = {s->obuf + s->olen, 0, SIZE_MAX - 1};
     return o;
@@ -168,7 +168,7 @@ static void put(struct out *o, const void *src, size_t n)
         o->n = SIZE_MAX;
         return;
     }
-    if (o->p && src && n)
+    if (o->p && src)
         memcpy(o->p + o->n, src, n);
     o->n += n;
 }
@@ -188,17 +188,18 @@ static size_t num_len(uint64_t v, unsigned base)
 static void put_num(struct out *o, uint64_t v, unsigned base)
 {
     char tmp[20];
-    size_t n = num_len(v, base);
-    for (size_t i = n; i-- > 0; v /= base)
-        tmp[i] = "0123456789abcdef"[v % base];
-    put(o, tmp, n);
+    size_t i = sizeof tmp;
+    do
+        tmp[--i] = "0123456789abcdef"[v % base];
+    while (v /= base);
+    put(o, tmp + i, sizeof tmp - i);
 }
 
 /* ---- requests ----------------------------------------------------------------- */
 
 /*
  * The head: request line, Host, the user's fields, framing, Expect,
- * Upgrade. When measuring (o->p NULL) it also checks the fields and
+ * Upgrade; then a whole body. When measuring (o->p NULL) it also checks the fields and
  * returns the first error, in this order: a string or whole body longer
  * than the bound, then per field its validity and the running size.
  */
@@ -210,42 +211,43 @@ static int put_head(struct out *o, const hyper_h1_request *r, int *close)
         (r->body_mode == HYPER_H1_BODY_WHOLE && r->body_len > o->cap) ||
         ((r->flags & HYPER_H1_UPGRADE_H2C) && r->h2_settings_len > o->cap))
         return HYPER_ELIMIT;
+    /* Each field line is written with the CRLF that ends the line before
+     * it; the head ends with the last line's CRLF and the empty line. */
     put(o, r->method, r->method_len);
     PUT_LIT(o, " ");
     put(o, r->target, r->target_len);
     PUT_LIT(o, " HTTP/1.1\r\nHost: ");
     put(o, r->host, r->host_len);
-    PUT_LIT(o, "\r\n");
     for (size_t i = 0; field_at(r, i, &n, &nn, &v, &vn); i++) {
         int rc = o->p ? HYPER_OK : check_field(n, nn, v, vn, close);
         if (rc != HYPER_OK)
             return rc;
+        PUT_LIT(o, "\r\n");
         put(o, n, nn);
         PUT_LIT(o, ": ");
         put(o, v, vn);
-        PUT_LIT(o, "\r\n");
-        if (o->n > o->cap)
-            return HYPER_ELIMIT;
+        if (o->n > o->cap || o->cap - o->n < 2)
+            return HYPER_ELIMIT;       /* this line's CRLF would not fit */
     }
     if (r->body_mode == HYPER_H1_BODY_WHOLE || r->body_mode == HYPER_H1_BODY_LENGTH) {
-        PUT_LIT(o, "Content-Length: ");   /* RFC 9112 §6.2 */
+        PUT_LIT(o, "\r\nContent-Length: ");   /* RFC 9112 §6.2 */
         put_num(o, r->body_mode == HYPER_H1_BODY_WHOLE ? r->body_len : r->content_length, 10);
-        PUT_LIT(o, "\r\n");
     } else if (r->body_mode == HYPER_H1_BODY_CHUNKED) {
-        PUT_LIT(o, "Transfer-Encoding: chunked\r\n");
+        PUT_LIT(o, "\r\nTransfer-Encoding: chunked");
     }
     if (r->flags & HYPER_H1_EXPECT_CONTINUE)
-        PUT_LIT(o, "Expect: 100-continue\r\n");
+        PUT_LIT(o, "\r\nExpect: 100-continue");
     if (r->flags & HYPER_H1_UPGRADE_H2C) {
-        PUT_LIT(o, "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: ");
+        PUT_LIT(o, "\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: ");
         size_t b = hyper_h1_base64url_len(r->h2_settings_len);
         if (o->p)
             hyper_h1_base64url_encode(r->h2_settings, r->h2_settings_len,
                                       (char *)o->p + o->n, b);
         put(o, NULL, b);
-        PUT_LIT(o, "\r\n");
     }
-    PUT_LIT(o, "\r\n");
+    PUT_LIT(o, "\r\n\r\n");
+    if (r->body_mode == HYPER_H1_BODY_WHOLE)
+        put(o, r->body, r->body_len);  /* a whole body follows the head */
     return o->n > o->cap ? HYPER_ELIMIT : HYPER_OK;
 }
 
@@ -263,10 +265,6 @@ int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *r)
     struct out m = {NULL, 0, s->opt.max_output};   /* measure first */
     if (rc == HYPER_OK)
         rc = put_head(&m, r, &close);
-    if (rc == HYPER_OK && r->body_mode == HYPER_H1_BODY_WHOLE) {
-        put(&m, NULL, r->body_len);
-        rc = m.n > m.cap ? HYPER_ELIMIT : HYPER_OK;
-    }
     if (rc == HYPER_OK)
         rc = obuf_reserve(s, m.n);
     if (rc != HYPER_OK)
@@ -277,22 +275,19 @@ int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *r)
     struct h1_req *q = &s->reqs[(s->req_head + s->nreq++) % s->opt.max_pipeline];
     q->seq = s->next_seq++;
     q->is_head = r->method_len == 4 && memcmp(r->method, "HEAD", 4) == 0;
-    q->expect = (r->flags & HYPER_H1_EXPECT_CONTINUE) != 0;
-    q->upgrade = (r->flags & HYPER_H1_UPGRADE_H2C) != 0;
-    if (q->expect) {
+    q->flags = (uint8_t)r->flags;      /* checked: only the two known bits */
+    if (r->flags & HYPER_H1_EXPECT_CONTINUE) {                   /* hold what follows the head */
         s->holding = 1;
-        s->hold_at = s->olen;
+        s->hold_at = s->olen - (r->body_mode == HYPER_H1_BODY_WHOLE ? r->body_len : 0);
     }
-    if (r->body_mode == HYPER_H1_BODY_WHOLE)
-        append(s, r->body, r->body_len);
-    else if (r->body_mode == HYPER_H1_BODY_CHUNKED ||
+    if (r->body_mode == HYPER_H1_BODY_CHUNKED ||
                (r->body_mode == HYPER_H1_BODY_LENGTH && r->content_length))
         s->body_mode = r->body_mode;
     s->body_sent = 0;
     s->body_total = r->content_length;
     s->body_refused = 0;
     s->last_submitted = (uint8_t)close;
-    s->upgrade_pending = q->upgrade;
+    s->upgrade_pending = (r->flags & HYPER_H1_UPGRADE_H2C) != 0;
     return q->seq;
 }
 
@@ -408,13 +403,19 @@ int hyper_h1_continue(hyper_h1_session *s)
     return HYPER_OK;
 }
 
+/* Where the octets that may go now end: a held body waits for 100 Continue. */
+static size_t sendable_end(const hyper_h1_session *s)
+{
+    return s->holding ? s->hold_at : s->olen;
+}
+
 size_t hyper_h1_send_pending(hyper_h1_session *s, const uint8_t **ptr)
 {
     if (ptr)
         *ptr = NULL;
     if (!s || !ptr || s->error)
         return 0;
-    size_t end = s->holding ? s->hold_at : s->olen;
+    size_t end = sendable_end(s);
     if (end == s->ooff)
         return 0;                      /* obuf may not exist yet */
     *ptr = s->obuf + s->ooff;
@@ -425,7 +426,7 @@ int hyper_h1_sent(hyper_h1_session *s, size_t n)
 {
     if (!s)
         return HYPER_EINVAL;
-    size_t end = s->holding ? s->hold_at : s->olen;
+    size_t end = sendable_end(s);
     if (n > end - s->ooff)
         return HYPER_EINVAL;
     s->ooff += n;
@@ -444,26 +445,31 @@ size_t hyper_h1_base64url_len(size_t len)
     return len / 3 * 4 + (len % 3 ? len % 3 + 1 : 0);
 }
 
+/* The base64url alphabet (RFC 4648 Table 2), computed: A-Z a-z 0-9 - _ */
+static char b64_digit(unsigned v)
+{
+    return (char)(v < 26 ? 'A' + v : v < 52 ? 'a' + v - 26 : v < 62 ? '0' + v - 52 :
+                  v == 62 ? '-' : '_');
+}
+
 long hyper_h1_base64url_encode(const uint8_t *in, size_t len, char *out, size_t cap)
 {
-    static const char a[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     size_t need = hyper_h1_base64url_len(len), o = 0;
     if ((!in && len) || (!out && need))
         return HYPER_EINVAL;
     if (cap < need)
         return HYPER_EBUFFER;
-    /* Each group of up to 3 octets gives up to 4 sextets, high bits first;
-     * a short last group stops after the sextets it has bits for. */
-    for (size_t i = 0; i < len; i += 3) {
-        uint32_t v = (uint32_t)in[i] << 16;
-        if (i + 1 < len)
-            v |= (uint32_t)in[i + 1] << 8;
-        if (i + 2 < len)
-            v |= in[i + 2];
-        for (int shift = 18; shift >= 0 && o < need; shift -= 6)
-            out[o++] = a[v >> shift & 63];
+    /* Octets go in 8 bits at a time, sextets come out high bits first as
+     * soon as there are 6; the last one is padded with zero bits. */
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    for (size_t i = 0; i < len; i++) {
+        acc = acc << 8 | in[i];
+        for (bits += 8; bits >= 6; bits -= 6)
+            out[o++] = b64_digit(acc >> (bits - 6) & 63);
     }
+    if (bits)
+        out[o++] = b64_digit(acc << (6 - bits) & 63);
     return (long)o;
 }
 #else
