@@ -16,6 +16,7 @@
  *    earlier events come first, so each stream still sees its events in
  *    order and ends with its RESET.
  */
+#include <stddef.h>
 #include <string.h>
 #include "stream/h2_internal.h"
 
@@ -55,43 +56,47 @@ void h2_ev_reset(hyper_h2_session *s, uint32_t id, int err, uint32_t code)
     }
 }
 
+/* Event types whose record owns a header map (u.headers). */
+#define WITH_HEADERS                                                                       \
+    (1u << HYPER_EVENT_HEADERS | 1u << HYPER_EVENT_INFORMATIONAL | 1u << HYPER_EVENT_TRAILERS | \
+     1u << HYPER_EVENT_PUSH_PROMISE)
+
+/* Where a record's shared members go in the hyper_event, by type: arg is
+ * the error, promised_id or last_stream_id, u the headers, data or opaque
+ * octets. A type that uses neither holds 0 in both (h2_ev_push) and writes
+ * that 0 into a member that is 0 anyway. Two table lookups instead of a
+ * switch: smaller, and no branch. */
+#define AT(m) (uint8_t) offsetof(hyper_event, m)
+_Static_assert(offsetof(hyper_event, opaque) < 256 && offsetof(hyper_event, last_stream_id) < 256,
+               "offsets fit the tables");
+static const uint8_t arg_at[HYPER_EVENT_ERROR + 1] = {
+    [HYPER_EVENT_NONE] = AT(error),       [HYPER_EVENT_HEADERS] = AT(error),
+    [HYPER_EVENT_INFORMATIONAL] = AT(error), [HYPER_EVENT_DATA] = AT(error),
+    [HYPER_EVENT_TRAILERS] = AT(error),   [HYPER_EVENT_END] = AT(error),
+    [HYPER_EVENT_RESET] = AT(error),      [HYPER_EVENT_PUSH_PROMISE] = AT(promised_id),
+    [HYPER_EVENT_SETTINGS] = AT(error),   [HYPER_EVENT_SETTINGS_ACK] = AT(error),
+    [HYPER_EVENT_PING_ACK] = AT(error),   [HYPER_EVENT_GOAWAY] = AT(last_stream_id),
+    [HYPER_EVENT_ERROR] = AT(error)};
+static const uint8_t u_at[HYPER_EVENT_ERROR + 1] = {
+    [HYPER_EVENT_NONE] = AT(headers),     [HYPER_EVENT_HEADERS] = AT(headers),
+    [HYPER_EVENT_INFORMATIONAL] = AT(headers), [HYPER_EVENT_DATA] = AT(data),
+    [HYPER_EVENT_TRAILERS] = AT(headers), [HYPER_EVENT_END] = AT(headers),
+    [HYPER_EVENT_RESET] = AT(headers),    [HYPER_EVENT_PUSH_PROMISE] = AT(headers),
+    [HYPER_EVENT_SETTINGS] = AT(headers), [HYPER_EVENT_SETTINGS_ACK] = AT(headers),
+    [HYPER_EVENT_PING_ACK] = AT(opaque),  [HYPER_EVENT_GOAWAY] = AT(data),
+    [HYPER_EVENT_ERROR] = AT(headers)};
+
 static void expand(const h2_ev *e, hyper_event *ev)
 {
+    memcpy((char *)ev + arg_at[e->type], &e->arg, sizeof e->arg);
+    memcpy((char *)ev + u_at[e->type], &e->u, sizeof e->u);
     ev->type = (hyper_event_type)e->type;
     ev->stream_id = e->stream_id;
     ev->status = e->status;
     ev->end_stream = e->end_stream;
     ev->error_code = e->error_code;
-    switch (ev->type) {
-    case HYPER_EVENT_RESET:
-    case HYPER_EVENT_ERROR:
-        ev->error = e->arg;
-        break;
-    case HYPER_EVENT_HEADERS:
-    case HYPER_EVENT_INFORMATIONAL:
-    case HYPER_EVENT_TRAILERS:
-        ev->headers = e->u.headers;
-        break;
-    case HYPER_EVENT_PUSH_PROMISE:
-        ev->headers = e->u.headers;
-        ev->promised_id = e->arg;
-        break;
-    case HYPER_EVENT_DATA:
-        ev->data = e->u.data;
-        ev->len = e->len;
-        ev->flow_len = e->flow_len;
-        break;
-    case HYPER_EVENT_GOAWAY:
-        ev->data = e->u.data;
-        ev->len = e->len;
-        ev->last_stream_id = e->arg;
-        break;
-    case HYPER_EVENT_PING_ACK:
-        memcpy(ev->opaque, e->u.opaque, 8);
-        break;
-    default:
-        break;
-    }
+    ev->len = e->len;           /* 0 but for DATA and GOAWAY */
+    ev->flow_len = e->flow_len; /* 0 but for DATA */
 }
 
 int hyper_h2_next_event(hyper_h2_session *s, hyper_event *ev)
@@ -128,8 +133,7 @@ void h2_ev_free_all(hyper_h2_session *s)
 {
     for (size_t i = 0; i < s->ev_len; i++) {
         const h2_ev *e = &s->ev[(s->ev_head + i) % s->ev_cap];
-        if (e->type == HYPER_EVENT_HEADERS || e->type == HYPER_EVENT_INFORMATIONAL ||
-            e->type == HYPER_EVENT_TRAILERS || e->type == HYPER_EVENT_PUSH_PROMISE)
+        if ((1u << e->type) & WITH_HEADERS)
             hyper_headers_free(e->u.headers);
     }
     h2_free(s, s->ev, s->ev_cap * sizeof *s->ev);

@@ -22,21 +22,19 @@
 
 #define WINDOW_MAX ((int64_t)HYPER_FRAME_WINDOW_MAX)
 
-/* WINDOW_UPDATE (§6.9). An increment of 0 on a stream is a stream error,
- * but only once the stream itself may receive the frame: on an idle stream
- * it is a connection error like any WINDOW_UPDATE there, on a stream we
- * reset it is ignored like any late frame (§5.1). */
-int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd,
-                          const uint8_t *payload)
+/* WINDOW_UPDATE (§6.9), decoded; rc < 0 is the decoder's stream error
+ * (session.c made the others connection errors). An increment of 0 on a
+ * stream is a stream error, but only once the stream itself may receive
+ * the frame: on an idle stream it is a connection error like any
+ * WINDOW_UPDATE there, on a stream we reset it is ignored like any late
+ * frame (§5.1). */
+int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd, uint32_t increment,
+                          int rc)
 {
-    hyper_frame_window_update wu;
-    int rc = hyper_frame_window_update_decode(&wu, hd, payload);
-    if (rc < 0 && !hyper_frame_error_is_stream(rc, hd))
-        return h2_fail(s, rc);
     if (hd->stream_id == 0) {
-        if (s->send_window + wu.increment > WINDOW_MAX)
+        if (s->send_window + increment > WINDOW_MAX)
             return h2_fail(s, HYPER_EH2_FLOW_CONTROL);
-        s->send_window += wu.increment;
+        s->send_window += increment;
         return HYPER_OK;
     }
     h2_stream *st = h2_stream_find(s, hd->stream_id);
@@ -48,11 +46,11 @@ int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd,
         return h2_fail(s, HYPER_EH2_IDLE_STREAM);
     if (st->state == HYPER_H2_STATE_RESERVED_REMOTE)
         return h2_fail(s, HYPER_EH2_PROTOCOL);
-    if (rc == HYPER_OK && st->send_window + wu.increment > WINDOW_MAX)
+    if (rc == HYPER_OK && st->send_window + increment > WINDOW_MAX)
         rc = HYPER_EH2_FLOW_CONTROL;
     if (rc < 0)
         return h2_stream_error(s, st->id, rc);
-    st->send_window += wu.increment;
+    st->send_window += increment;
     return HYPER_OK;
 }
 
@@ -81,18 +79,13 @@ void h2_flow_local_initial_window(hyper_h2_session *s, uint32_t value)
     s->local_window = value;
 }
 
-void h2_flow_autocredit(hyper_h2_session *s, size_t n)
-{
-    s->recv_unacked += n;
-}
-
-static uint64_t threshold(const hyper_h2_session *s, uint32_t window)
+static H2_OUTLINE uint64_t threshold(const hyper_h2_session *s, uint32_t window)
 {
     uint64_t t = (uint64_t)window * s->opts.window_update_percent / 100;
     return t ? t : 1;
 }
 
-static int write_update(hyper_h2_session *s, uint32_t id, int64_t *window,
+static H2_OUTLINE int write_update(hyper_h2_session *s, uint32_t id, int64_t *window,
                         uint64_t *unacked)
 {
     uint64_t inc = *unacked;
@@ -149,7 +142,7 @@ int hyper_h2_consume(hyper_h2_session *s, int32_t id, size_t n)
 
 /* One of the four windows: ours or the peer's (send), of id (0: the
  * connection). */
-static int64_t window_get(const hyper_h2_session *s, int32_t id, int send)
+static H2_OUTLINE int64_t window_get(const hyper_h2_session *s, int32_t id, int send)
 {
     if (!s || id < 0)
         return HYPER_EINVAL;

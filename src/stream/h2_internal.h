@@ -41,6 +41,14 @@
 #include "common/common.h"
 #include "frame/frame.h"
 
+/* Small static helpers called from several places: one copy under -Os
+ * (where gcc would inline each call), the compiler's choice otherwise. */
+#ifdef __OPTIMIZE_SIZE__
+#define H2_OUTLINE __attribute__((noinline))
+#else
+#define H2_OUTLINE
+#endif
+
 /* Free output space recv requires before handling a frame: enough for two
  * RST_STREAMs, a PING ACK and our GOAWAY with its debug text. */
 #define H2_OUT_RESERVE 128u
@@ -95,16 +103,20 @@ typedef struct h2_stream {
     uint64_t recv_outstanding;  /* delivered in DATA events, not yet consumed */
     int64_t content_length;     /* -1 when absent */
     uint64_t data_received;     /* DATA octets (padding excluded) */
-    /* request before it opens: fields + packed strings, one allocation */
+    /* request before it opens: fields + packed strings, one allocation
+     * (of fields_alloc octets, below: the members used less sit past the
+     * first 128 octets, which x86-64 reaches with shorter code) */
     hyper_hpack_field *fields;
     size_t nfields;
-    size_t fields_alloc;
     /* body given whole (not owned) */
     const uint8_t *body;
     size_t body_len, body_off;
-    /* body queued by hyper_h2_send_data (owned, linear, bounded) */
+    /* body queued by hyper_h2_send_data (owned, linear, bounded by
+     * sendq_cap, below) */
     uint8_t *sendq;
-    size_t sendq_cap, sendq_off, sendq_len;
+    size_t sendq_off, sendq_len;
+    size_t fields_alloc;
+    size_t sendq_cap;
     /* on the doomed list: the RESET next_event will give, and the link */
     int reset_err;
     uint32_t reset_code;
@@ -118,21 +130,21 @@ typedef struct h2_closed {
 
 /* A header block being received (HEADERS or PUSH_PROMISE + CONTINUATION). */
 typedef struct h2_block {
-    int active;
+    uint8_t active;
+    uint8_t is_push;      /* a PUSH_PROMISE's promised request */
+    uint8_t discard;      /* decode for HPACK state, keep nothing */
+    uint8_t end_stream;   /* HEADERS carried END_STREAM */
     uint32_t stream_id;   /* stream the frames arrive on */
     uint32_t target_id;   /* stream the fields belong to (promised id for push) */
-    int is_push;          /* a PUSH_PROMISE's promised request */
-    int discard;          /* decode for HPACK state, keep nothing */
-    int end_stream;       /* HEADERS carried END_STREAM */
     uint32_t continuations;
     hyper_headers *h;     /* fields so far (NULL when discarding) */
     /* validation state (response_check.c) */
     int bad;              /* first validation error, 0 while fine */
     int status;           /* :status, -1 before */
-    int seen_regular;     /* a regular field came: no pseudo-header after */
-    unsigned pseudo_seen; /* bit per pseudo-header, for duplicates */
     int64_t content_length;
-    int trailers;         /* the block is a trailer section */
+    uint8_t seen_regular; /* a regular field came: no pseudo-header after */
+    uint8_t pseudo_seen;  /* bit per pseudo-header, for duplicates */
+    uint8_t trailers;     /* the block is a trailer section */
 } h2_block;
 
 /* One queued event, compact: 32 octets on 64-bit, where a hyper_event is
@@ -158,14 +170,16 @@ typedef struct h2_ev {
 struct hyper_h2_session {
     /* The most used members come first: x86-64 reaches the first 128
      * octets of the struct with one-octet displacements (code size). */
-    hyper_mem mem;
+    h2_block hb;
     int err;                     /* sticky connection error, 0 while alive */
     uint8_t pause;               /* an event borrowing input was queued */
     uint8_t got_settings;        /* the server's first SETTINGS arrived */
     uint8_t goaway_sent;
     uint8_t goaway_received;
-    h2_stream **streams;         /* live streams, sorted by id */
     size_t nstreams;
+    uint32_t next_id;            /* id for the next request (odd) */
+    uint32_t local_window;       /* stream receive window in force */
+    h2_stream **streams;         /* live streams, sorted by id */
     /* output: bytes [out_head, out_tail) wait to be sent; out (of
      * output_buffer_size octets) is NULL while nothing waits and no stream
      * is live, allocated before a writer runs (output.c) */
@@ -175,8 +189,15 @@ struct hyper_h2_session {
     /* connection flow control */
     int64_t send_window;
     int64_t recv_window;
-    uint32_t next_id;            /* id for the next request (odd) */
-    uint32_t local_window;       /* stream receive window in force */
+    uint32_t highest_opened;     /* highest odd id whose HEADERS we wrote */
+    uint32_t highest_promised;   /* highest even id the server promised */
+    /* events */
+    h2_ev *ev;                   /* ring of ev_cap = max_events + H2_EV_SLACK */
+    size_t ev_cap, ev_head, ev_len;
+    /* current DATA frame */
+    uint32_t data_id;            /* stream of the DATA frame in progress */
+    int data_deliver;            /* its chunks become DATA events */
+
     hyper_h2_options opts;
     hyper_h2_settings peer;      /* the server's, in force */
     uint64_t recv_unacked;
@@ -194,36 +215,28 @@ struct hyper_h2_session {
     uint64_t out_total;          /* octets ever written */
     uint64_t out_sent;           /* octets ever sent */
     uint64_t *acks;              /* out_total at the end of each unsent ACK */
-    size_t acks_head, acks_len;
+    /* Counts and ring indexes below are bounded by 32-bit options: 32-bit
+     * members make shorter code on 64-bit targets. */
+    uint32_t acks_head, acks_len;
 
-    /* events */
-    h2_ev *ev;                   /* ring of ev_cap = max_events + H2_EV_SLACK */
-    size_t ev_cap, ev_head, ev_len;
     h2_stream *doomed_head;      /* streams ended wholesale, RESET not yet pulled */
     h2_stream *doomed_tail;
     int err_reported;            /* the ERROR event was pulled */
     uint32_t err_code;           /* RFC error code of the connection error */
 
     /* streams */
-    size_t streams_cap;
-    size_t n_local;              /* our streams live (queued included) */
-    size_t n_active;             /* our streams open or half-closed (§5.1.2) */
-    size_t n_push;               /* promised streams live */
-    uint32_t highest_opened;     /* highest odd id whose HEADERS we wrote */
-    uint32_t highest_promised;   /* highest even id the server promised */
-    size_t rr;                   /* round-robin cursor for DATA */
+    uint32_t streams_cap;
+    uint32_t n_local;            /* our streams live (queued included) */
+    uint32_t n_active;           /* our streams open or half-closed (§5.1.2) */
+    uint32_t n_push;             /* promised streams live */
+    uint32_t rr;                 /* round-robin cursor for DATA */
     h2_closed *closed;           /* ring of recently closed streams */
-    size_t closed_head, closed_len;
+    uint32_t closed_head, closed_len;
 
     /* settings */
     uint32_t peer_table_low;     /* smallest SETTINGS_HEADER_TABLE_SIZE of the
                                     server's before the encoder existed */
     int local_acked;             /* the server acknowledged our SETTINGS */
-
-    h2_block hb;
-    /* current DATA frame */
-    uint32_t data_id;            /* stream of the DATA frame in progress */
-    int data_deliver;            /* its chunks become DATA events */
 
     /* guards */
     uint32_t empty_frames;
@@ -231,11 +244,26 @@ struct hyper_h2_session {
 
     /* GOAWAY */
     uint32_t goaway_last_id;
+    /* the allocator: used through h2_alloc/h2_free only, so it can sit far */
+    hyper_mem mem;
 };
 
-/* ---- stream_table.c: the session's allocator, out of line (code size) ---- */
+/* ---- the session's allocator: out of line under -Os (stream_table.c; one
+ * call is shorter than the indirect call and its NULL check), inline
+ * otherwise (it sits on the per-request and per-event paths) ---- */
+#ifdef __OPTIMIZE_SIZE__
 void *h2_alloc(hyper_h2_session *s, size_t n);
 void h2_free(hyper_h2_session *s, void *p, size_t n);
+#else
+static inline void *h2_alloc(hyper_h2_session *s, size_t n)
+{
+    return hyper_mem_alloc(&s->mem, n);
+}
+static inline void h2_free(hyper_h2_session *s, void *p, size_t n)
+{
+    hyper_mem_free(&s->mem, p, n);
+}
+#endif
 
 /* ---- events.c ---- */
 int h2_ev_init(hyper_h2_session *s);
@@ -285,17 +313,21 @@ int h2_id_was_used(const hyper_h2_session *s, uint32_t id);
 void h2_streams_free_all(hyper_h2_session *s);
 
 /* ---- flow.c ---- */
-int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd,
-                          const uint8_t *payload);
+int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd, uint32_t increment,
+                          int rc);
 int h2_flow_peer_initial_window(hyper_h2_session *s, uint32_t value);
 void h2_flow_local_initial_window(hyper_h2_session *s, uint32_t value);
-void h2_flow_autocredit(hyper_h2_session *s, size_t n);
+/* n received octets the application will never see: credited back to the
+ * connection at once. */
+static inline void h2_flow_autocredit(hyper_h2_session *s, size_t n)
+{
+    s->recv_unacked += n;
+}
 int h2_flow_write_updates(hyper_h2_session *s);
 
 /* ---- settings.c ---- */
 int h2_settings_write_ours(hyper_h2_session *s);
-int h2_settings_recv(hyper_h2_session *s, const hyper_frame_hd *hd,
-                     const uint8_t *payload);
+int h2_settings_recv(hyper_h2_session *s, hyper_frame_settings *fs);
 
 /* ---- submit.c ---- */
 int h2_encoder_ensure(hyper_h2_session *s);
@@ -327,7 +359,7 @@ static inline h2_stream *h2_stream_for(hyper_h2_session *s, uint32_t id, enum h2
 int h2_block_headers(hyper_h2_session *s, const hyper_frame_hd *hd,
                      const uint8_t *payload);
 int h2_block_continuation(hyper_h2_session *s, const hyper_frame_hd *hd,
-                          const uint8_t *payload);
+                          const hyper_frame_continuation *fc);
 int h2_block_start(hyper_h2_session *s, uint32_t stream_id, uint32_t target_id,
                    int is_push, int discard);
 int h2_block_feed(hyper_h2_session *s, const uint8_t *frag, size_t len, int final);
@@ -336,11 +368,10 @@ int h2_guard_empty(hyper_h2_session *s, int empty);
 
 /* ---- push.c ---- */
 int h2_push_promise(hyper_h2_session *s, const hyper_frame_hd *hd,
-                    const uint8_t *payload);
+                    const hyper_frame_push_promise *pp);
 int h2_push_finish(hyper_h2_session *s);
 
 /* ---- response_check.c ---- */
-void h2_check_begin(h2_block *b, int trailers);
 int h2_check_field(h2_block *b, const hyper_hpack_field *f);
 int h2_check_finish(h2_block *b);
 int h2_check_value(const char *v, size_t len);

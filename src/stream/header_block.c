@@ -17,6 +17,7 @@
  *    101), one final head, DATA, then optionally trailers, which must carry
  *    END_STREAM. Anything else is a stream error PROTOCOL_ERROR.
  */
+#include <string.h>
 #include "stream/h2_internal.h"
 
 void h2_block_clear(hyper_h2_session *s)
@@ -44,19 +45,20 @@ int h2_block_start(hyper_h2_session *s, uint32_t stream_id, uint32_t target_id,
 {
     h2_block *b = &s->hb;
     h2_block_clear(s);
+    /* Everything starts at 0 but the validation state's "not seen yet"
+     * values (response_check.c). */
+    memset(b, 0, sizeof *b);
     b->active = 1;
     b->stream_id = stream_id;
     b->target_id = target_id;
-    b->is_push = is_push;
-    b->discard = discard;
-    b->end_stream = 0;
-    b->continuations = 0;
-    int trailers = 0;
+    b->is_push = (uint8_t)is_push;
+    b->discard = (uint8_t)discard;
+    b->status = -1;
+    b->content_length = -1;
     if (!is_push) {
         h2_stream *st = h2_stream_find(s, target_id);
-        trailers = st && st->resp == H2_RESP_FINAL;
+        b->trailers = st && st->resp == H2_RESP_FINAL;
     }
-    h2_check_begin(b, trailers);
     if (discard)
         return HYPER_OK;
     b->h = hyper_headers_new(s->user_mem);
@@ -164,20 +166,18 @@ int h2_block_headers(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_
     return h2_block_feed(s, fh.fragment, fh.len, end_headers);
 }
 
+/* CONTINUATION, decoded (session.c). */
 int h2_block_continuation(hyper_h2_session *s, const hyper_frame_hd *hd,
-                          const uint8_t *payload)
+                          const hyper_frame_continuation *fc)
 {
-    hyper_frame_continuation fc;
-    int rc = hyper_frame_continuation_decode(&fc, hd, payload);
-    if (rc < 0)
-        return h2_fail(s, rc);
+    int rc;
     if (!s->hb.active)
         return h2_fail(s, HYPER_EH2_CONTINUATION);
     if (++s->hb.continuations > s->opts.max_continuations)
         return h2_fail(s, HYPER_EH2_CALM);
     int end_headers = (hd->flags & HYPER_FRAME_FLAG_END_HEADERS) != 0;
-    rc = h2_guard_empty(s, fc.len == 0 && !end_headers);
+    rc = h2_guard_empty(s, fc->len == 0 && !end_headers);
     if (rc < 0)
         return rc;
-    return h2_block_feed(s, fc.fragment, fc.len, end_headers);
+    return h2_block_feed(s, fc->fragment, fc->len, end_headers);
 }

@@ -60,18 +60,17 @@ static int accept_push(hyper_h2_session *s, uint32_t id)
 }
 #endif
 
-int h2_push_promise(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
+/* PUSH_PROMISE, decoded (session.c). */
+int h2_push_promise(hyper_h2_session *s, const hyper_frame_hd *hd,
+                    const hyper_frame_push_promise *pp)
 {
-    hyper_frame_push_promise pp;
-    int rc = hyper_frame_push_promise_decode(&pp, hd, payload);
-    if (rc < 0)
-        return h2_fail(s, rc);
+    int rc;
     if (!s->opts.enable_push && s->local_acked)
         return h2_fail(s, HYPER_EH2_PUSH_DISABLED);
     int refuse = check_associated(s, hd->stream_id);
     if (refuse < 0)
         return refuse;
-    uint32_t id = pp.promised_id;
+    uint32_t id = pp->promised_id;
     /* §5.1.1: a new server stream id is even and above every earlier one. */
     if ((id & 1) || id <= s->highest_promised)
         return h2_fail(s, HYPER_EH2_BAD_PUSH);
@@ -85,7 +84,7 @@ int h2_push_promise(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t
     rc = h2_block_start(s, hd->stream_id, id, 1, refuse);
     if (rc < 0)
         return rc;
-    return h2_block_feed(s, pp.fragment, pp.len,
+    return h2_block_feed(s, pp->fragment, pp->len,
                          (hd->flags & HYPER_FRAME_FLAG_END_HEADERS) != 0);
 }
 

@@ -62,9 +62,11 @@ int h2_check_value(const char *v, size_t len)
 /* Fields HTTP/2 forbids (§8.2.2); te is allowed only as "trailers". */
 static int connection_specific(const char *n, size_t nlen, const char *v, size_t vlen)
 {
+#ifndef __OPTIMIZE_SIZE__
     /* Most names have none of the listed lengths: skip the search. */
     if (nlen > 17 || !((1u << nlen) & (1u << 2 | 1u << 7 | 1u << 10 | 1u << 16 | 1u << 17)))
         return 0;
+#endif
     int i = find_name(n, nlen, "\2te\12connection\20proxy-connection\12keep-alive"
                                "\21transfer-encoding\7upgrade");
     if (i == 0)
@@ -81,17 +83,7 @@ int h2_check_request_field(const char *name, size_t nlen, const char *value, siz
     return HYPER_OK;
 }
 
-void h2_check_begin(h2_block *b, int trailers)
-{
-    b->bad = 0;
-    b->status = -1;
-    b->seen_regular = 0;
-    b->pseudo_seen = 0;
-    b->content_length = -1;
-    b->trailers = trailers;
-}
-
-static int parse_status(const char *v, size_t len)
+static H2_OUTLINE int parse_status(const char *v, size_t len)
 {
     if (len != 3)
         return -1;
@@ -121,8 +113,10 @@ static int64_t parse_length(const char *v, size_t len)
  * (responses: :status only; promised requests: the four request ones). */
 static unsigned pseudo_bit(const h2_block *b, const char *n, size_t len)
 {
+#ifndef __OPTIMIZE_SIZE__
     if (!b->is_push) /* the common case, cheaply */
         return len == 7 && memcmp(n, ":status", 7) == 0 ? P_STATUS : 0;
+#endif
     int i = find_name(n, len, "\7:status\7:method\7:scheme\12:authority\5:path");
     if (i < 0 || (i == 0) == (b->is_push != 0))
         return 0;

@@ -20,22 +20,27 @@
  * p + i * (9 + maxf) + 9, past every fragment not yet moved, and its
  * header goes right before it. Returns the total octets (block + frame
  * headers). */
-static size_t cut_block(uint8_t *p, size_t len, size_t maxf, uint32_t id, uint8_t flags)
+static H2_OUTLINE size_t cut_block(uint8_t *p, size_t len, size_t maxf, uint32_t id,
+                                   uint8_t flags)
 {
     size_t k = len ? (len + maxf - 1) / maxf : 1;
-    for (size_t i = k; i-- > 0;) {
-        size_t off = i * maxf;
-        size_t flen = i == k - 1 ? len - off : maxf;
-        uint8_t *q = p + off + 9 * i;
-        if (i)
-            memmove(q + 9, p + 9 + off, flen);
-        hyper_frame_hd hd = {(uint32_t)flen, i ? HYPER_FRAME_CONTINUATION : HYPER_FRAME_HEADERS,
-                             i ? 0 : flags, id};
-        if (i == k - 1)
-            hd.flags |= HYPER_FRAME_FLAG_END_HEADERS;
+    size_t flen = len - (k - 1) * maxf; /* the last fragment's */
+    hyper_frame_hd hd = {0, HYPER_FRAME_CONTINUATION, HYPER_FRAME_FLAG_END_HEADERS, id};
+    for (size_t i = k - 1;; i--) {
+        uint8_t *q = p + i * (9 + maxf);
+        if (i) {
+            memmove(q + 9, p + 9 + i * maxf, flen);
+        } else {
+            hd.type = HYPER_FRAME_HEADERS;
+            hd.flags |= flags;
+        }
+        hd.length = (uint32_t)flen;
         hyper_frame_hd_encode(q, &hd);
+        if (!i)
+            return len + 9 * k;
+        hd.flags = 0;
+        flen = maxf;
     }
-    return len + 9 * k;
 }
 
 static int has_body(const h2_stream *st)
@@ -86,7 +91,7 @@ static int open_queued(hyper_h2_session *s)
     return HYPER_OK;
 }
 
-static size_t min_size(size_t a, int64_t b)
+static H2_OUTLINE size_t min_size(size_t a, int64_t b)
 {
     if (b <= 0)
         return 0;

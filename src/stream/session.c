@@ -18,31 +18,6 @@
 #include <string.h>
 #include "stream/h2_internal.h"
 
-void hyper_h2_options_init(hyper_h2_options *o)
-{
-    static const hyper_h2_options defaults = {
-        .header_table_size = 4096,
-        .enable_push = 0,
-        .max_concurrent_streams = 100,
-        .initial_window_size = 262144,
-        .connection_window_size = 1048576,
-        .max_frame_size = 16384,
-        .max_header_list_size = 65536,
-        .window_update_percent = 50,
-        .max_queued_acks = 16,
-        .max_empty_frames = 32,
-        .max_continuations = 64,
-        .max_rst_received = 256,
-        .max_pushed_streams = 16,
-        .max_streams = 1024,
-        .max_closed_streams = 64,
-        .max_events = 64,
-        .output_buffer_size = 65536,
-        .stream_send_buffer = 65536,
-    };
-    *o = defaults;
-}
-
 /* HYPER_CONFIG_NO_PUSH builds cannot accept pushes (hyper_config.h). */
 static int push_allowed(const hyper_h2_options *o)
 {
@@ -196,7 +171,7 @@ int h2_conn_error(hyper_h2_session *s, int err, uint32_t code)
  * (anything else, ENOMEM included, is INTERNAL_ERROR). */
 #define P HYPER_H2_PROTOCOL_ERROR
 #define I HYPER_H2_INTERNAL_ERROR
-static uint32_t code_of(int err)
+static H2_OUTLINE uint32_t code_of(int err)
 {
     static const uint8_t codes[] = {
         /* -80 PROTOCOL .. -96 BAD_PUSH (I: never a connection error) */
@@ -276,19 +251,15 @@ int h2_stream_refused(hyper_h2_session *s, uint32_t id, enum h2_input in, int er
 
 /* ---- frames handled here ----------------------------------------------------- */
 
-static int on_ping(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
+static int on_ping(hyper_h2_session *s, const hyper_frame_ping *p)
 {
-    hyper_frame_ping p;
-    int rc = hyper_frame_ping_decode(&p, hd, payload);
-    if (rc < 0)
-        return h2_fail(s, rc);
-    if (p.ack) {
+    if (p->ack) {
         h2_ev *e = h2_ev_push(s, HYPER_EVENT_PING_ACK, 0);
         if (e)
-            memcpy(e->u.opaque, p.opaque, 8);
+            memcpy(e->u.opaque, p->opaque, 8);
         return HYPER_OK;
     }
-    return h2_out_ack(s, HYPER_FRAME_PING, p.opaque, 8);
+    return h2_out_ack(s, HYPER_FRAME_PING, p->opaque, 8);
 }
 
 /* The server goes away (§6.8): our streams above last_stream_id were not
@@ -296,37 +267,29 @@ static int on_ping(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t 
  * to completion. Queued requests fail the same way whatever their id: a
  * receiver of GOAWAY MUST NOT open new streams, and a graceful shutdown
  * announces last_stream_id 2^31-1 first, which is above every queued id. */
-static int on_goaway(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
+static int on_goaway(hyper_h2_session *s, const hyper_frame_goaway *g)
 {
-    hyper_frame_goaway g;
-    int rc = hyper_frame_goaway_decode(&g, hd, payload);
-    if (rc < 0)
-        return h2_fail(s, rc);
-    if (s->goaway_received && g.last_stream_id > s->goaway_last_id)
+    if (s->goaway_received && g->last_stream_id > s->goaway_last_id)
         return h2_fail(s, HYPER_EH2_PROTOCOL);
     s->goaway_received = 1;
-    s->goaway_last_id = g.last_stream_id;
+    s->goaway_last_id = g->last_stream_id;
     h2_ev *e = h2_ev_push(s, HYPER_EVENT_GOAWAY, 0);
     if (e) {
-        e->arg = (int32_t)g.last_stream_id;
-        e->error_code = g.error_code;
-        e->u.data = g.debug;
-        e->len = (uint32_t)g.debug_len;
+        e->arg = (int32_t)g->last_stream_id;
+        e->error_code = g->error_code;
+        e->u.data = g->debug;
+        e->len = (uint32_t)g->debug_len;
     }
     s->pause = 1; /* debug data points into the input or the reader buffer */
     /* The refused streams' RESETs follow the GOAWAY event, lowest id first. */
-    h2_doom_unsent(s, g.last_stream_id, H2_CLOSED_SENT_RST, HYPER_EH2_REFUSED,
+    h2_doom_unsent(s, g->last_stream_id, H2_CLOSED_SENT_RST, HYPER_EH2_REFUSED,
                    HYPER_H2_REFUSED_STREAM);
     return HYPER_OK;
 }
 
-static int on_rst_stream(hyper_h2_session *s, const hyper_frame_hd *hd,
-                         const uint8_t *payload)
+static int on_rst_stream(hyper_h2_session *s, const hyper_frame_hd *hd, uint32_t code)
 {
-    hyper_frame_rst_stream r;
-    int rc = hyper_frame_rst_stream_decode(&r, hd, payload);
-    if (rc < 0)
-        return h2_fail(s, rc);
+    int rc;
     if (++s->rst_in_row > s->opts.max_rst_received)
         return h2_fail(s, HYPER_EH2_CALM);
     h2_stream *st = h2_stream_for(s, hd->stream_id, H2_IN_RECV_RST, &rc);
@@ -334,50 +297,47 @@ static int on_rst_stream(hyper_h2_session *s, const hyper_frame_hd *hd,
         return rc;
     /* §8.1: a server that answered in full may stop our upload with
      * NO_ERROR; the response already ended, nothing to report. */
-    int quiet = st->resp == H2_RESP_DONE && r.error_code == HYPER_H2_NO_ERROR;
+    int quiet = st->resp == H2_RESP_DONE && code == HYPER_H2_NO_ERROR;
     if (!quiet)
         h2_ev_reset(s, st->id,
-                    r.error_code == HYPER_H2_REFUSED_STREAM ? HYPER_EH2_REFUSED
-                                                            : HYPER_EH2_STREAM_RESET,
-                    r.error_code);
+                    code == HYPER_H2_REFUSED_STREAM ? HYPER_EH2_REFUSED : HYPER_EH2_STREAM_RESET,
+                    code);
     (void)h2_stream_apply(s, st, H2_IN_RECV_RST);
     return HYPER_OK;
 }
 
-/* PRIORITY is parsed and ignored (§5.3.2), allowed in every state. */
-static int on_priority(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
+/* Every frame but DATA. HEADERS, which every response brings, goes
+ * straight to its handler (it decodes it itself: no union to clear); the
+ * others are decoded here at once. A decode error is a connection error
+ * except those the RFC makes stream errors (§6.9 WINDOW_UPDATE, §6.3
+ * PRIORITY): their handlers decide, a frame on a stream that is not live
+ * being answered as such first. PRIORITY is otherwise ignored (§5.3.2),
+ * in every state. */
+static int on_frame(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
 {
-    hyper_frame_priority p;
-    int rc = hyper_frame_priority_decode(&p, hd, payload);
-    if (rc < 0 && hyper_frame_error_is_stream(rc, hd))
-        return h2_stream_error(s, hd->stream_id, rc);
-    if (rc < 0)
+    if (hd->type == HYPER_FRAME_HEADERS)
+        return h2_block_headers(s, hd, payload);
+    hyper_frame f;
+    int rc = hyper_frame_decode(&f, hd, payload);
+    if (rc < 0 && !hyper_frame_error_is_stream(rc, hd))
         return h2_fail(s, rc);
-    return HYPER_OK;
-}
-
-static int on_frame(hyper_h2_session *s, const hyper_frame_read_event *fev)
-{
-    const hyper_frame_hd *hd = &fev->hd;
     switch (hd->type) {
-    case HYPER_FRAME_HEADERS:
-        return h2_block_headers(s, hd, fev->payload);
     case HYPER_FRAME_CONTINUATION:
-        return h2_block_continuation(s, hd, fev->payload);
+        return h2_block_continuation(s, hd, &f.u.continuation);
     case HYPER_FRAME_PUSH_PROMISE:
-        return h2_push_promise(s, hd, fev->payload);
+        return h2_push_promise(s, hd, &f.u.push_promise);
     case HYPER_FRAME_SETTINGS:
-        return h2_settings_recv(s, hd, fev->payload);
+        return h2_settings_recv(s, &f.u.settings);
     case HYPER_FRAME_PING:
-        return on_ping(s, hd, fev->payload);
+        return on_ping(s, &f.u.ping);
     case HYPER_FRAME_GOAWAY:
-        return on_goaway(s, hd, fev->payload);
+        return on_goaway(s, &f.u.goaway);
     case HYPER_FRAME_WINDOW_UPDATE:
-        return h2_flow_window_update(s, hd, fev->payload);
+        return h2_flow_window_update(s, hd, f.u.window_update.increment, rc);
     case HYPER_FRAME_RST_STREAM:
-        return on_rst_stream(s, hd, fev->payload);
+        return on_rst_stream(s, hd, f.u.rst_stream.error_code);
     case HYPER_FRAME_PRIORITY:
-        return on_priority(s, hd, fev->payload);
+        return rc < 0 ? h2_stream_error(s, hd->stream_id, rc) : HYPER_OK;
     default:
         return HYPER_OK;
     }
@@ -396,7 +356,7 @@ static int give_buffer(hyper_h2_session *s, uint32_t length)
 
 /* Frees the assembly buffer once no frame is assembled in it and nothing
  * handed out points into it (GOAWAY's debug data lives until next recv). */
-static void release_buffer(hyper_h2_session *s)
+static H2_OUTLINE void release_buffer(hyper_h2_session *s)
 {
     if (s->rbuf && hyper_frame_reader_idle(&s->reader)) {
         (void)hyper_frame_reader_set_buffer(&s->reader, NULL, 0);
@@ -406,26 +366,35 @@ static void release_buffer(hyper_h2_session *s)
     }
 }
 
+/* What a frame's start (its header, or its first DATA chunk) breaks, or 0. */
+static H2_OUTLINE int start_error(const hyper_h2_session *s, const hyper_frame_hd *hd)
+{
+    /* §3.4: the server's connection preface is a SETTINGS frame. */
+    if (!s->got_settings && hd->type != HYPER_FRAME_SETTINGS)
+        return HYPER_EH2_PREFACE;
+    /* §6.10, §5.5: nothing but CONTINUATION of the same stream inside a
+     * header block, extension frames included. */
+    if (s->hb.active && (hd->type != HYPER_FRAME_CONTINUATION || hd->stream_id != s->hb.stream_id))
+        return HYPER_EH2_CONTINUATION;
+    return 0;
+}
+
 static int dispatch(hyper_h2_session *s, const hyper_frame_read_event *fev)
 {
     if (fev->type == HYPER_FRAME_READ_NONE)
         return HYPER_OK;
-    int starts = fev->type != HYPER_FRAME_READ_DATA || fev->first;
-    /* §3.4: the server's connection preface is a SETTINGS frame. */
-    if (starts && !s->got_settings && fev->hd.type != HYPER_FRAME_SETTINGS)
-        return h2_fail(s, HYPER_EH2_PREFACE);
-    /* §6.10, §5.5: nothing but CONTINUATION of the same stream inside a
-     * header block, extension frames included. */
-    if (starts && s->hb.active &&
-        (fev->hd.type != HYPER_FRAME_CONTINUATION || fev->hd.stream_id != s->hb.stream_id))
-        return h2_fail(s, HYPER_EH2_CONTINUATION);
+    if (fev->type != HYPER_FRAME_READ_DATA || fev->first) {
+        int err = start_error(s, &fev->hd);
+        if (err)
+            return h2_fail(s, err);
+    }
     if (fev->type == HYPER_FRAME_READ_DATA)
         return h2_data_chunk(s, fev);
     if (fev->type == HYPER_FRAME_READ_UNKNOWN)
         return HYPER_OK;
     if (fev->type == HYPER_FRAME_READ_NEED_BUFFER)
         return give_buffer(s, fev->hd.length);
-    return on_frame(s, fev);
+    return on_frame(s, &fev->hd, fev->payload);
 }
 
 long hyper_h2_recv(hyper_h2_session *s, const uint8_t *data, size_t len)

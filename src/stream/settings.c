@@ -15,39 +15,59 @@
 #include <string.h>
 #include "stream/h2_internal.h"
 
+/* The defaults live here, apart from session.c's read-only tables: the
+ * struct is aligned to 32 octets, which next to them costs padding. */
+void hyper_h2_options_init(hyper_h2_options *o)
+{
+    static const hyper_h2_options defaults = {
+        .header_table_size = 4096,
+        .enable_push = 0,
+        .max_concurrent_streams = 100,
+        .initial_window_size = 262144,
+        .connection_window_size = 1048576,
+        .max_frame_size = 16384,
+        .max_header_list_size = 65536,
+        .window_update_percent = 50,
+        .max_queued_acks = 16,
+        .max_empty_frames = 32,
+        .max_continuations = 64,
+        .max_rst_received = 256,
+        .max_pushed_streams = 16,
+        .max_streams = 1024,
+        .max_closed_streams = 64,
+        .max_events = 64,
+        .output_buffer_size = 65536,
+        .stream_send_buffer = 65536,
+    };
+    *o = defaults;
+}
+
+/* The connection preface, our SETTINGS (the six of RFC 9113 §6.5.2, ids 1
+ * to 6 in order) and the WINDOW_UPDATE that opens the connection window,
+ * written whole or not at all. */
 int h2_settings_write_ours(hyper_h2_session *s)
 {
     const hyper_h2_options *o = &s->opts;
-    hyper_frame_setting set[6] = {
-        {HYPER_SETTINGS_HEADER_TABLE_SIZE, o->header_table_size},
-        {HYPER_SETTINGS_ENABLE_PUSH, o->enable_push ? 1u : 0u},
-        {HYPER_SETTINGS_MAX_CONCURRENT_STREAMS, o->max_concurrent_streams},
-        {HYPER_SETTINGS_INITIAL_WINDOW_SIZE, o->initial_window_size},
-        {HYPER_SETTINGS_MAX_FRAME_SIZE, o->max_frame_size},
-        {HYPER_SETTINGS_MAX_HEADER_LIST_SIZE, o->max_header_list_size},
-    };
-    size_t need = HYPER_FRAME_PREFACE_LEN + 9 + sizeof set / sizeof set[0] * 6 + 13;
-    uint8_t *p = h2_out_begin(s, need);
-    if (!p)
-        return HYPER_EBUFFER;
-    size_t off = HYPER_FRAME_PREFACE_LEN;
-    for (size_t i = 0; i < off; i++)
-        p[i] = (uint8_t)HYPER_FRAME_PREFACE[i];
-    long n = hyper_frame_settings_encode(p + off, need - off, 0, set, 6);
-    if (n < 0)
-        return (int)n;
-    off += (size_t)n;
+    const uint32_t v[6] = {o->header_table_size,      o->enable_push ? 1u : 0u,
+                           o->max_concurrent_streams, o->initial_window_size,
+                           o->max_frame_size,         o->max_header_list_size};
     /* The connection window is not a setting: open it beyond the default
      * with a WINDOW_UPDATE on stream 0 (§6.9.2). */
     uint32_t extra = o->connection_window_size - HYPER_FRAME_DEFAULT_INITIAL_WINDOW_SIZE;
+    if (h2_out_free(s) < HYPER_FRAME_PREFACE_LEN + 9 + 6 * 6 + 13 || !s->out)
+        return HYPER_EBUFFER;
+    memcpy(h2_out_begin(s, HYPER_FRAME_PREFACE_LEN), HYPER_FRAME_PREFACE,
+           HYPER_FRAME_PREFACE_LEN);
+    h2_out_commit(s, HYPER_FRAME_PREFACE_LEN);
+    uint8_t *p = h2_out_frame(s, HYPER_FRAME_SETTINGS, 0, 0, 6 * 6);
+    for (unsigned i = 0; i < 6; i++, p += 6) {
+        hyper_put_u16(p, (uint16_t)(HYPER_SETTINGS_HEADER_TABLE_SIZE + i));
+        hyper_put_u32(p + 2, v[i]);
+    }
     if (extra) {
-        n = hyper_frame_window_update_encode(p + off, need - off, 0, extra);
-        if (n < 0)
-            return (int)n;
-        off += (size_t)n;
+        (void)h2_out_u32(s, HYPER_FRAME_WINDOW_UPDATE, 0, extra);
         s->recv_window += extra;
     }
-    h2_out_commit(s, off);
     return HYPER_OK;
 }
 
@@ -65,7 +85,7 @@ static int local_acked(hyper_h2_session *s)
     return HYPER_OK;
 }
 
-static int apply(hyper_h2_session *s, const hyper_frame_setting *set)
+static H2_OUTLINE int apply(hyper_h2_session *s, const hyper_frame_setting *set)
 {
     uint32_t v = set->value;
     switch (set->id) {
@@ -103,20 +123,17 @@ _Static_assert(offsetof(hyper_h2_settings, max_header_list_size) ==
                    4 * (HYPER_SETTINGS_MAX_HEADER_LIST_SIZE - HYPER_SETTINGS_HEADER_TABLE_SIZE),
                "hyper_h2_settings follows the setting ids");
 
-int h2_settings_recv(hyper_h2_session *s, const hyper_frame_hd *hd,
-                     const uint8_t *payload)
+/* SETTINGS, decoded (session.c). */
+int h2_settings_recv(hyper_h2_session *s, hyper_frame_settings *fs)
 {
-    hyper_frame_settings fs;
-    int rc = hyper_frame_settings_decode(&fs, hd, payload);
-    if (rc < 0)
-        return h2_fail(s, rc);
+    int rc;
     /* §3.4: the server's preface is a SETTINGS frame (not an ACK). */
-    if (!s->got_settings && fs.ack)
+    if (!s->got_settings && fs->ack)
         return h2_fail(s, HYPER_EH2_PREFACE);
-    if (fs.ack)
+    if (fs->ack)
         return local_acked(s);
     hyper_frame_setting set;
-    while (hyper_frame_settings_next(&fs, &set)) {
+    while (hyper_frame_settings_next(fs, &set)) {
         rc = apply(s, &set);
         if (rc < 0)
             return rc;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include "stream/h2_internal.h"
 
+#ifdef __OPTIMIZE_SIZE__
 void *h2_alloc(hyper_h2_session *s, size_t n)
 {
     return hyper_mem_alloc(&s->mem, n);
@@ -29,13 +30,15 @@ void h2_free(hyper_h2_session *s, void *p, size_t n)
 {
     hyper_mem_free(&s->mem, p, n);
 }
+#endif
 
 static size_t lower_bound(const hyper_h2_session *s, uint32_t id)
 {
+    h2_stream *const *v = s->streams; /* in a register: gcc reloads s->streams */
     size_t lo = 0, hi = s->nstreams;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (s->streams[mid]->id < id)
+        if (v[mid]->id < id)
             lo = mid + 1;
         else
             hi = mid;
@@ -94,10 +97,18 @@ void h2_closed_remember(hyper_h2_session *s, uint32_t id, enum h2_closed_how how
     s->closed_len++;
 }
 
-static void stream_free(hyper_h2_session *s, h2_stream *st)
+/* Frees what st owns: its request fields and send queue. */
+static inline void free_parts(hyper_h2_session *s, h2_stream *st)
 {
     h2_free(s, st->fields, st->fields_alloc);
     h2_free(s, st->sendq, st->sendq_cap);
+    st->fields = NULL;
+    st->sendq = NULL;
+}
+
+static inline void stream_free(hyper_h2_session *s, h2_stream *st)
+{
+    free_parts(s, st);
     h2_free(s, st, sizeof *st);
 }
 
@@ -141,10 +152,7 @@ void h2_stream_doom(hyper_h2_session *s, h2_stream *st, enum h2_closed_how how, 
                     uint32_t code)
 {
     unlink_stream(s, st, how);
-    h2_free(s, st->fields, st->fields_alloc);
-    h2_free(s, st->sendq, st->sendq_cap);
-    st->fields = NULL;
-    st->sendq = NULL;
+    free_parts(s, st);
     st->reset_err = err;
     st->reset_code = code;
     st->next_doomed = NULL;

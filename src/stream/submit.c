@@ -12,7 +12,7 @@
 #include <string.h>
 #include "stream/h2_internal.h"
 
-static int session_refuses(const hyper_h2_session *s)
+static H2_OUTLINE int session_refuses(const hyper_h2_session *s)
 {
     if (s->err)
         return s->err;
