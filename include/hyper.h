@@ -829,8 +829,10 @@ int hyper_h2_ping(hyper_h2_session *s, const uint8_t opaque[8]);
  * Sends GOAWAY (RFC 9113 §6.8) with code and debug data (may be NULL/0):
  * no new request is accepted, queued ones get RESET events
  * (HYPER_EH2_SESSION_CLOSED), open ones run to completion.
- * HYPER_OK, HYPER_EBUFFER (output full), HYPER_ENOMEM, HYPER_EH2_SESSION_CLOSED
- * (sent before).
+ * HYPER_OK, HYPER_EBUFFER (output full: retry after sending), HYPER_ENOMEM,
+ * HYPER_EH2_SESSION_CLOSED (sent before), HYPER_EINVAL (debug data longer
+ * than 16,376 octets or than the output buffer holds in one frame:
+ * output_buffer_size - 17).
  */
 int hyper_h2_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *debug,
                     size_t debug_len);

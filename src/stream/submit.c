@@ -231,7 +231,10 @@ int hyper_h2_ping(hyper_h2_session *s, const uint8_t opaque[8])
 int hyper_h2_goaway(hyper_h2_session *s, uint32_t code, const uint8_t *debug,
                     size_t debug_len)
 {
-    if (!s || (!debug && debug_len))
+    /* The frame must fit the output buffer and any peer's frame size
+     * (16,384 octets at least, RFC 9113 §4.2), or no retry could send it. */
+    if (!s || (!debug && debug_len) || debug_len > 16384 - 8 ||
+        debug_len + 17 > s->opts.output_buffer_size)
         return HYPER_EINVAL;
     if (s->err)
         return s->err;

@@ -105,6 +105,37 @@ static void our_goaway(void **state)
     t_done(&t);
 }
 
+/* Debug data that no frame could carry (past the output buffer, or past
+ * the 16,384-octet frame size every peer accepts) is the caller's error:
+ * HYPER_EINVAL, nothing sent, the session unchanged; a GOAWAY that fits
+ * then goes out. */
+static void goaway_debug_too_long(void **state)
+{
+    hyper_h2_options o;
+    hyper_h2_options_init(&o);
+    o.output_buffer_size = 4096;
+    h2t t;
+    t_open_get(&t, &o, MODE(state));
+    static uint8_t dbg[20000];
+    memset(dbg, 'x', sizeof dbg);
+    assert_int_equal(hyper_h2_goaway(t.s, HYPER_H2_NO_ERROR, dbg, 4096 - 16), HYPER_EINVAL);
+    assert_int_equal(hyper_h2_goaway(t.s, HYPER_H2_NO_ERROR, dbg, sizeof dbg), HYPER_EINVAL);
+    assert_true(t_no_frame(&t));
+    /* A session whose buffer holds more still stops at 16,376 octets. */
+    assert_int_equal(hyper_h2_goaway(t.s, HYPER_H2_NO_ERROR, dbg, 4096 - 17), HYPER_OK);
+    t_frame f = t_expect(&t, HYPER_FRAME_GOAWAY, 0, 0);
+    assert_int_equal(f.hd.length, 8 + 4096 - 17);
+    t_done(&t);
+
+    o.output_buffer_size = 1u << 16;
+    t_open_get(&t, &o, MODE(state));
+    assert_int_equal(hyper_h2_goaway(t.s, HYPER_H2_NO_ERROR, dbg, 16384 - 7), HYPER_EINVAL);
+    assert_int_equal(hyper_h2_goaway(t.s, HYPER_H2_NO_ERROR, dbg, 16384 - 8), HYPER_OK);
+    f = t_expect(&t, HYPER_FRAME_GOAWAY, 0, 0);
+    assert_int_equal(f.hd.length, 16384);
+    t_done(&t);
+}
+
 /* Our GOAWAY on a connection error carries the error's name (§5.4.1). */
 static void connection_error_debug_data(void **state)
 {
@@ -377,6 +408,7 @@ int main(void)
         BOTH(goaway_from_server),
         BOTH(goaway_max_id_drops_queued),
         BOTH(our_goaway),
+        BOTH(goaway_debug_too_long),
         BOTH(connection_error_debug_data),
         BOTH(rst_from_server),
         BOTH(push_promise_accepted),
