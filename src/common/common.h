@@ -10,6 +10,17 @@
 #include <string.h>
 #include "hyper.h"
 
+/* Inlining attributes, spelled once and portable (empty where the
+ * compiler has none). Each layer states its own speed/size policy with them;
+ * a build for size (-Os) defines __OPTIMIZE_SIZE__. */
+#if defined(__GNUC__) || defined(__clang__)
+#define HYPER_ATTR_ALWAYS_INLINE __attribute__((always_inline))
+#define HYPER_ATTR_NOINLINE __attribute__((noinline))
+#else
+#define HYPER_ATTR_ALWAYS_INLINE
+#define HYPER_ATTR_NOINLINE
+#endif
+
 /* The allocator to use for a caller's `mem` argument (NULL means default). */
 static inline const hyper_mem *hyper_mem_pick(const hyper_mem *mem)
 {

@@ -107,10 +107,7 @@ long hyper_frame_priority_encode(uint8_t *out, size_t cap, uint32_t stream_id,
 /* A frame whose payload is one 32-bit value: RST_STREAM (§6.4) and
  * WINDOW_UPDATE (§6.9) have the same layout, 4 octets and no flags. One
  * copy for both (inlined, it would carry put_frame into each). */
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((noinline))
-#endif
-static long u32_frame(uint8_t *out, size_t cap, uint8_t type, uint32_t stream_id,
+static HYPER_ATTR_NOINLINE long u32_frame(uint8_t *out, size_t cap, uint8_t type, uint32_t stream_id,
                       uint32_t value)
 {
     uint8_t v[4];

@@ -129,11 +129,7 @@ struct hyper_h1_session {
  * having). H1_SIZE_NOINLINE: a hot step that the -O2 build inlines for
  * speed and a build for size (-Os defines __OPTIMIZE_SIZE__) keeps out of
  * line. */
-#if defined(__GNUC__) || defined(__clang__)
-#define H1_NOINLINE __attribute__((noinline))
-#else
-#define H1_NOINLINE
-#endif
+#define H1_NOINLINE HYPER_ATTR_NOINLINE
 #ifdef __OPTIMIZE_SIZE__
 #define H1_SIZE_NOINLINE H1_NOINLINE
 #else

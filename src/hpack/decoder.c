@@ -65,9 +65,9 @@
  * a few dozen instructions, and call overhead would be a good part of it. */
 /* A build for size (-Os defines __OPTIMIZE_SIZE__) lets the compiler
  * decide instead: forced inlining of the hot steps costs about 4 KB. */
-#if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
-#define HOT static inline __attribute__((always_inline))
-#define COLD static __attribute__((noinline))
+#ifndef __OPTIMIZE_SIZE__
+#define HOT static inline HYPER_ATTR_ALWAYS_INLINE
+#define COLD static HYPER_ATTR_NOINLINE
 #else
 #define HOT static inline
 #define COLD static

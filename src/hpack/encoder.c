@@ -125,12 +125,10 @@ typedef struct match {
 
 /* Forced inline: each call site gets its own copy, specialised for its
  * constant arguments. A build for size (-Os) keeps one shared copy. */
-#if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
-#define SPECIALIZE static inline __attribute__((always_inline))
-#elif defined(__GNUC__) || defined(__clang__)
-#define SPECIALIZE static __attribute__((noinline))
+#ifndef __OPTIMIZE_SIZE__
+#define SPECIALIZE static inline HYPER_ATTR_ALWAYS_INLINE
 #else
-#define SPECIALIZE static inline
+#define SPECIALIZE static HYPER_ATTR_NOINLINE
 #endif
 
 /* ---- hashing --------------------------------------------------------------- */

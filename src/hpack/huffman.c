@@ -37,14 +37,15 @@
  *    limit the code must stay under (the HPACK encoder's "when shorter"
  *    policy codes in one pass and gives up as soon as the limit is met).
  */
+#include "common/common.h"
 #include "hpack/huffman.h"
 #include "hpack/huffman_table.h"
 #include "hyper.h"
 
 /* The tail's window is computed once per string: a call would cost more
  * than the computation. */
-#if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
-#define INLINE static inline __attribute__((always_inline))
+#ifndef __OPTIMIZE_SIZE__
+#define INLINE static inline HYPER_ATTR_ALWAYS_INLINE
 #else
 #define INLINE static inline
 #endif

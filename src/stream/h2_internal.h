@@ -44,7 +44,7 @@
 /* Small static helpers called from several places: one copy under -Os
  * (where gcc would inline each call), the compiler's choice otherwise. */
 #ifdef __OPTIMIZE_SIZE__
-#define H2_OUTLINE __attribute__((noinline))
+#define H2_OUTLINE HYPER_ATTR_NOINLINE
 #else
 #define H2_OUTLINE
 #endif

@@ -329,8 +329,11 @@ static long find(const uint8_t *hay, size_t n, const char *needle)
     return -1;
 }
 
-/* GOAWAY frames hyper wrote after its preface: count, and the last code. */
-static int goaways(const script *s, size_t upto, uint32_t *code)
+/* Frames of one type hyper wrote after its preface whose header and first
+ * `need` payload octets are in out[0..upto): their count, and (last may be
+ * NULL) where the latest one's payload starts. -1 without a preface. */
+static int frames_of_type(const script *s, size_t upto, uint8_t type, size_t need,
+                          const uint8_t **last)
 {
     long at = find(s->out, upto, PREFACE);
     int n = 0;
@@ -339,12 +342,24 @@ static int goaways(const script *s, size_t upto, uint32_t *code)
     size_t p = (size_t)at + strlen(PREFACE);
     while (p + 9 <= upto) {
         size_t len = (size_t)s->out[p] << 16 | (size_t)s->out[p + 1] << 8 | s->out[p + 2];
-        if (s->out[p + 3] == 7 && p + 9 + 8 <= upto) {
-            const uint8_t *q = s->out + p + 13;
-            *code = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+        if (s->out[p + 3] == type && p + 9 + need <= upto) {
             n++;
+            if (last)
+                *last = s->out + p + 9;
         }
         p += 9 + len;
+    }
+    return n;
+}
+
+/* GOAWAY frames hyper wrote after its preface: count, and the last code. */
+static int goaways(const script *s, size_t upto, uint32_t *code)
+{
+    const uint8_t *pl = NULL;
+    int n = frames_of_type(s, upto, 7, 8, &pl);
+    if (pl) {
+        const uint8_t *q = pl + 4;
+        *code = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
     }
     return n;
 }
@@ -563,17 +578,7 @@ static void test_script_upgrade_alloc(void **state)
 /* HEADERS frames (type 1) hyper wrote after its preface, in out[0..upto). */
 static int headers_frames(const script *s, size_t upto)
 {
-    long at = find(s->out, upto, PREFACE);
-    int n = 0;
-    if (at < 0)
-        return -1;
-    size_t p = (size_t)at + strlen(PREFACE);
-    while (p + 9 <= upto) {
-        size_t len = (size_t)s->out[p] << 16 | (size_t)s->out[p + 1] << 8 | s->out[p + 2];
-        n += s->out[p + 3] == 1;
-        p += 9 + len;
-    }
-    return n;
+    return frames_of_type(s, upto, 1, 0, NULL);
 }
 
 static size_t put_frame(uint8_t *o, uint8_t type, uint8_t flags, uint32_t id,

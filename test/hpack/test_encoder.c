@@ -60,16 +60,19 @@ static void run_example(const block_case *bc, size_t nb, uint32_t max, int huffm
 
 /* ---- RFC 7541 Appendix C.3 / C.4: requests -------------------------------- */
 
+/* C.3's three requests with raw literals (also what every policy writes
+ * when the Huffman encoder is compiled out). */
+static const block_case c3_blocks[] = {
+    {req1, 4, "8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d", 57, 1},
+    {req2, 5, "8286 84be 5808 6e6f 2d63 6163 6865", 110, 2},
+    {req3, 5, "8287 85bf 400a 6375 7374 6f6d 2d6b 6579 0c63 7573 746f 6d2d 7661 6c75 65",
+     164, 3},
+};
+
 static void rfc_c3_requests_raw(void **state)
 {
     (void)state;
-    static const block_case bc[] = {
-        {req1, 4, "8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d", 57, 1},
-        {req2, 5, "8286 84be 5808 6e6f 2d63 6163 6865", 110, 2},
-        {req3, 5, "8287 85bf 400a 6375 7374 6f6d 2d6b 6579 0c63 7573 746f 6d2d 7661 6c75 65",
-         164, 3},
-    };
-    run_example(bc, 3, 4096, HYPER_HPACK_HUFFMAN_NEVER, HYPER_HPACK_INDEXING_AUTO, NULL);
+    run_example(c3_blocks, 3, 4096, HYPER_HPACK_HUFFMAN_NEVER, HYPER_HPACK_INDEXING_AUTO, NULL);
 }
 
 #ifndef HYPER_CONFIG_NO_HUFFMAN_ENCODER
@@ -225,14 +228,8 @@ static void huffman_auto_matches_reference(void **state)
 static void without_encoder_every_literal_raw(void **state)
 {
     (void)state;
-    static const block_case bc[] = {
-        {req1, 4, "8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d", 57, 1},
-        {req2, 5, "8286 84be 5808 6e6f 2d63 6163 6865", 110, 2},
-        {req3, 5, "8287 85bf 400a 6375 7374 6f6d 2d6b 6579 0c63 7573 746f 6d2d 7661 6c75 65",
-         164, 3},
-    };
-    run_example(bc, 3, 4096, HYPER_HPACK_HUFFMAN_ALWAYS, HYPER_HPACK_INDEXING_AUTO, NULL);
-    run_example(bc, 3, 4096, HYPER_HPACK_HUFFMAN_AUTO, HYPER_HPACK_INDEXING_AUTO, NULL);
+    run_example(c3_blocks, 3, 4096, HYPER_HPACK_HUFFMAN_ALWAYS, HYPER_HPACK_INDEXING_AUTO, NULL);
+    run_example(c3_blocks, 3, 4096, HYPER_HPACK_HUFFMAN_AUTO, HYPER_HPACK_INDEXING_AUTO, NULL);
 }
 #endif
 

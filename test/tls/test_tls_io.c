@@ -247,21 +247,27 @@ static void c_close(void *ctx)
     c->closed++;
 }
 
+/* TLS to the "good" server over a TCP transport wrapped in `counting`. */
+static void tls_over_counting(struct counting *c, hyper_transport *t)
+{
+    memset(c, 0, sizeof *c);
+    hyper_transport_opts o;
+    fx_opts(&o);
+    assert_int_equal(hyper_transport_tcp_open(&c->inner, "127.0.0.1",
+                                              (uint16_t)fx_port("good"), &o, NULL, NULL, 0),
+                     HYPER_OK);
+    hyper_transport lower = {c_read, c_write, c_protocol, c_close, c};
+    char detail[HYPER_TRANSPORT_DETAIL_MAX];
+    assert_int_equal(hyper_transport_tls_wrap(t, lower, "localhost", &o, NULL, detail,
+                                              sizeof detail), HYPER_OK);
+}
+
 static void tls_over_own_transport(void **state)
 {
     (void)state;
     struct counting c;
-    memset(&c, 0, sizeof c);
-    hyper_transport_opts o;
-    fx_opts(&o);
-    assert_int_equal(hyper_transport_tcp_open(&c.inner, "127.0.0.1",
-                                              (uint16_t)fx_port("good"), &o, NULL, NULL, 0),
-                     HYPER_OK);
-    hyper_transport lower = {c_read, c_write, c_protocol, c_close, &c};
     hyper_transport t;
-    char detail[HYPER_TRANSPORT_DETAIL_MAX];
-    assert_int_equal(hyper_transport_tls_wrap(&t, lower, "localhost", &o, NULL, detail,
-                                              sizeof detail), HYPER_OK);
+    tls_over_counting(&c, &t);
     assert_string_equal(t.protocol(t.ctx), "h2");
     assert_true(c.rd > 100 && c.wr > 100);  /* the handshake went through it */
     char line[128];
@@ -287,17 +293,8 @@ static void read_ahead_fewer_reads(void **state)
 {
     (void)state;
     struct counting c;
-    memset(&c, 0, sizeof c);
-    hyper_transport_opts o;
-    fx_opts(&o);
-    assert_int_equal(hyper_transport_tcp_open(&c.inner, "127.0.0.1",
-                                              (uint16_t)fx_port("good"), &o, NULL, NULL, 0),
-                     HYPER_OK);
-    hyper_transport lower = {c_read, c_write, c_protocol, c_close, &c};
     hyper_transport t;
-    char detail[HYPER_TRANSPORT_DETAIL_MAX];
-    assert_int_equal(hyper_transport_tls_wrap(&t, lower, "localhost", &o, NULL, detail,
-                                              sizeof detail), HYPER_OK);
+    tls_over_counting(&c, &t);
     char line[128];
     assert_true(fx_read_line(&t, line, sizeof line) > 0);
     enum { N = 256 * 1024 };
