@@ -35,6 +35,17 @@
  *   engine layers common, hpack, frame, stream. Saves all of src/h1/
  *   (~6.8 KB on Cortex-M4).
  *
+ * HYPER_CONFIG_ENGINE_ONLY
+ *   The build holds the engine layers only (common, hpack, frame, stream,
+ *   h1): no connection object, transport, TLS or content decoding (src/conn,
+ *   src/tls, src/content refuse to compile). A device that drives the engine
+ *   over its own transport (examples/embedded.c) needs nothing more.
+ *   hyper_strerror and hyper_strerror_name then know only the engine's codes:
+ *   the rows of the other layers' errors (HYPER_ECONTENT_*, transport,
+ *   HYPER_ETLS_*, HYPER_ECONN_*: ~2 KB) go, since nothing in such a build can
+ *   return them. Implied by HYPER_CONFIG_NO_H1, which the connection object
+ *   cannot do without. `make size` measures the core this way.
+ *
  * HYPER_CONFIG_NO_ERROR_TEXT
  *   hyper_strerror returns the error's name ("HYPER_ENOMEM") instead of a
  *   sentence: the texts of src/common/error.c go (~4.6 KB on Cortex-M4).
@@ -97,6 +108,11 @@
 #endif
 #endif
 
+/* Without the HTTP/1.1 engine there is no connection object either. */
+#if defined(HYPER_CONFIG_NO_H1) && !defined(HYPER_CONFIG_ENGINE_ONLY)
+#define HYPER_CONFIG_ENGINE_ONLY 1
+#endif
+
 /* ---- checks (Mbed TLS's check_config.h, in place) ---------------------- */
 
 /* A switch defined to 0 would read as on under #ifdef: refuse it. For an
@@ -110,6 +126,9 @@
 #endif
 #if defined(HYPER_CONFIG_NO_H1) && HYPER_CONFIG_IS_ZERO_(HYPER_CONFIG_NO_H1)
 #error "HYPER_CONFIG_NO_H1 is defined to 0: leave it undefined to keep HTTP/1.1"
+#endif
+#if defined(HYPER_CONFIG_ENGINE_ONLY) && HYPER_CONFIG_IS_ZERO_(HYPER_CONFIG_ENGINE_ONLY)
+#error "HYPER_CONFIG_ENGINE_ONLY is defined to 0: leave it undefined for the whole library"
 #endif
 #if defined(HYPER_CONFIG_NO_HUFFMAN_ENCODER) && \
     HYPER_CONFIG_IS_ZERO_(HYPER_CONFIG_NO_HUFFMAN_ENCODER)

@@ -10,7 +10,10 @@
  * 8 octets a row, more than a row's name. HYPER_CONFIG_NO_ERROR_TEXT
  * (hyper_config.h) leaves the texts out of the string, and hyper_strerror
  * then returns the name: a device without a console does not need them.
- * HYPER_CONFIG_NO_H1 drops the HTTP/1.1 rows with the engine.
+ * HYPER_CONFIG_NO_H1 drops the HTTP/1.1 rows with the engine, and
+ * HYPER_CONFIG_ENGINE_ONLY (implied by it) the rows of the layers outside
+ * the engine (content, transport, TLS, connection): nothing in such a
+ * build returns those codes.
  */
 #include "common.h"
 
@@ -135,6 +138,10 @@
 #ifdef HYPER_CONFIG_NO_H1
 #undef ERRORS_H1
 #define ERRORS_H1(X)
+#endif
+#ifdef HYPER_CONFIG_ENGINE_ONLY
+#undef ERRORS_REST
+#define ERRORS_REST(X)
 #endif
 #define ERRORS(X) ERRORS_CORE(X) ERRORS_H1(X) ERRORS_REST(X)
 

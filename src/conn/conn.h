@@ -37,6 +37,11 @@
 #ifndef HYPER_CONN_INTERNAL_H
 #define HYPER_CONN_INTERNAL_H
 
+#include "hyper.h"
+#ifdef HYPER_CONFIG_ENGINE_ONLY
+#error "src/conn is not part of an engine-only build (HYPER_CONFIG_ENGINE_ONLY, or HYPER_CONFIG_NO_H1)"
+#endif
+
 #include "common/common.h"
 
 enum conn_proto { CONN_H1 = 1, CONN_H2 = 2 };

@@ -5,6 +5,11 @@
 #ifndef HYPER_CONTENT_STAGE_H
 #define HYPER_CONTENT_STAGE_H
 
+#include "hyper.h"
+#ifdef HYPER_CONFIG_ENGINE_ONLY
+#error "src/content is not part of an engine-only build (HYPER_CONFIG_ENGINE_ONLY, or HYPER_CONFIG_NO_H1)"
+#endif
+
 #define ZLIB_CONST   /* next_in is const: we never cast input constness away */
 #include <zlib.h>
 #include "common/common.h"

@@ -6,6 +6,11 @@
 #ifndef HYPER_TLS_TRANSPORT_H
 #define HYPER_TLS_TRANSPORT_H
 
+#include "hyper.h"
+#ifdef HYPER_CONFIG_ENGINE_ONLY
+#error "src/tls is not part of an engine-only build (HYPER_CONFIG_ENGINE_ONLY, or HYPER_CONFIG_NO_H1)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 #include "common/common.h"
