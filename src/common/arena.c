@@ -56,13 +56,20 @@ static size_t round_up(size_t n)
     return r < n ? 0 : r;
 }
 
-static int owns(const hyper_arena *a, const void *p, size_t size)
+/* The rounded size of a block the caller frees or reallocs, after checking
+ * that it is a live block of this arena: 0 (and counted as misuse) for a
+ * pointer outside the used region or misaligned, or a size of 0. */
+static size_t live_size(hyper_arena *a, const void *p, size_t size)
 {
     const unsigned char *q = p;
-    if (!q || q < a->base || q >= a->base + a->top)
-        return 0;
-    size_t off = (size_t)(q - a->base);
-    return off % GRAIN == 0 && size <= a->top - off;
+    size_t r = round_up(size);
+    if (r && q >= a->base && q < a->base + a->top) {
+        size_t off = (size_t)(q - a->base);
+        if (off % GRAIN == 0 && r <= a->top - off)
+            return r;
+    }
+    a->misuse++;
+    return 0;
 }
 
 static void bump_peak(hyper_arena *a)
@@ -71,48 +78,37 @@ static void bump_peak(hyper_arena *a)
         a->peak_top = a->top;
 }
 
-/* After top went down: a free piece ending at the new top joins the bump
- * region. The list is address-ordered, so only its last node can. */
-static void lower_top(hyper_arena *a)
-{
-    struct free_node **pp = &a->free;
-    while (*pp && (*pp)->next)
-        pp = &(*pp)->next;
-    struct free_node *last = *pp;
-    if (last && (unsigned char *)last + last->size == a->base + a->top) {
-        a->top -= last->size;
-        *pp = NULL;
-    }
-}
-
-/* Returns [off, off+size) to the arena (size already rounded). */
+/* Returns [off, off+size) to the arena (size already rounded): the piece
+ * goes into the address-ordered free list, merged with the pieces it
+ * touches; if the merged piece ends at `top` (it is then the last one) it
+ * joins the bump region instead, so no free piece ever ends at top. */
 static void give_back(hyper_arena *a, size_t off, size_t size)
 {
-    if (off + size == a->top) {
-        a->top = off;
-        lower_top(a);
-        return;
-    }
     unsigned char *p = a->base + off;
-    struct free_node *prev = NULL, *next = a->free;
-    while (next && (unsigned char *)next < p) {
-        prev = next;
-        next = next->next;
+    struct free_node **link = &a->free, **prev_link = NULL;
+    while (*link && (unsigned char *)*link < p) {
+        prev_link = link;
+        link = &(*link)->next;
     }
-    struct free_node *n = (struct free_node *)(void *)p;
+    struct free_node *n = (struct free_node *)(void *)p, *next = *link;
     n->size = size;
     n->next = next;
     if (next && p + size == (unsigned char *)next) {
         n->size += next->size;
         n->next = next->next;
     }
+    struct free_node *prev = prev_link ? *prev_link : NULL;
     if (prev && (unsigned char *)prev + prev->size == p) {
         prev->size += n->size;
         prev->next = n->next;
-    } else if (prev) {
-        prev->next = n;
+        n = prev;
+        link = prev_link;
     } else {
-        a->free = n;
+        *link = n;
+    }
+    if ((unsigned char *)n + n->size == a->base + a->top) {
+        a->top -= n->size;
+        *link = NULL;
     }
 }
 
@@ -165,13 +161,9 @@ static void *arena_alloc(void *ctx, size_t size)
 static void arena_free(void *ctx, void *ptr, size_t size)
 {
     hyper_arena *a = ctx;
-    size_t r = round_up(size);
-    if (!ptr)
+    size_t r = ptr ? live_size(a, ptr, size) : 0;
+    if (!r)
         return;
-    if (!r || !owns(a, ptr, r)) {
-        a->misuse++;
-        return;
-    }
     a->in_use -= r;
     give_back(a, (size_t)((unsigned char *)ptr - a->base), r);
 }
@@ -206,33 +198,29 @@ static void *arena_realloc(void *ctx, void *ptr, size_t old_size, size_t new_siz
     hyper_arena *a = ctx;
     if (!ptr)
         return arena_alloc(ctx, new_size);
-    size_t r_old = round_up(old_size), r_new = round_up(new_size);
-    if (!r_old || !owns(a, ptr, r_old)) {
-        a->misuse++;
+    size_t r_old = live_size(a, ptr, old_size), r_new = round_up(new_size);
+    if (!r_old)
         return NULL;
-    }
     if (!r_new) {
         /* Size 0 (or overflow) is refused; the block stays as it was. */
         a->failures++;
         return NULL;
     }
     size_t off = (size_t)((unsigned char *)ptr - a->base);
-    if (r_new <= r_old) {
-        if (r_new < r_old)
-            give_back(a, off + r_new, r_old - r_new);
-        a->in_use -= r_old - r_new;
-        return ptr;
+    if (r_new < r_old) {
+        give_back(a, off + r_new, r_old - r_new);
+    } else if (r_new > r_old && !grow_in_place(a, off, r_old, r_new)) {
+        /* Moving: r_new > r_old, so new_size > old_size. */
+        void *n = arena_alloc(ctx, new_size);
+        if (n) {
+            memcpy(n, ptr, old_size);
+            a->in_use -= r_old;
+            give_back(a, off, r_old);
+        }
+        return n;
     }
-    if (grow_in_place(a, off, r_old, r_new)) {
-        a->in_use += r_new - r_old;
-        return ptr;
-    }
-    void *n = arena_alloc(ctx, new_size);
-    if (!n)
-        return NULL;
-    memcpy(n, ptr, old_size < new_size ? old_size : new_size);
-    arena_free(ctx, ptr, old_size);
-    return n;
+    a->in_use += r_new - r_old; /* modulo 2^N: also right when shrinking */
+    return ptr;
 }
 
 hyper_arena *hyper_arena_init(void *buf, size_t size)

@@ -9,9 +9,10 @@
  *  - Invariant: the arena holds the fields' bytes in field order with no
  *    gaps: field i's name starts at rec[i].off, its value follows the name,
  *    and rec[i+1].off == rec[i].off + rec[i].name_len + rec[i].value_len.
- *    So hyper_headers_bytes() is exactly `used`, and removing or resizing a
- *    field is one memmove of the tail plus an offset fix-up. Header maps are
- *    small (tens of fields), so O(n) edits cost less than a free list.
+ *    So hyper_headers_bytes() is exactly `used`; removing fields is one
+ *    mark-and-sweep pass (drop), resizing a value one memmove of the tail
+ *    plus an offset fix-up. Header maps are small (tens of fields), so O(n)
+ *    edits cost less than a free list.
  *  - Every change reserves memory first and modifies second, so an
  *    allocation failure leaves the map exactly as it was.
  *  - Names compare case-insensitively on ASCII only (RFC 9110 §5.1: field
@@ -93,6 +94,10 @@ static int reserve(hyper_headers *h, size_t more_bytes, size_t more_recs)
     return rc;
 }
 
+/* Shared by add and set; a build for size keeps one copy. */
+#ifdef __OPTIMIZE_SIZE__
+HYPER_ATTR_NOINLINE
+#endif
 static int check_args(const hyper_headers *h, const char *name, size_t name_len,
                       const char *value, size_t value_len)
 {
@@ -148,63 +153,59 @@ static int name_is(const hyper_headers *h, const struct field *f,
            hyper_ascii_eq_nocase(h->bytes + f->off, name, name_len);
 }
 
-/* The first field at index i or later named `name`; h->n when none is. */
-static size_t next_match(const hyper_headers *h, size_t i, const char *name, size_t name_len)
+/* Every lookup is this one walk: the position of the index-th field named
+ * `name` (h->n when there are fewer), with the matches counted in *count
+ * (all of them when there are fewer: index SIZE_MAX counts them all). */
+static size_t nth(const hyper_headers *h, const char *name, size_t name_len,
+                  size_t index, size_t *count)
 {
-    while (i < h->n && !name_is(h, &h->rec[i], name, name_len))
-        i++;
+    size_t i = 0, c = 0;
+    for (; i < h->n; i++)
+        if (name_is(h, &h->rec[i], name, name_len) && c++ == index)
+            break;
+    *count = c;
     return i;
 }
 
-static size_t find(const hyper_headers *h, const char *name, size_t name_len)
+/* Removes every field from index i on named `name`; returns how many.
+ * Two passes so that `name` may point into the arena: mark first (nothing
+ * moves while names are compared; a mark is name_len 0, which no live
+ * field has, names being never empty), then sweep: the kept fields move
+ * down over the gaps in the arena and the records, in order. The sweep
+ * starts at field 0, so it also closes a gap left inside an earlier
+ * field (set shrinking a value). No allocation. */
+static int drop(hyper_headers *h, size_t i, const char *name, size_t name_len)
 {
-    return next_match(h, 0, name, name_len);
-}
-
-/* Moves the arena's bytes from `from` on by `delta` (may be negative) and
- * shifts the offsets of the fields after field i accordingly. */
-static void shift_tail(hyper_headers *h, size_t i, size_t from, ptrdiff_t delta)
-{
-    memmove(h->bytes + from + delta, h->bytes + from, h->used - from);
-    h->used = (size_t)((ptrdiff_t)h->used + delta);
-    for (size_t k = i + 1; k < h->n; k++)
-        h->rec[k].off = (size_t)((ptrdiff_t)h->rec[k].off + delta);
-}
-
-/* Removes every field after field `ref` that has ref's name, compacting the
- * arena; no allocation. Comparing against field `ref`, which never moves
- * here, keeps this safe when the caller's name pointed into the arena. */
-static int remove_after(hyper_headers *h, size_t ref)
-{
-    const struct field *r = &h->rec[ref];
-    const char *name = h->bytes + r->off;
-    size_t name_len = r->name_len, w = ref + 1;
-    size_t wbytes = r->off + r->name_len + r->value_len;
-    int removed = 0;
-    for (size_t k = ref + 1; k < h->n; k++) {
+    int marked = 0;
+    for (; i < h->n; i++)
+        if (name_is(h, &h->rec[i], name, name_len)) {
+            h->rec[i].name_len = 0;
+            marked++;
+        }
+    size_t w = 0, used = 0;
+    for (size_t k = 0; k < h->n; k++) {
         struct field f = h->rec[k];
         size_t len = (size_t)f.name_len + f.value_len;
-        if (name_is(h, &f, name, name_len)) {
-            removed++;
+        if (!f.name_len)
             continue;
-        }
-        memmove(h->bytes + wbytes, h->bytes + f.off, len);
-        f.off = wbytes;
+        memmove(h->bytes + used, h->bytes + f.off, len);
+        f.off = used;
         h->rec[w++] = f;
-        wbytes += len;
+        used += len;
     }
     h->n = w;
-    h->used = wbytes;
-    return removed;
+    h->used = used;
+    return marked;
 }
 
 int hyper_headers_set(hyper_headers *h, const char *name, size_t name_len,
                       const char *value, size_t value_len)
 {
+    size_t c;
     int rc = check_args(h, name, name_len, value, value_len);
     if (rc != HYPER_OK)
         return rc;
-    size_t i = find(h, name, name_len);
+    size_t i = nth(h, name, name_len, 0, &c);
     if (i == h->n)
         return hyper_headers_add(h, name, name_len, value, value_len);
     size_t old = h->rec[i].value_len;
@@ -219,13 +220,22 @@ int hyper_headers_set(hyper_headers *h, const char *name, size_t name_len,
         memcpy(h->bytes + h->used + grow_by, h->bytes + voff, value_len);
         value = h->bytes + h->used + grow_by;
     }
+    /* Room first: the tail after field i's value moves up by grow_by (the
+     * scratch copy starts exactly where the moved tail ends). Then the new
+     * value goes in place, and the sweep closes what is left of the old
+     * one's room (when it shrank) together with the later fields of that
+     * name, compared against field i, whose name never moves. */
     struct field *f = &h->rec[i];
     size_t vstart = f->off + f->name_len;
-    shift_tail(h, i, vstart + old, (ptrdiff_t)value_len - (ptrdiff_t)old);
+    memmove(h->bytes + vstart + old + grow_by, h->bytes + vstart + old,
+            h->used - vstart - old);
+    h->used += grow_by;
+    for (size_t k = i + 1; k < h->n; k++)
+        h->rec[k].off += grow_by;
     if (value_len)
         memcpy(h->bytes + vstart, value, value_len);
     f->value_len = (uint32_t)value_len;
-    remove_after(h, i);
+    drop(h, i + 1, h->bytes + f->off, f->name_len);
     return HYPER_OK;
 }
 
@@ -233,16 +243,7 @@ int hyper_headers_remove(hyper_headers *h, const char *name, size_t name_len)
 {
     if (!h || (!name && name_len))
         return HYPER_EINVAL;
-    size_t i = find(h, name, name_len);
-    if (i == h->n)
-        return 0;
-    int removed = 1 + remove_after(h, i);
-    struct field *f = &h->rec[i];
-    size_t len = (size_t)f->name_len + f->value_len;
-    shift_tail(h, i, f->off + len, -(ptrdiff_t)len);
-    memmove(&h->rec[i], &h->rec[i + 1], (h->n - i - 1) * sizeof *h->rec);
-    h->n--;
-    return removed;
+    return drop(h, 0, name, name_len);
 }
 
 void hyper_headers_clear(hyper_headers *h)
@@ -283,15 +284,15 @@ int hyper_headers_at(const hyper_headers *h, size_t i, const char **name,
     return HYPER_OK;
 }
 
-int hyper_headers_get_n(const hyper_headers *h, const char *name, size_t name_len,
+/* Out of line: the C-string variants below call these rather than copy them. */
+HYPER_ATTR_NOINLINE int hyper_headers_get_n(const hyper_headers *h, const char *name, size_t name_len,
                         size_t index, const char **value, size_t *value_len)
 {
+    size_t c;
     if (!h || !name)
         return HYPER_ENOTFOUND;
-    size_t i = find(h, name, name_len);
-    while (i < h->n && index--)
-        i = next_match(h, i + 1, name, name_len);
-    return hyper_headers_at(h, i, NULL, NULL, value, value_len);
+    return hyper_headers_at(h, nth(h, name, name_len, index, &c), NULL, NULL, value,
+                            value_len);
 }
 
 int hyper_headers_get(const hyper_headers *h, const char *name, size_t index,
@@ -300,14 +301,12 @@ int hyper_headers_get(const hyper_headers *h, const char *name, size_t index,
     return hyper_headers_get_n(h, name, name ? strlen(name) : 0, index, value, value_len);
 }
 
-size_t hyper_headers_get_count_n(const hyper_headers *h, const char *name,
+HYPER_ATTR_NOINLINE size_t hyper_headers_get_count_n(const hyper_headers *h, const char *name,
                                  size_t name_len)
 {
     size_t c = 0;
-    if (!h || !name)
-        return 0;
-    for (size_t i = find(h, name, name_len); i < h->n; i = next_match(h, i + 1, name, name_len))
-        c++;
+    if (h && name)
+        nth(h, name, name_len, SIZE_MAX, &c);
     return c;
 }
 

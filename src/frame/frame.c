@@ -14,6 +14,7 @@
  *    error" of §6.1, since the pad-length octet itself is part of the payload.
  *  - No allocation: decoded structs point into the payload.
  */
+#include <stddef.h>
 #include <string.h>
 #include "frame/frame.h"
 #include "common/common.h"
@@ -36,25 +37,72 @@ void hyper_frame_hd_encode(uint8_t out[9], const hyper_frame_hd *hd)
     hyper_put_u32(out + 5, hd->stream_id & HYPER_FRAME_STREAM_ID_MAX);
 }
 
-/* The start shared by the three frame types that belong to a stream and
- * may be padded (DATA §6.1, HEADERS §6.2, PUSH_PROMISE §6.6): the stream
- * id rule, then the optional pad-length octet. On return *off is where the
- * next field starts and *pad the pad length (0 when not padded). */
-static int stream_and_pad(const hyper_frame_hd *hd, const uint8_t *p, size_t *off,
-                    int *padded, uint8_t *pad)
+/* The layout shared by the three frame types that belong to a stream and
+ * may be padded (DATA §6.1, HEADERS §6.2, PUSH_PROMISE §6.6): optional
+ * pad-length octet, `fixed` octets of mandatory fields, the fragment, the
+ * padding. Their structs end (DATA, HEADERS: begin) with the same four
+ * fields, checked here, so one decoder fills them for all three. */
+struct padded_view {
+    const uint8_t *frag;
+    size_t len;
+    int padded;
+    uint8_t pad_len;
+};
+#define SAME_AS_VIEW(type, first)                                                    \
+    _Static_assert(offsetof(type, len) - offsetof(type, first) ==                     \
+                           offsetof(struct padded_view, len) &&                       \
+                       offsetof(type, padded) - offsetof(type, first) ==              \
+                           offsetof(struct padded_view, padded) &&                    \
+                       offsetof(type, pad_len) - offsetof(type, first) ==             \
+                           offsetof(struct padded_view, pad_len),                     \
+                   #type " must end like struct padded_view")
+SAME_AS_VIEW(hyper_frame_data, data);
+SAME_AS_VIEW(hyper_frame_headers, fragment);
+SAME_AS_VIEW(hyper_frame_push_promise, fragment);
+_Static_assert(offsetof(hyper_frame_headers, has_priority) >= sizeof(struct padded_view) &&
+                   sizeof(hyper_frame_data) >= sizeof(struct padded_view) &&
+                   sizeof(hyper_frame_push_promise) - offsetof(hyper_frame_push_promise,
+                                                               fragment) >=
+                       sizeof(struct padded_view),
+               "struct padded_view must not overlap other fields");
+
+/* Stores `val` (of the field's type) into the field `f` of the struct
+ * padded_view at `view`, the caller's struct: a plain store once compiled. */
+#define VIEW_SET(view, f, type, val)                                                 \
+    do {                                                                             \
+        type v_ = (val);                                                             \
+        memcpy((char *)(view) + offsetof(struct padded_view, f), &v_, sizeof v_);    \
+    } while (0)
+
+/* Checks, in order, the stream id rule, that the frame holds the pad-length
+ * octet and `fixed` octets (§4.2), and that the padding fits in what
+ * remains, storing each view field as soon as it is known (the caller
+ * zeroed *view). The fixed fields are there (at p + padded) exactly when
+ * the length check passed: HYPER_OK or HYPER_EH2_PADDING; the callers read
+ * them then, as they always were. */
+#ifndef __OPTIMIZE_SIZE__
+/* -O2: HEADERS decoding is on the receive path. A build for size keeps one
+ * copy for the three. */
+static inline HYPER_ATTR_ALWAYS_INLINE
+#else
+static
+#endif
+int padded_decode(void *view, const hyper_frame_hd *hd, const uint8_t *p, size_t fixed)
 {
-    *padded = 0;
-    *pad = 0;
-    *off = 0;
     if (hd->stream_id == 0)
         return HYPER_EH2_STREAM_ID_ZERO;
-    *padded = (hd->flags & HYPER_FRAME_FLAG_PADDED) != 0;
-    if (!*padded)
-        return HYPER_OK;
-    if (hd->length < 1) /* §4.2: too small for mandatory frame data */
+    size_t off = (hd->flags & HYPER_FRAME_FLAG_PADDED) != 0;
+    VIEW_SET(view, padded, int, (int)off);
+    if (hd->length < off + fixed)
         return HYPER_EH2_FRAME_LENGTH;
-    *pad = p[0];
-    *off = 1;
+    uint8_t pad = off ? p[0] : 0;
+    VIEW_SET(view, pad_len, uint8_t, pad);
+    off += fixed;
+    if (pad > hd->length - off) /* §6.1: for DATA, pad length >= payload length */
+        return HYPER_EH2_PADDING;
+    size_t len = hd->length - off - pad;
+    VIEW_SET(view, len, size_t, len);
+    VIEW_SET(view, frag, const uint8_t *, len ? p + off : NULL);
     return HYPER_OK;
 }
 
@@ -69,41 +117,24 @@ static void read_priority(hyper_frame_priority *prio, const uint8_t *p)
 int hyper_frame_data_decode(hyper_frame_data *out, const hyper_frame_hd *hd,
                             const uint8_t *payload)
 {
-    size_t off;
     memset(out, 0, sizeof *out);
-    int rc = stream_and_pad(hd, payload, &off, &out->padded, &out->pad_len);
-    if (rc)
-        return rc;
-    if (out->pad_len > hd->length - off) /* §6.1: pad length >= payload length */
-        return HYPER_EH2_PADDING;
-    out->len = hd->length - off - out->pad_len;
-    out->data = out->len ? payload + off : NULL;
-    return HYPER_OK;
+    return padded_decode(out, hd, payload, 0);
 }
 
 int hyper_frame_headers_decode(hyper_frame_headers *out, const hyper_frame_hd *hd,
                                const uint8_t *payload)
 {
-    size_t off;
+    size_t fixed = hd->flags & HYPER_FRAME_FLAG_PRIORITY ? HYPER_FRAME_PRIORITY_LEN : 0;
     memset(out, 0, sizeof *out);
-    int rc = stream_and_pad(hd, payload, &off, &out->padded, &out->pad_len);
-    if (rc)
-        return rc;
-    if (hd->flags & HYPER_FRAME_FLAG_PRIORITY) {
-        if (hd->length < off + HYPER_FRAME_PRIORITY_LEN)
-            return HYPER_EH2_FRAME_LENGTH;
+    int rc = padded_decode(out, hd, payload, fixed);
+    if (fixed && (rc == HYPER_OK || rc == HYPER_EH2_PADDING)) {
         out->has_priority = 1;
-        read_priority(&out->prio, payload + off);
-        off += HYPER_FRAME_PRIORITY_LEN;
+        read_priority(&out->prio, payload + out->padded);
+        /* RFC 7540 §5.3.1 (priority signals stay parseable, RFC 9113 §5.3.2). */
+        if (!rc && out->prio.dependency == hd->stream_id)
+            rc = HYPER_EH2_PRIORITY_SELF;
     }
-    if (out->pad_len > hd->length - off) /* §6.2: padding exceeds what remains */
-        return HYPER_EH2_PADDING;
-    out->len = hd->length - off - out->pad_len;
-    out->fragment = out->len ? payload + off : NULL;
-    /* RFC 7540 §5.3.1 (priority signals stay parseable, RFC 9113 §5.3.2). */
-    if (out->has_priority && out->prio.dependency == hd->stream_id)
-        return HYPER_EH2_PRIORITY_SELF;
-    return HYPER_OK;
+    return rc;
 }
 
 int hyper_frame_priority_decode(hyper_frame_priority *out, const hyper_frame_hd *hd,
@@ -200,23 +231,18 @@ int hyper_frame_settings_next(hyper_frame_settings *s, hyper_frame_setting *out)
 int hyper_frame_push_promise_decode(hyper_frame_push_promise *out,
                                     const hyper_frame_hd *hd, const uint8_t *payload)
 {
-    size_t off;
     memset(out, 0, sizeof *out);
-    int rc = stream_and_pad(hd, payload, &off, &out->padded, &out->pad_len);
-    if (rc)
-        return rc;
-    if (hd->length < off + 4)
-        return HYPER_EH2_FRAME_LENGTH;
-    out->promised_id = hyper_get_u32(payload + off) & HYPER_FRAME_STREAM_ID_MAX;
-    off += 4;
-    if (out->pad_len > hd->length - off) /* §6.6 */
-        return HYPER_EH2_PADDING;
-    /* §6.6 + §5.1.1: the promised id must be a valid new stream id; 0 never is. */
-    if (out->promised_id == 0)
-        return HYPER_EH2_PROMISED_ID_ZERO;
-    out->len = hd->length - off - out->pad_len;
-    out->fragment = out->len ? payload + off : NULL;
-    return HYPER_OK;
+    int rc = padded_decode(&out->fragment, hd, payload, 4);
+    if (rc == HYPER_OK || rc == HYPER_EH2_PADDING)
+        out->promised_id = hyper_get_u32(payload + out->padded) & HYPER_FRAME_STREAM_ID_MAX;
+    /* §6.6 + §5.1.1: the promised id must be a valid new stream id; 0 never
+     * is. Checked after the padding; the fragment is left empty then. */
+    if (!rc && out->promised_id == 0) {
+        out->fragment = NULL;
+        out->len = 0;
+        rc = HYPER_EH2_PROMISED_ID_ZERO;
+    }
+    return rc;
 }
 
 int hyper_frame_ping_decode(hyper_frame_ping *out, const hyper_frame_hd *hd,

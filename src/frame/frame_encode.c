@@ -10,20 +10,32 @@
  * rules are deliberately not enforced here (see frame.h): the same encoders
  * build malformed frames for the tests.
  */
+#include <stddef.h>
 #include <string.h>
 #include "frame/frame.h"
 #include "common/common.h"
 
 /*
  * Every encoder ends here. A frame's payload is, in order: the pad-length
- * octet (pad >= 0; -1 for no padding), `pre` (fixed fields; NULL leaves
- * pre_len octets for the caller to fill), `body` (the caller's octets),
- * then pad zero octets. Checks that it fits (EINVAL for
- * a body or payload over 2^24-1 octets or a stream id over 2^31-1, then
- * EBUFFER for cap) and writes it. Returns the frame's length or the error.
+ * octet (pad >= 0; -1 for no padding), `pre_len` octets of fixed fields,
+ * `body` (the caller's octets), then pad zero octets. The fixed fields
+ * (at most 8 octets: priority, promised id, GOAWAY's two words, a 32-bit
+ * value) come as one number, written big-endian in its last pre_len octets
+ * (zeros before those: SETTINGS reserves its entries that way and writes
+ * them after). Checks that it fits (EINVAL for a body or payload over
+ * 2^24-1 octets or a stream id over 2^31-1, then EBUFFER for cap) and
+ * writes it. Returns the frame's length or the error.
  */
+/* Writes the n low octets of v big-endian, ending just before `end`
+ * (octets past the 8 of v are zeros). */
+static void put_be(uint8_t *end, uint64_t v, size_t n)
+{
+    for (; n; n--, v >>= 8)
+        *--end = (uint8_t)v;
+}
+
 static inline long put_frame(uint8_t *out, size_t cap, uint8_t type, uint8_t flags,
-                      uint32_t stream_id, int pad, const uint8_t *pre, size_t pre_len,
+                      uint32_t stream_id, int pad, uint64_t pre, size_t pre_len,
                       const uint8_t *body, size_t body_len)
 {
     /* body_len is checked before anything is added to it: no wrap. */
@@ -39,9 +51,8 @@ static inline long put_frame(uint8_t *out, size_t cap, uint8_t type, uint8_t fla
     uint8_t *p = out + HYPER_FRAME_HEADER_LEN;
     if (pad >= 0)
         *p++ = (uint8_t)pad;
-    if (pre)
-        memcpy(p, pre, pre_len);
     p += pre_len;
+    put_be(p, pre, pre_len);
     if (body_len)
         memcpy(p, body, body_len);
     if (pad > 0)
@@ -66,59 +77,57 @@ long hyper_frame_data_encode(uint8_t *out, size_t cap, uint32_t stream_id,
                              uint8_t flags, const hyper_frame_data *d)
 {
     return put_frame(out, cap, HYPER_FRAME_DATA, pad_flags(flags, d->padded), stream_id,
-                     pad_arg(d->padded, d->pad_len), NULL, 0, d->data, d->len);
+                     pad_arg(d->padded, d->pad_len), 0, 0, d->data, d->len);
 }
 
-static void put_priority(uint8_t p[5], const hyper_frame_priority *prio)
+/* Priority fields (§6.3) as put_frame's fixed-field number: E bit and
+ * dependency, then the weight octet. */
+static uint64_t priority_fields(const hyper_frame_priority *prio)
 {
-    hyper_put_u32(p, (prio->dependency & HYPER_FRAME_STREAM_ID_MAX) |
-                         (prio->exclusive ? 0x80000000u : 0));
-    p[4] = prio->weight;
+    return (uint64_t)((prio->dependency & HYPER_FRAME_STREAM_ID_MAX) |
+                      (prio->exclusive ? 0x80000000u : 0)) << 8 | prio->weight;
 }
 
 long hyper_frame_headers_encode(uint8_t *out, size_t cap, uint32_t stream_id,
                                 uint8_t flags, const hyper_frame_headers *h)
 {
-    uint8_t prio[HYPER_FRAME_PRIORITY_LEN];
+    uint64_t prio = 0;
     size_t prio_len = 0;
-    if (h->has_priority && h->prio.dependency > HYPER_FRAME_STREAM_ID_MAX)
-        return HYPER_EINVAL;
     flags = pad_flags(flags, h->padded) & (uint8_t)~HYPER_FRAME_FLAG_PRIORITY;
     if (h->has_priority) {
-        put_priority(prio, &h->prio);
-        prio_len = sizeof prio;
+        if (h->prio.dependency > HYPER_FRAME_STREAM_ID_MAX)
+            return HYPER_EINVAL;
+        prio = priority_fields(&h->prio);
+        prio_len = HYPER_FRAME_PRIORITY_LEN;
         flags |= HYPER_FRAME_FLAG_PRIORITY;
     }
     return put_frame(out, cap, HYPER_FRAME_HEADERS, flags, stream_id,
                      pad_arg(h->padded, h->pad_len), prio, prio_len, h->fragment, h->len);
 }
 
+/* A frame whose payload is fixed fields only, no flags, no padding:
+ * PRIORITY, RST_STREAM, WINDOW_UPDATE. One copy of put_frame for them (inlined, it would
+ * be carried into each). */
+static HYPER_ATTR_NOINLINE long fixed_frame(uint8_t *out, size_t cap, uint8_t type,
+                                            uint32_t stream_id, uint64_t fields, size_t len)
+{
+    return put_frame(out, cap, type, 0, stream_id, -1, fields, len, NULL, 0);
+}
+
 long hyper_frame_priority_encode(uint8_t *out, size_t cap, uint32_t stream_id,
                                  const hyper_frame_priority *p)
 {
-    uint8_t prio[HYPER_FRAME_PRIORITY_LEN];
     if (p->dependency > HYPER_FRAME_STREAM_ID_MAX)
         return HYPER_EINVAL;
-    put_priority(prio, p);
-    return put_frame(out, cap, HYPER_FRAME_PRIORITY, 0, stream_id, -1, prio, sizeof prio,
-                     NULL, 0);
-}
-
-/* A frame whose payload is one 32-bit value: RST_STREAM (§6.4) and
- * WINDOW_UPDATE (§6.9) have the same layout, 4 octets and no flags. One
- * copy for both (inlined, it would carry put_frame into each). */
-static HYPER_ATTR_NOINLINE long u32_frame(uint8_t *out, size_t cap, uint8_t type, uint32_t stream_id,
-                      uint32_t value)
-{
-    uint8_t v[4];
-    hyper_put_u32(v, value);
-    return put_frame(out, cap, type, 0, stream_id, -1, v, sizeof v, NULL, 0);
+    return fixed_frame(out, cap, HYPER_FRAME_PRIORITY, stream_id, priority_fields(p),
+                       HYPER_FRAME_PRIORITY_LEN);
 }
 
 long hyper_frame_rst_stream_encode(uint8_t *out, size_t cap, uint32_t stream_id,
                                    uint32_t error_code)
 {
-    return u32_frame(out, cap, HYPER_FRAME_RST_STREAM, stream_id, error_code);
+    return fixed_frame(out, cap, HYPER_FRAME_RST_STREAM, stream_id, error_code,
+                       HYPER_FRAME_RST_STREAM_LEN);
 }
 
 long hyper_frame_settings_encode(uint8_t *out, size_t cap, uint8_t flags,
@@ -127,50 +136,46 @@ long hyper_frame_settings_encode(uint8_t *out, size_t cap, uint8_t flags,
     if (n_entries > HYPER_FRAME_LENGTH_MAX / HYPER_FRAME_SETTING_LEN ||
         (n_entries && s == NULL))
         return HYPER_EINVAL;
-    /* The entries are written in place, after put_frame checked the room. */
-    long n = put_frame(out, cap, HYPER_FRAME_SETTINGS, flags, 0, -1, NULL,
+    /* The entries' room is reserved as zero fixed fields, then written. */
+    long n = put_frame(out, cap, HYPER_FRAME_SETTINGS, flags, 0, -1, 0,
                        n_entries * HYPER_FRAME_SETTING_LEN, NULL, 0);
     for (size_t i = 0; n >= 0 && i < n_entries; i++) {
-        uint8_t *p = out + HYPER_FRAME_HEADER_LEN + i * HYPER_FRAME_SETTING_LEN;
-        hyper_put_u16(p, s[i].id);
-        hyper_put_u32(p + 2, s[i].value);
+        put_be(out + HYPER_FRAME_HEADER_LEN + (i + 1) * HYPER_FRAME_SETTING_LEN,
+               (uint64_t)s[i].id << 32 | s[i].value, HYPER_FRAME_SETTING_LEN);
     }
     return n;
 }
 
 long hyper_frame_settings_ack_encode(uint8_t *out, size_t cap)
 {
-    return put_frame(out, cap, HYPER_FRAME_SETTINGS, HYPER_FRAME_FLAG_ACK, 0, -1, NULL, 0,
+    return put_frame(out, cap, HYPER_FRAME_SETTINGS, HYPER_FRAME_FLAG_ACK, 0, -1, 0, 0,
                      NULL, 0);
 }
 
 long hyper_frame_push_promise_encode(uint8_t *out, size_t cap, uint32_t stream_id,
                                      uint8_t flags, const hyper_frame_push_promise *pp)
 {
-    uint8_t promised[4];
     if (pp->promised_id > HYPER_FRAME_STREAM_ID_MAX)
         return HYPER_EINVAL;
-    hyper_put_u32(promised, pp->promised_id);
     return put_frame(out, cap, HYPER_FRAME_PUSH_PROMISE, pad_flags(flags, pp->padded),
-                     stream_id, pad_arg(pp->padded, pp->pad_len), promised, sizeof promised,
+                     stream_id, pad_arg(pp->padded, pp->pad_len), pp->promised_id, 4,
                      pp->fragment, pp->len);
 }
 
 long hyper_frame_ping_encode(uint8_t *out, size_t cap, const uint8_t opaque[8], int ack)
 {
     return put_frame(out, cap, HYPER_FRAME_PING, ack ? HYPER_FRAME_FLAG_ACK : 0, 0, -1,
-                     NULL, 0, opaque, HYPER_FRAME_PING_LEN);
+                     0, 0, opaque, HYPER_FRAME_PING_LEN);
 }
 
 long hyper_frame_goaway_encode(uint8_t *out, size_t cap, uint32_t last_stream_id,
                                uint32_t error_code, const uint8_t *debug, size_t debug_len)
 {
-    uint8_t f[HYPER_FRAME_GOAWAY_MIN_LEN];
     if (last_stream_id > HYPER_FRAME_STREAM_ID_MAX)
         return HYPER_EINVAL;
-    hyper_put_u32(f, last_stream_id);
-    hyper_put_u32(f + 4, error_code);
-    return put_frame(out, cap, HYPER_FRAME_GOAWAY, 0, 0, -1, f, sizeof f, debug, debug_len);
+    return put_frame(out, cap, HYPER_FRAME_GOAWAY, 0, 0, -1,
+                     (uint64_t)last_stream_id << 32 | error_code, HYPER_FRAME_GOAWAY_MIN_LEN,
+                     debug, debug_len);
 }
 
 long hyper_frame_window_update_encode(uint8_t *out, size_t cap, uint32_t stream_id,
@@ -178,12 +183,13 @@ long hyper_frame_window_update_encode(uint8_t *out, size_t cap, uint32_t stream_
 {
     if (increment > HYPER_FRAME_WINDOW_MAX)
         return HYPER_EINVAL;
-    return u32_frame(out, cap, HYPER_FRAME_WINDOW_UPDATE, stream_id, increment);
+    return fixed_frame(out, cap, HYPER_FRAME_WINDOW_UPDATE, stream_id, increment,
+                       HYPER_FRAME_WINDOW_UPDATE_LEN);
 }
 
 long hyper_frame_continuation_encode(uint8_t *out, size_t cap, uint32_t stream_id,
                                      uint8_t flags, const uint8_t *fragment, size_t len)
 {
-    return put_frame(out, cap, HYPER_FRAME_CONTINUATION, flags, stream_id, -1, NULL, 0,
+    return put_frame(out, cap, HYPER_FRAME_CONTINUATION, flags, stream_id, -1, 0, 0,
                      fragment, len);
 }

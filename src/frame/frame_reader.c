@@ -4,7 +4,9 @@
  * Implementation notes:
  *  - States: HEADER (gathering 9 octets into hd_raw), PAYLOAD (a non-DATA
  *    frame of known type; its payload is handed out whole), SKIP (unknown
- *    type, payload discarded), and three DATA states PADLEN -> BODY -> PAD.
+ *    type, payload discarded), and two DATA states PADLEN -> DATA (body and
+ *    padding: what a chunk holds of [body start, length - pad_len) is data,
+ *    the rest is padding). SKIP and DATA share the walk to the frame's end.
  *    Invariants: hd_have < 9 in HEADER; in every other state hd is the
  *    current frame's header and done < hd.length, except that a frame whose
  *    payload is complete is finished in the same call, so no state ever
@@ -31,7 +33,7 @@
 #include "frame/frame.h"
 #include "common/common.h"
 
-enum { S_HEADER = 0, S_PAYLOAD, S_SKIP, S_DATA_PADLEN, S_DATA_BODY, S_DATA_PAD };
+enum { S_HEADER = 0, S_PAYLOAD, S_SKIP, S_DATA_PADLEN, S_DATA };
 
 static int valid_max(uint32_t v)
 {
@@ -111,7 +113,7 @@ static int start_frame(hyper_frame_reader *r)
                 return HYPER_EH2_FRAME_LENGTH;
             r->state = S_DATA_PADLEN;
         } else {
-            r->state = S_DATA_BODY;
+            r->state = S_DATA;
         }
     } else if (r->hd.type < HYPER_FRAME_TYPE_COUNT) {
         if (r->hd.length > r->buf_cap && !r->on_demand)
@@ -131,9 +133,7 @@ static long read_payload(hyper_frame_reader *r, const uint8_t *in, size_t avail,
                          hyper_frame_read_event *ev)
 {
     size_t need = r->hd.length - r->done;
-    if (r->done == 0 && avail >= need) {
-        ev->payload = need ? in : NULL; /* zero copy */
-    } else {
+    if (r->done != 0 || avail < need) {
         if (avail == 0)
             return 0; /* the next input may hold the whole payload */
         if (r->hd.length > r->buf_cap) {
@@ -141,80 +141,59 @@ static long read_payload(hyper_frame_reader *r, const uint8_t *in, size_t avail,
                 return HYPER_EH2_FRAME_BUFFER;
             r->asked = 1;
             ev->type = HYPER_FRAME_READ_NEED_BUFFER;
-            ev->hd = r->hd;
             return 0;
         }
-        size_t take = min_sz(avail, need);
-        memcpy(r->buf + r->done, in, take);
-        r->done += (uint32_t)take;
-        if (r->done < r->hd.length)
-            return (long)take;
-        need = take;
-        ev->payload = r->buf;
+        need = min_sz(avail, need);
+        memcpy(r->buf + r->done, in, need);
+        in = r->buf;
+    } /* else zero copy: the payload is whole in the input */
+    r->done += (uint32_t)need;
+    if (r->done == r->hd.length) {
+        ev->type = HYPER_FRAME_READ_FRAME;
+        ev->payload = r->hd.length ? in : NULL;
     }
-    ev->type = HYPER_FRAME_READ_FRAME;
-    ev->hd = r->hd;
-    r->state = S_HEADER;
     return (long)need;
 }
 
-static size_t skip_payload(hyper_frame_reader *r, size_t avail, hyper_frame_read_event *ev)
-{
-    size_t take = min_sz(avail, r->hd.length - r->done);
-    r->done += (uint32_t)take;
-    if (r->done == r->hd.length) {
-        ev->type = HYPER_FRAME_READ_UNKNOWN;
-        ev->hd = r->hd;
-        r->state = S_HEADER;
-    }
-    return take;
-}
-
-/* DATA: walks PADLEN -> BODY -> PAD as far as the input goes and reports
- * one chunk. Returns octets consumed or a negative error. */
-static long read_data(hyper_frame_reader *r, const uint8_t *in, size_t avail,
+/* DATA and unknown types: takes what the input holds of the payload, up to
+ * the frame's end. DATA gives a chunk (its data octets, the pad-length
+ * octet and padding left out, and every octet taken as flow_len) whenever
+ * it took octets or the frame ends; an unknown type gives one event, at
+ * its end. Returns octets consumed or a negative error. */
+static long read_rest(hyper_frame_reader *r, const uint8_t *in, size_t avail,
                       hyper_frame_read_event *ev)
 {
     size_t pos = 0;
-    size_t padlen_octet = (r->hd.flags & HYPER_FRAME_FLAG_PADDED) ? 1 : 0;
-    if (r->state == S_DATA_PADLEN && pos < avail) {
+    if (r->state == S_DATA_PADLEN) {
+        if (avail == 0)
+            return 0;
         r->pad_len = in[pos++];
-        r->done++;
+        r->done = 1;
         /* §6.1: padding as long as the payload or longer is an error. */
         if (r->pad_len >= r->hd.length)
             return HYPER_EH2_PADDING;
-        r->state = S_DATA_BODY;
+        r->state = S_DATA;
     }
-    if (r->state == S_DATA_BODY) {
-        size_t body = r->hd.length - padlen_octet - r->pad_len;
-        size_t have = r->done - padlen_octet;
-        size_t take = min_sz(avail - pos, body - have);
-        if (take) {
-            ev->data = in + pos;
-            ev->len = take;
-        }
-        pos += take;
-        r->done += (uint32_t)take;
-        if (have + take == body)
-            r->state = S_DATA_PAD;
+    size_t take = min_sz(avail - pos, r->hd.length - r->done);
+    size_t body_end = r->hd.length - r->pad_len; /* 0 < pad_len only for DATA */
+    if (r->state == S_DATA && r->done < body_end && take) {
+        ev->data = in + pos;
+        ev->len = min_sz(take, body_end - r->done);
     }
-    if (r->state == S_DATA_PAD) {
-        size_t take = min_sz(avail - pos, r->hd.length - r->done);
-        pos += take;
-        r->done += (uint32_t)take;
-        if (r->done == r->hd.length) {
-            ev->last = 1;
-            ev->end_stream = (r->hd.flags & HYPER_FRAME_FLAG_END_STREAM) != 0;
-            r->state = S_HEADER;
-        }
-    }
-    if (pos > 0 || ev->last) {
+    pos += take;
+    r->done += (uint32_t)take;
+    int last = r->done == r->hd.length;
+    if (r->state == S_SKIP) {
+        if (last)
+            ev->type = HYPER_FRAME_READ_UNKNOWN;
+    } else if (pos > 0 || last) {
         ev->type = HYPER_FRAME_READ_DATA;
-        ev->hd = r->hd;
         ev->flow_len = pos;
         ev->first = r->first_pending;
         ev->pad_len = r->pad_len;
         r->first_pending = 0;
+        ev->last = last;
+        ev->end_stream = last && (r->hd.flags & HYPER_FRAME_FLAG_END_STREAM);
     }
     return (long)pos;
 }
@@ -241,23 +220,17 @@ long hyper_frame_reader_recv(hyper_frame_reader *r, const uint8_t *in, size_t le
         if (rc)
             return fail(r, rc);
     }
-    /* Zero-length frames finish here even when no input is left. */
-    switch (r->state) {
-    case S_PAYLOAD: {
-        long n = read_payload(r, in + pos, len - pos, ev);
-        if (n < 0)
-            return fail(r, (int)n);
-        return (long)pos + n;
-    }
-    case S_SKIP:
-        return (long)(pos + skip_payload(r, len - pos, ev));
-    default: {
-        long n = read_data(r, in + pos, len - pos, ev);
-        if (n < 0) {
-            memset(ev, 0, sizeof *ev);
-            return fail(r, (int)n);
-        }
-        return (long)pos + n;
-    }
-    }
+    /* Zero-length frames finish here even when no input is left. An error
+     * comes before any event field is written: ev stays all zero. */
+    long n = r->state == S_PAYLOAD ? read_payload(r, in + pos, len - pos, ev)
+                                   : read_rest(r, in + pos, len - pos, ev);
+    if (n < 0)
+        return fail(r, (int)n);
+    /* Every event carries the frame's header; a frame whose payload is all
+     * taken is finished (states never wait on zero remaining octets). */
+    if (ev->type)
+        ev->hd = r->hd;
+    if (r->done == r->hd.length)
+        r->state = S_HEADER;
+    return (long)pos + n;
 }

@@ -50,10 +50,10 @@ enum h1_chunk_state {
 };
 
 struct h1_chunk {
-    enum h1_chunk_state state;
+    uint8_t state;            /* enum h1_chunk_state */
+    uint8_t cr;               /* the previous octet was the line's CR */
     uint64_t left;            /* CH_SIZE*: size so far; CH_DATA: octets left */
     size_t line_len;          /* octets of the current line, CR and LF included */
-    uint8_t cr;               /* the previous octet was the line's CR */
 };
 
 /* What the receive side is reading. */
@@ -76,6 +76,7 @@ struct h1_head {
     uint8_t has_cl;
     uint8_t has_te;
     uint8_t te_chunked_last;  /* chunked is the final transfer coding */
+    uint8_t chunked_seen;     /* chunked was among the codings (twice: error) */
     uint8_t conn_close;       /* Connection: close */
     uint8_t conn_keep_alive;  /* Connection: keep-alive */
     uint8_t upgrade_h2c;      /* Upgrade: h2c */
@@ -84,44 +85,44 @@ struct h1_head {
 };
 
 /* The fields most code touches come first, within 128 octets of the start
- * (short displacements: smaller code on x86-64 and Thumb). */
+ * (short displacements: smaller code on x86-64 and Thumb); flags and
+ * small counters are narrow for the same reason. */
 struct hyper_h1_session {
     int error;                /* first error, sticky; 0 while alive */
     uint8_t error_reported;   /* the ERROR event was pulled */
     uint8_t eof;              /* hyper_h1_recv_eof was called */
     uint8_t keep_alive;       /* nothing has ended the connection yet */
     uint8_t last_submitted;   /* a request of ours said Connection: close */
-    enum h1_rstate rstate;    /* what the receive side is reading */
-
-    /* requests awaiting responses: ring of opt.max_pipeline at reqs */
+    uint8_t rstate;           /* enum h1_rstate: what the receive side reads */
+    uint8_t body_mode;        /* HYPER_H1_BODY_* of the open body, NONE if closed */
+    uint8_t holding;          /* octets from hold_at on wait for 100 Continue */
+    uint8_t body_refused;     /* the held body was dropped (final status first) */
+    uint8_t upgrade_pending;  /* an h2c upgrade request awaits its answer */
     int32_t next_seq;
-    size_t req_head, nreq;
 
+    /* requests awaiting responses: ring of opt.max_pipeline (<= 64) at reqs */
+    uint32_t req_head, nreq;
     /* events: ring of H1_EVQ at evq */
-    size_t ev_head, nev;
+    uint32_t ev_head, nev;
+
+    const hyper_mem *mem;
 
     /* send side: pending octets are obuf[ooff .. olen) */
     uint8_t *obuf;
     size_t ooff, olen, ocap;  /* ocap <= opt.max_output */
+    hyper_h1_options opt;
     size_t hold_at;
-    int body_mode;            /* HYPER_H1_BODY_* of the open body, NONE if closed */
-    uint8_t holding;          /* octets from hold_at on wait for 100 Continue */
-    uint8_t body_refused;     /* the held body was dropped (final status first) */
-    uint8_t upgrade_pending;  /* an h2c upgrade request awaits its answer */
-    uint64_t body_sent;       /* BODY_LENGTH: octets taken so far */
-    uint64_t body_total;
+    uint64_t body_unsent;     /* BODY_LENGTH: octets still to take */
 
     /* receive side */
     uint64_t body_left;
-    uint8_t *hbuf;            /* a section that arrived in pieces */
-    size_t hlen, hcap;        /* hlen <= hcap <= opt.max_head */
+    uint8_t *hbuf;            /* a section that arrived in pieces: its
+                                 scan.total octets so far (<= hcap <= max_head) */
+    size_t hcap;
     struct h1_scan scan;
     struct h1_chunk chunk;
-
-    const hyper_mem *mem;
-    struct h1_req *reqs;
-    hyper_h1_options opt;
     hyper_event evq[H1_EVQ];
+    struct h1_req reqs[];     /* opt.max_pipeline of them, in the same block */
 };
 
 /* H1_NOINLINE: code run once per head or request, called from several
@@ -147,7 +148,6 @@ static inline int h1_is_ctl(uint8_t c)
 hyper_event *h1_event_push(hyper_h1_session *s, hyper_event_type type);
 int h1_buf_grow(const hyper_mem *m, uint8_t **buf, size_t *cap, size_t need,
                 size_t bound, size_t min);
-struct h1_req *h1_req_current(hyper_h1_session *s);
 
 /* h1_head.c */
 /* Length of the prefix of p[0..n) made of tchar (RFC 9110 §5.6.2: field

@@ -100,20 +100,30 @@ static inline int next_line(const uint8_t **pp, const uint8_t *end, const uint8_
     return 1;
 }
 
+/* Index of the first octet of p[0..n) that a field value or reason phrase
+ * must not hold (h1_is_ctl), or n. */
+static H1_SIZE_NOINLINE size_t ctl_at(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n && !h1_is_ctl(p[i]))
+        i++;
+    return i;
+}
+
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ] (§4).
  * The SP before an empty reason is optional: servers omit it. */
 static int parse_status(const uint8_t *l, size_t n, struct h1_head *h)
 {
-    if (n < 12 || memcmp(l, "HTTP/1.", 7) != 0 || l[7] < '0' || l[7] > '9' || l[8] != ' ')
+    /* The first 12 octets against a form: '#' is any digit. */
+    static const char form[] = "HTTP/1.# ###";
+    if (n < 12 || l[9] == '0' || (n > 12 && l[12] != ' '))
         return HYPER_EH1_STATUS_LINE;
-    if (l[9] < '1' || l[9] > '9' || l[10] < '0' || l[10] > '9' || l[11] < '0' || l[11] > '9')
-        return HYPER_EH1_STATUS_LINE;
-    if (n > 12 && l[12] != ' ')
-        return HYPER_EH1_STATUS_LINE;
-    /* reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) */
-    for (size_t i = 13; i < n; i++)
-        if (h1_is_ctl(l[i]))
+    for (size_t i = 0; i < 12; i++)
+        if (form[i] == '#' ? (unsigned)(l[i] - '0') > 9 : l[i] != (uint8_t)form[i])
             return HYPER_EH1_STATUS_LINE;
+    /* reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) */
+    if (n > 13 && ctl_at(l + 13, n - 13) != n - 13)
+        return HYPER_EH1_STATUS_LINE;
     h->minor = l[7] - '0';
     h->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
     /* The session copies the phrase (l + 13 is inside the section even
@@ -133,10 +143,12 @@ static int parse_content_length(const uint8_t *v, size_t n, struct h1_head *h)
             i++;
         uint64_t val = 0;
         size_t digits = 0;
-        for (; i < n && v[i] >= '0' && v[i] <= '9'; i++, digits++) {
-            if (val > (UINT64_C(0x7fffffffffffffff) - (uint64_t)(v[i] - '0')) / 10)
+        for (; i < n && (unsigned)(v[i] - '0') < 10; i++, digits++) {
+            /* Below the first bound val * 10 + 9 cannot wrap; above it
+             * the result would be past 2^63-1 anyway. */
+            if (val > UINT64_C(922337203685477580) ||
+                (val = val * 10 + (uint64_t)(v[i] - '0')) >> 63)
                 return HYPER_EH1_CONTENT_LENGTH;
-            val = val * 10 + (uint64_t)(v[i] - '0');
         }
         while (i < n && is_ows(v[i]))
             i++;
@@ -187,7 +199,7 @@ int h1_word_index(const char *list, const char *p, size_t n)
  * in one word list.
  */
 static int interpret(const char *name, size_t nn, const char *v, size_t vn,
-                     struct h1_head *h, uint8_t *chunked_seen)
+                     struct h1_head *h)
 {
     enum { CL = 1, TE, CONNECTION, UPGRADE };
     enum { CHUNKED = 1, CLOSE, KEEP_ALIVE, H2C };
@@ -208,7 +220,7 @@ static int interpret(const char *name, size_t nn, const char *v, size_t vn,
          * simply not acted on */
         int w = h1_word_index("\007chunked\005close\012keep-alive\003h2c", t, tn);
         if (kind == TE) {
-            if (w == CHUNKED && (*chunked_seen)++)
+            if (w == CHUNKED && h->chunked_seen++)
                 return HYPER_EH1_TRANSFER_ENCODING;
             h->te_chunked_last = w == CHUNKED;
             codings++;
@@ -229,7 +241,7 @@ static int interpret(const char *name, size_t nn, const char *v, size_t vn,
 
 /* field-line = field-name ":" OWS field-value OWS (§5). Adds it to map. */
 static H1_SIZE_NOINLINE int parse_field(const uint8_t *l, size_t n, hyper_headers *map,
-                       struct h1_head *h, uint8_t *chunked_seen)
+                                         struct h1_head *h)
 {
     if (is_ows(l[0]))
         return HYPER_EH1_OBS_FOLD;     /* §5.2: obs-fold, rejected */
@@ -241,13 +253,12 @@ static H1_SIZE_NOINLINE int parse_field(const uint8_t *l, size_t n, hyper_header
         vs++;
     while (ve > vs && is_ows(l[ve - 1]))
         ve--;
-    for (size_t i = vs; i < ve; i++)
-        if (h1_is_ctl(l[i]))
-            return HYPER_EH1_HEADER_SYNTAX;
+    if (ctl_at(l + vs, ve - vs) != ve - vs)
+        return HYPER_EH1_HEADER_SYNTAX;
     const char *name = (const char *)l, *val = (const char *)l + vs;
     int rc = hyper_headers_add(map, name, nn, val, ve - vs);
     if (rc == HYPER_OK && h)
-        rc = interpret(name, nn, val, ve - vs, h, chunked_seen);
+        rc = interpret(name, nn, val, ve - vs, h);
     return rc;
 }
 
@@ -256,7 +267,6 @@ int h1_section_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
 {
     const uint8_t *end = p + len, *l;
     size_t n;
-    uint8_t chunked_seen = 0;
     int rc = HYPER_OK;
     memset(h, 0, sizeof *h);
     if (is_head) {
@@ -274,7 +284,7 @@ int h1_section_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
     if (!h->headers)
         return HYPER_ENOMEM;
     while (rc == HYPER_OK && next_line(&p, end, &l, &n) && n > 0)
-        rc = parse_field(l, n, h->headers, is_head ? h : NULL, &chunked_seen);
+        rc = parse_field(l, n, h->headers, is_head ? h : NULL);
     if (rc != HYPER_OK) {
         hyper_headers_free(h->headers);
         h->headers = NULL;

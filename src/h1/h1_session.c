@@ -55,6 +55,12 @@ static int fill_options(hyper_h1_options *o, const hyper_h1_options *in)
     return HYPER_OK;
 }
 
+/* The session and its request ring are one block. */
+static size_t session_size(unsigned max_pipeline)
+{
+    return sizeof(hyper_h1_session) + max_pipeline * sizeof(struct h1_req);
+}
+
 int hyper_h1_session_init(hyper_h1_session **out, const hyper_mem *mem,
                           const hyper_h1_options *opts)
 {
@@ -65,16 +71,11 @@ int hyper_h1_session_init(hyper_h1_session **out, const hyper_mem *mem,
     if (fill_options(&o, opts) != HYPER_OK)
         return HYPER_EINVAL;
     const hyper_mem *m = hyper_mem_pick(mem);
-    hyper_h1_session *s = hyper_mem_zalloc(m, sizeof *s);
+    hyper_h1_session *s = hyper_mem_zalloc(m, session_size(o.max_pipeline));
     if (!s)
         return HYPER_ENOMEM;
     s->mem = m;
     s->opt = o;
-    s->reqs = hyper_mem_alloc(m, o.max_pipeline * sizeof *s->reqs);
-    if (!s->reqs) {
-        hyper_mem_free(m, s, sizeof *s);
-        return HYPER_ENOMEM;
-    }
     s->keep_alive = 1;
     s->next_seq = 1;                   /* zeroed: R_HEAD, chunk and scan clean */
     *out = s;
@@ -85,18 +86,17 @@ void hyper_h1_session_free(hyper_h1_session *s)
 {
     if (!s)
         return;
-    hyper_event ev;
-    while (hyper_h1_next_event(s, &ev))  /* events not pulled: free their maps */
-        hyper_headers_free(ev.headers);
+    for (uint32_t i = 0; i < s->nev; i++)  /* events not pulled: free their maps */
+        hyper_headers_free(s->evq[(s->ev_head + i) % H1_EVQ].headers);
     hyper_mem_free(s->mem, s->hbuf, s->hcap);
     hyper_mem_free(s->mem, s->obuf, s->ocap);
-    hyper_mem_free(s->mem, s->reqs, s->opt.max_pipeline * sizeof *s->reqs);
-    hyper_mem_free(s->mem, s, sizeof *s);
+    hyper_mem_free(s->mem, s, session_size(s->opt.max_pipeline));
 }
 
 /* ---- events and requests --------------------------------------------------- */
 
-struct h1_req *h1_req_current(hyper_h1_session *s)
+/* The request being answered (the ring's head), NULL when none is. */
+static struct h1_req *req_current(hyper_h1_session *s)
 {
     return s->nreq ? &s->reqs[s->req_head] : NULL;
 }
@@ -105,11 +105,12 @@ struct h1_req *h1_req_current(hyper_h1_session *s)
  * none is); the caller guarantees a slot. */
 hyper_event *h1_event_push(hyper_h1_session *s, hyper_event_type type)
 {
+    struct h1_req *r = req_current(s);
+    int32_t id = r ? r->seq : 0;
     hyper_event *ev = &s->evq[(s->ev_head + s->nev++) % H1_EVQ];
-    struct h1_req *r = h1_req_current(s);
     memset(ev, 0, sizeof *ev);
     ev->type = type;
-    ev->stream_id = r ? r->seq : 0;
+    ev->stream_id = id;
     return ev;
 }
 
@@ -254,7 +255,7 @@ static int on_final(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
     if (next == R_HEAD)
         finish_response(s);
     else
-        s->rstate = (enum h1_rstate)next;
+        s->rstate = (uint8_t)next;
     return HYPER_OK;
 }
 
@@ -263,7 +264,7 @@ static int on_final(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
 static int on_section(hyper_h1_session *s, const uint8_t *p, size_t len, int is_head)
 {
     struct h1_head h;
-    struct h1_req *r = h1_req_current(s);
+    struct h1_req *r = req_current(s);
     int rc = h1_section_parse(s->mem, p, len, is_head, &h);
     if (rc != HYPER_OK)
         return rc;
@@ -306,21 +307,13 @@ int h1_buf_grow(const hyper_mem *m, uint8_t **buf, size_t *cap, size_t need,
     return HYPER_OK;
 }
 
-/* Appends to hbuf, which the scanner keeps within max_head. */
-static int hbuf_append(hyper_h1_session *s, const uint8_t *p, size_t n)
-{
-    int rc = h1_buf_grow(s->mem, &s->hbuf, &s->hcap, s->hlen + n, s->opt.max_head, 256);
-    if (rc != HYPER_OK)
-        return rc;
-    memcpy(s->hbuf + s->hlen, p, n);
-    s->hlen += n;
-    return HYPER_OK;
-}
-
-/* A head or trailer section: scan, buffer if split, parse when complete. */
+/* A head or trailer section: scan, buffer if split, parse when complete.
+ * scan.total counts the section's octets so far: those before this call
+ * are in hbuf when there are any. */
 static long recv_section(hyper_h1_session *s, const uint8_t *in, size_t len, int is_head)
 {
     int done, rc;
+    size_t held = s->scan.total;
     if (is_head && !s->nreq) {
         /* Idle: only blank lines are tolerated (a stray CRLF after a body,
          * §2.2); they go through the scanner, so they stay bounded. */
@@ -334,14 +327,18 @@ static long recv_section(hyper_h1_session *s, const uint8_t *in, size_t len, int
     long n = h1_scan_feed(&s->scan, &s->opt, is_head, in, len, &done);
     if (n < 0)
         return n;
-    if (!done || s->hlen) {
-        rc = hbuf_append(s, in, (size_t)n);
-        if (rc != HYPER_OK || !done)
-            return rc != HYPER_OK ? rc : n;
-        in = s->hbuf;                  /* the section arrived in pieces */
+    if (!done || held) {
+        /* The section arrives in pieces: hbuf keeps it (the scanner kept
+         * it within max_head). n >= 1, so hbuf exists after this. */
+        rc = h1_buf_grow(s->mem, &s->hbuf, &s->hcap, s->scan.total, s->opt.max_head, 256);
+        if (rc != HYPER_OK)
+            return rc;
+        memcpy(s->hbuf + held, in, (size_t)n);
+        if (!done)
+            return n;
+        in = s->hbuf;
     }
-    rc = on_section(s, in, done && s->hlen ? s->hlen : (size_t)n, is_head);
-    s->hlen = 0;
+    rc = on_section(s, in, s->scan.total, is_head);
     h1_scan_reset(&s->scan);
     return rc != HYPER_OK ? rc : n;
 }
@@ -390,8 +387,7 @@ static long recv_step(hyper_h1_session *s, const uint8_t *in, size_t len)
     case R_HEAD:       return recv_section(s, in, len, 1);
     case R_TRAILERS:   return recv_section(s, in, len, 0);
     case R_CLOSED:     return (long)len;   /* after Connection: close: discard */
-    case R_UPGRADED:   return HYPER_ESTATE;
-    default:           return recv_body(s, in, len);
+    default:           return recv_body(s, in, len);  /* (never R_UPGRADED: recv stops) */
     }
 }
 
@@ -429,6 +425,7 @@ int hyper_h1_recv_eof(hyper_h1_session *s)
         return HYPER_ESTATE;           /* pull events first */
     s->eof = 1;
     s->keep_alive = 0;
+    int err = HYPER_EH1_TRUNCATED;     /* inside a counted or chunked body */
     switch (s->rstate) {
     case R_HEAD:
         if (!s->nreq)
@@ -436,16 +433,18 @@ int hyper_h1_recv_eof(hyper_h1_session *s)
         /* Blank lines (a stray CRLF after the previous body, §2.2) are no
          * response octet: the request was not answered and may be retried
          * (§9.3.1), whereas a begun status line is a truncated response. */
-        return fail(s, s->scan.started || s->scan.line_len ? HYPER_EH1_TRUNCATED
-                                                           : HYPER_EH1_CLOSED);
+        if (!s->scan.started && !s->scan.line_len)
+            err = HYPER_EH1_CLOSED;
+        break;
     case R_CLOSE_BODY:
         finish_response(s);            /* §6.3 item 8: the close ends it */
         return s->error;
     case R_CLOSED:
         return HYPER_OK;
-    default:                           /* inside a counted or chunked body */
-        return fail(s, HYPER_EH1_TRUNCATED);
+    default:
+        break;
     }
+    return fail(s, err);
 }
 #else
 typedef int hyper_h1_left_out_; /* ISO C wants a declaration per file */

@@ -120,13 +120,11 @@ static int obuf_reserve(hyper_h1_session *s, size_t n)
     if (s->ooff) {                     /* compact: sent octets are dead */
         memmove(s->obuf, s->obuf + s->ooff, pending_all(s));
         s->olen -= s->ooff;
-        if (s->holding)
-            s->hold_at -= s->ooff;
+        s->hold_at -= s->ooff;         /* (meaningless unless holding) */
         s->ooff = 0;
-        if (s->olen + n <= s->ocap)
-            return HYPER_OK;
     }
-    /* olen == pending here, so olen + n is within max_output */
+    /* olen == pending here, so olen + n is within max_output; this is
+     * HYPER_OK at once when compacting made the room */
     return h1_buf_grow(s->mem, &s->obuf, &s->ocap, s->olen + n, s->opt.max_output, 1024);
 }
 
@@ -134,14 +132,6 @@ static int obuf_reserve(hyper_h1_session *s, size_t n)
 static size_t obuf_room(const hyper_h1_session *s)
 {
     return s->opt.max_output - pending_all(s);
-}
-
-/* Copies n octets to obuf + olen (room reserved before). */
-static void append(hyper_h1_session *s, const void *src, size_t n)
-{
-    if (n)
-        memcpy(s->obuf + s->olen, src, n);
-    s->olen += n;
 }
 
 /*
@@ -177,7 +167,7 @@ static void put(struct out *o, const void *src, size_t n)
 #define PUT_LIT(o, lit) put(o, lit, sizeof lit - 1)
 
 /* Digits of v in base 10 or 16. */
-static size_t num_len(uint64_t v, unsigned base)
+static H1_NOINLINE size_t num_len(uint64_t v, unsigned base)
 {
     size_t n = 1;
     while (v >= base)
@@ -282,9 +272,8 @@ int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *r)
     }
     if (r->body_mode == HYPER_H1_BODY_CHUNKED ||
                (r->body_mode == HYPER_H1_BODY_LENGTH && r->content_length))
-        s->body_mode = r->body_mode;
-    s->body_sent = 0;
-    s->body_total = r->content_length;
+        s->body_mode = (uint8_t)r->body_mode;
+    s->body_unsent = r->content_length;
     s->body_refused = 0;
     s->last_submitted = (uint8_t)close;
     s->upgrade_pending = (r->flags & HYPER_H1_UPGRADE_H2C) != 0;
@@ -301,21 +290,6 @@ void h1_write_drop_held(hyper_h1_session *s)
     s->body_refused = 1;
 }
 
-static long send_length(hyper_h1_session *s, const uint8_t *data, size_t len, int end)
-{
-    uint64_t left = s->body_total - s->body_sent;
-    if ((uint64_t)len > left || (end && (uint64_t)len != left))
-        return HYPER_EINVAL;
-    size_t take = len < obuf_room(s) ? len : obuf_room(s);
-    if (take && obuf_reserve(s, take) != HYPER_OK)
-        return HYPER_ENOMEM;
-    append(s, data, take);
-    s->body_sent += take;
-    if (s->body_sent == s->body_total)
-        s->body_mode = HYPER_H1_BODY_NONE;
-    return (long)take;
-}
-
 /* Octets of one chunk carrying n data octets: size line, data, CRLF. */
 static size_t chunk_len(size_t n)
 {
@@ -325,63 +299,12 @@ static size_t chunk_len(size_t n)
 #define LAST_CHUNK_LEN 5   /* "0\r\n\r\n": last-chunk, no trailers */
 
 /*
- * How many of len data octets one chunk takes when `room` octets are free,
- * and whether the last chunk fits behind it (*tail). Invariants the caller
- * relies on: take <= len; take == len exactly when the whole call is done
- * (so with `end`, only together with the last chunk: a return of len says
- * the body is closed); chunk_len(take) + *tail <= room.
+ * A Content-Length body takes what fits. A chunked body takes one chunk
+ * per call (RFC 9112 §7.1); `end` adds the last chunk, and is taken only
+ * together with every data octet, so a return of len says the body is
+ * closed. Invariants: take <= len; take == len exactly when the whole call
+ * is done; chunk_len(take) + tail <= room.
  */
-static size_t chunk_take(size_t len, size_t room, int end, size_t *tail)
-{
-    *tail = end ? LAST_CHUNK_LEN : 0;
-    if (chunk_len(len) <= room && room - chunk_len(len) >= *tail)
-        return len;
-    *tail = 0;                      /* the rest, and the end, come later */
-    if (room < chunk_len(1))
-        return 0;
-    /* num_len(room) >= num_len(take): the size line is never longer */
-    size_t take = room - (num_len(room, 16) + 4);
-    if (take > len)
-        take = len;
-    if (end && take == len)
-        take--;                     /* keep one octet back to carry the end */
-    return take;
-}
-
-/* One chunk per call (RFC 9112 §7.1); `end` adds the last chunk, and is
- * taken only together with every data octet, so a return of len says the
- * body is closed. */
-static long send_chunk(hyper_h1_session *s, const uint8_t *data, size_t len, int end)
-{
-    size_t room = obuf_room(s), tail = end ? LAST_CHUNK_LEN : 0;
-    size_t take = 0;
-    if (len) {
-        take = chunk_take(len, room, end, &tail);
-        if (!take)
-            return 0;
-    } else if (!end) {
-        return 0;
-    } else if (room < LAST_CHUNK_LEN) {
-        return HYPER_EBUFFER;
-    }
-    size_t need = (take ? chunk_len(take) : 0) + tail;
-    if (obuf_reserve(s, need) != HYPER_OK)
-        return HYPER_ENOMEM;
-    struct out o = out_at_end(s);
-    if (take) {
-        put_num(&o, take, 16);
-        PUT_LIT(&o, "\r\n");
-        put(&o, data, take);
-        PUT_LIT(&o, "\r\n");
-    }
-    if (tail) {
-        PUT_LIT(&o, "0\r\n\r\n");
-        s->body_mode = HYPER_H1_BODY_NONE;
-    }
-    s->olen += o.n;
-    return (long)take;
-}
-
 long hyper_h1_send_body(hyper_h1_session *s, const uint8_t *data, size_t len, int end)
 {
     if (!s || (!data && len))
@@ -390,9 +313,46 @@ long hyper_h1_send_body(hyper_h1_session *s, const uint8_t *data, size_t len, in
         return s->error;
     if (s->body_mode == HYPER_H1_BODY_NONE)
         return s->body_refused ? HYPER_EH1_BODY_REFUSED : HYPER_ESTATE;
-    if (s->body_mode == HYPER_H1_BODY_LENGTH)
-        return send_length(s, data, len, end);
-    return send_chunk(s, data, len, end);
+    int chunked = s->body_mode == HYPER_H1_BODY_CHUNKED;
+    size_t room = obuf_room(s), take = len < room ? len : room, tail = 0, need = take;
+    if (!chunked) {
+        if ((uint64_t)len > s->body_unsent || (end && (uint64_t)len != s->body_unsent))
+            return HYPER_EINVAL;
+    } else {
+        tail = end ? LAST_CHUNK_LEN : 0;
+        take = len;
+        if (!len) {
+            if (!end)
+                return 0;
+            if (room < LAST_CHUNK_LEN)
+                return HYPER_EBUFFER;
+        } else if (chunk_len(len) > room || room - chunk_len(len) < tail) {
+            tail = 0;               /* the rest, and the end, come later */
+            /* num_len(room) >= num_len(take): the size line is never longer */
+            take = room < chunk_len(1) ? 0 : room - (num_len(room, 16) + 4);
+            if (take >= len)
+                take = len - (end != 0);  /* keep one octet back to carry the end */
+            if (!take)
+                return 0;
+        }
+        need = (take ? chunk_len(take) : 0) + tail;
+    }
+    if (need) {
+        if (obuf_reserve(s, need) != HYPER_OK)
+            return HYPER_ENOMEM;
+        struct out o = out_at_end(s);
+        if (chunked && take) {
+            put_num(&o, take, 16);
+            PUT_LIT(&o, "\r\n");
+        }
+        put(&o, data, take);
+        if (chunked)                /* the CRLF after chunk-data, the last chunk */
+            put(&o, &"\r\n0\r\n\r\n"[take ? 0 : 2], (take ? 2 : 0) + tail);
+        s->olen += o.n;
+    }
+    if (chunked ? tail != 0 : !(s->body_unsent -= take))
+        s->body_mode = HYPER_H1_BODY_NONE;
+    return (long)take;
 }
 
 int hyper_h1_continue(hyper_h1_session *s)
@@ -431,8 +391,7 @@ int hyper_h1_sent(hyper_h1_session *s, size_t n)
         return HYPER_EINVAL;
     s->ooff += n;
     if (s->ooff == s->olen) {
-        if (s->holding)
-            s->hold_at -= s->ooff;
+        s->hold_at -= s->ooff;         /* (meaningless unless holding) */
         s->ooff = s->olen = 0;
     }
     return HYPER_OK;
@@ -446,7 +405,7 @@ size_t hyper_h1_base64url_len(size_t len)
 }
 
 /* The base64url alphabet (RFC 4648 Table 2), computed: A-Z a-z 0-9 - _ */
-static char b64_digit(unsigned v)
+static H1_NOINLINE char b64_digit(unsigned v)
 {
     return (char)(v < 26 ? 'A' + v : v < 52 ? 'a' + v - 26 : v < 62 ? '0' + v - 52 :
                   v == 62 ? '-' : '_');
@@ -454,23 +413,20 @@ static char b64_digit(unsigned v)
 
 long hyper_h1_base64url_encode(const uint8_t *in, size_t len, char *out, size_t cap)
 {
-    size_t need = hyper_h1_base64url_len(len), o = 0;
+    size_t need = hyper_h1_base64url_len(len);
     if ((!in && len) || (!out && need))
         return HYPER_EINVAL;
     if (cap < need)
         return HYPER_EBUFFER;
-    /* Octets go in 8 bits at a time, sextets come out high bits first as
-     * soon as there are 6; the last one is padded with zero bits. */
-    uint32_t acc = 0;
-    unsigned bits = 0;
-    for (size_t i = 0; i < len; i++) {
-        acc = acc << 8 | in[i];
-        for (bits += 8; bits >= 6; bits -= 6)
-            out[o++] = b64_digit(acc >> (bits - 6) & 63);
+    /* Sextet o is bits 6o .. 6o+5 of the input, high bits first: it lies
+     * in the 16 bits of octets i and i+1 (i = 6o / 8 < len); the octet
+     * past the end reads as the zero bits that pad the last sextet. */
+    for (size_t o = 0; o < need; o++) {
+        size_t bit = o * 6, i = bit / 8;
+        unsigned w = (unsigned)in[i] << 8 | (i + 1 < len ? in[i + 1] : 0);
+        out[o] = b64_digit(w >> (10 - bit % 8) & 63);
     }
-    if (bits)
-        out[o++] = b64_digit(acc << (6 - bits) & 63);
-    return (long)o;
+    return (long)need;
 }
 #else
 typedef int hyper_h1_left_out_; /* ISO C wants a declaration per file */

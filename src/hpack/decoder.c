@@ -68,9 +68,12 @@
 #ifndef __OPTIMIZE_SIZE__
 #define HOT static inline HYPER_ATTR_ALWAYS_INLINE
 #define COLD static HYPER_ATTR_NOINLINE
+#define SHARED HOT
 #else
 #define HOT static inline
 #define COLD static
+/* Steps with several call sites: one copy each in a build for size. */
+#define SHARED static HYPER_ATTR_NOINLINE
 #endif
 #define NOINLINE COLD
 
@@ -87,9 +90,9 @@ typedef struct rep {
 } rep;
 
 struct hyper_hpack_decoder {
-    const hyper_mem *mem;
-    hyper_hpack_table table;       /* limit: our SETTINGS_HEADER_TABLE_SIZE */
-    size_t max_list, max_field, max_fields;
+    hyper_hpack_table table;       /* first (hyper_hpack_table_new); its mem is
+                                      ours; limit: our SETTINGS_HEADER_TABLE_SIZE */
+    hyper_hpack_tsize max_list, max_field, max_fields; /* 32 bits at -Os */
     int err;                       /* first error; nonzero means broken */
     /* The current block. */
     size_t fields;                 /* fields returned so far */
@@ -112,29 +115,33 @@ struct hyper_hpack_decoder {
 
 /* ---- life cycle ---------------------------------------------------------- */
 
+/* The options are four 32-bit members (table, list, field, fields), each
+ * replaced by its default when zero: one loop instead of four tests. */
+_Static_assert(sizeof(hyper_hpack_decoder_opts) == 4 * sizeof(uint32_t), "opts layout");
+
 int hyper_hpack_decoder_init(hyper_hpack_decoder **dec, const hyper_mem *mem,
                              const hyper_hpack_decoder_opts *opts)
 {
-    hyper_hpack_decoder_opts o = {0, 0, 0, 0};
+    static const uint32_t defaults[4] = {DEFAULT_TABLE, DEFAULT_LIST, DEFAULT_FIELD,
+                                         DEFAULT_FIELDS};
+    uint32_t o[4] = {0, 0, 0, 0};
+    void *p;
     if (!dec)
         return HYPER_EINVAL;
-    *dec = NULL;
     if (opts)
-        o = *opts;
-    size_t table = o.max_table_size ? o.max_table_size : DEFAULT_TABLE;
-    if (table > HYPER_HPACK_TABLE_LIMIT_MAX)
-        return HYPER_EINVAL;
-    mem = hyper_mem_pick(mem);
-    hyper_hpack_decoder *d = hyper_mem_zalloc(mem, sizeof *d);
-    if (!d)
-        return HYPER_ENOMEM;
-    d->mem = mem;
-    hyper_hpack_table_init(&d->table, mem, table);
-    d->max_list = o.max_header_list_size ? o.max_header_list_size : DEFAULT_LIST;
-    d->max_field = o.max_field_size ? o.max_field_size : DEFAULT_FIELD;
-    d->max_fields = o.max_fields ? o.max_fields : DEFAULT_FIELDS;
+        memcpy(o, opts, sizeof o);
+    for (int i = 0; i < 4; i++)
+        if (!o[i])
+            o[i] = defaults[i];
+    int rc = hyper_hpack_table_new(&p, mem, sizeof **dec, o[0]);
+    *dec = p;
+    if (rc < 0)
+        return rc;
+    hyper_hpack_decoder *d = p;
+    d->max_list = o[1];
+    d->max_field = o[2];
+    d->max_fields = o[3];
     d->required_max = NO_REQUIREMENT;
-    *dec = d;
     return HYPER_OK;
 }
 
@@ -142,10 +149,9 @@ void hyper_hpack_decoder_free(hyper_hpack_decoder *dec)
 {
     if (!dec)
         return;
-    hyper_hpack_table_free(&dec->table);
-    hyper_mem_free(dec->mem, dec->buf, dec->buf_cap);
-    hyper_mem_free(dec->mem, dec->scratch, dec->scratch_cap);
-    hyper_mem_free(dec->mem, dec, sizeof *dec);
+    hyper_mem_free(dec->table.mem, dec->buf, dec->buf_cap);
+    hyper_mem_free(dec->table.mem, dec->scratch, dec->scratch_cap);
+    hyper_hpack_table_delete(&dec->table, sizeof *dec);
 }
 
 int hyper_hpack_decoder_set_max_table_size(hyper_hpack_decoder *dec, uint32_t size)
@@ -193,12 +199,14 @@ HOT int read_int(const uint8_t *p, size_t n, size_t *pos, unsigned bits,
         *need = *pos + 1;
         return 0;
     }
+#ifndef __OPTIMIZE_SIZE__ /* one octet without the call; -Os calls for all */
     uint8_t mask = (uint8_t)((1u << bits) - 1);
     if ((p[*pos] & mask) != mask) {
         *v = p[*pos] & mask;
         (*pos)++;
         return 1;
     }
+#endif
     int rc = hyper_hpack_int_decode(p + *pos, n - *pos, bits, v);
     if (rc == 0) {
         *need = n + 1;
@@ -412,8 +420,9 @@ HOT size_t huff_max(uint32_t wire, size_t bound)
 }
 
 /* One string of a literal: in place, or Huffman-decoded into scratch
- * (refusing more than `bound` octets). */
-HOT int string_out(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t wire, uint8_t huff,
+ * (refusing more than `bound` octets). Called twice per literal: a build
+ * for size keeps one copy. */
+SHARED int string_out(hyper_hpack_decoder *dec, const uint8_t *s, uint32_t wire, uint8_t huff,
                    size_t bound, size_t *used, const char **out, size_t *out_len)
 {
     if (huff)
@@ -434,7 +443,7 @@ HOT int literal_strings(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_fiel
                     (r->value_huff ? HYPER_HUFFMAN_DECODED_MAX((uint64_t)r->value_wire) : 0);
     if (want > dec->max_field)
         want = dec->max_field;
-    int rc = ensure(dec->mem, &dec->scratch, &dec->scratch_cap, (size_t)want + 1);
+    int rc = ensure(dec->table.mem, &dec->scratch, &dec->scratch_cap, (size_t)want + 1);
     if (rc < 0)
         return rc;
     rc = string_out(dec, r->name, r->name_wire, r->name_huff, dec->max_field, &used,
@@ -538,7 +547,7 @@ static int call_out(hyper_hpack_decoder *dec, size_t pos, size_t len, int final,
 /* Keeps the tail of a piece that ends inside a representation. */
 static int stash(hyper_hpack_decoder *dec, const uint8_t *p, size_t n, size_t need)
 {
-    int rc = ensure(dec->mem, &dec->buf, &dec->buf_cap, need);
+    int rc = ensure(dec->table.mem, &dec->buf, &dec->buf_cap, need);
     if (rc < 0)
         return rc;
     memcpy(dec->buf, p, n);
@@ -567,7 +576,7 @@ static int resume(hyper_hpack_decoder *dec, const uint8_t *in, size_t len, size_
         int rc = parse(dec, dec->buf, dec->buf_len, r, &need);
         if (rc != 0)
             return rc < 0 ? rc : 1; /* rc == buf_len: need never overshoots */
-        rc = ensure(dec->mem, &dec->buf, &dec->buf_cap, need);
+        rc = ensure(dec->table.mem, &dec->buf, &dec->buf_cap, need);
         if (rc < 0)
             return rc;
         dec->need = need;

@@ -95,9 +95,10 @@ static void release(bstate *s, const entry *e)
 /* The oldest entries to evict so that `room` more octets fit under `max`,
  * simulated: returns their number, the byte state and size after. */
 static inline size_t plan_evict(const hyper_hpack_table *t, size_t room, size_t max,
-                                bstate *s, size_t *size)
+                                bstate *s, hyper_hpack_tsize *size)
 {
-    size_t n = 0, sz = t->size;
+    size_t n = 0;
+    hyper_hpack_tsize sz = t->size;
     *s = t->b;
     while (sz + room > max) {
         const entry *e = oldest_plus(t, n++);
@@ -146,6 +147,19 @@ int hyper_hpack_table_init(hyper_hpack_table *t, const hyper_mem *mem, size_t li
     return HYPER_OK;
 }
 
+int hyper_hpack_table_new(void **obj, const hyper_mem *mem, size_t size, size_t limit)
+{
+    *obj = NULL;
+    if (limit > HYPER_HPACK_TABLE_LIMIT_MAX)
+        return HYPER_EINVAL;
+    mem = hyper_mem_pick(mem);
+    hyper_hpack_table *t = hyper_mem_zalloc(mem, size);
+    if (!t)
+        return HYPER_ENOMEM;
+    *obj = t;
+    return hyper_hpack_table_init(t, mem, limit);
+}
+
 /* Empties the table, keeping its storage (an indexed name being added may
  * still point into it). */
 static void clear(hyper_hpack_table *t)
@@ -170,6 +184,12 @@ void hyper_hpack_table_free(hyper_hpack_table *t)
 {
     if (t && t->mem)
         release_storage(t);
+}
+
+void hyper_hpack_table_delete(hyper_hpack_table *t, size_t size)
+{
+    release_storage(t);
+    hyper_mem_free(t->mem, t, size);
 }
 
 /* Copies the live entries, oldest first, to the start of nb (cap octets),
@@ -213,7 +233,7 @@ static int grow_alloc(const hyper_hpack_table *t, size_t left, size_t used, size
                       size_t *bytes_cap)
 {
     if (left + 1 > t->ring_cap) {
-        size_t cap = t->ring_cap ? t->ring_cap * 2 : RING_MIN;
+        size_t cap = t->ring_cap ? (size_t)t->ring_cap * 2 : RING_MIN;
         while (cap < left + 1)
             cap *= 2;
         *ring = hyper_mem_alloc(t->mem, cap * sizeof(entry));
@@ -224,8 +244,8 @@ static int grow_alloc(const hyper_hpack_table *t, size_t left, size_t used, size
     if (!need_bytes)
         return HYPER_OK;
     /* Grow (or, at the cap, just compact) into a new buffer. */
-    size_t max = 2 * (t->limit > t->max_size ? t->limit : t->max_size);
-    size_t cap = t->bytes_cap * 2;
+    size_t max = 2 * (size_t)(t->limit > t->max_size ? t->limit : t->max_size);
+    size_t cap = (size_t)t->bytes_cap * 2;
     if (cap < 2 * (used + len))
         cap = 2 * (used + len);
     if (cap < BYTES_MIN)
@@ -252,7 +272,8 @@ int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_le
     }
     /* Plan: the evictions, then the entry's place in the current storage;
      * new storage only when that fails (the common case allocates nothing). */
-    size_t len = name_len + value_len, size_after, off = 0;
+    size_t len = name_len + value_len, off = 0;
+    hyper_hpack_tsize size_after;
     bstate s;
     size_t left = t->count - plan_evict(t, len + ENTRY_OVERHEAD, t->max_size, &s, &size_after);
     size_t used = size_after - left * ENTRY_OVERHEAD;

@@ -27,6 +27,16 @@
 
 typedef struct hyper_hpack_table hyper_hpack_table;
 
+/* The table's sizes, offsets and counts. 32 bits are enough (the limit is
+ * at most 2^30, storage 2^31) and a build for size uses them: shorter
+ * instructions on 64-bit targets (~0.2 KB in the HPACK code). The -O2
+ * build keeps size_t, which measured faster there (fewer conversions). */
+#ifdef __OPTIMIZE_SIZE__
+typedef uint32_t hyper_hpack_tsize;
+#else
+typedef size_t hyper_hpack_tsize;
+#endif
+
 /* One entry: name and value stored back to back at bytes[off]. */
 struct hyper_hpack_table_entry {
     uint32_t off, name_len, value_len;
@@ -34,10 +44,10 @@ struct hyper_hpack_table_entry {
 
 /* Where the live name/value bytes are. */
 struct hyper_hpack_bstate {
-    size_t head;     /* where the next entry's bytes go */
-    size_t tail;     /* start of the oldest entry's bytes */
-    size_t wrap_end; /* 0: live bytes are [tail, head);
-                        else [tail, wrap_end) + [0, head) */
+    hyper_hpack_tsize head;     /* where the next entry's bytes go */
+    hyper_hpack_tsize tail;     /* start of the oldest entry's bytes */
+    hyper_hpack_tsize wrap_end; /* 0: live bytes are [tail, head);
+                                   else [tail, wrap_end) + [0, head) */
 };
 
 struct hyper_hpack_table {
@@ -46,14 +56,14 @@ struct hyper_hpack_table {
      * notes); other files use the functions and the fields marked public. */
     struct hyper_hpack_table_entry *ring; /* descriptors, ring_cap slots (0 or
                                             a power of two) */
-    size_t ring_cap, head, count;         /* head: slot of the newest entry;
-                                            count: entries (public) */
+    hyper_hpack_tsize ring_cap, head, count; /* head: slot of the newest
+                                            entry; count: entries (public) */
     uint8_t *bytes;                        /* name/value storage, bytes_cap */
-    size_t bytes_cap;
+    hyper_hpack_tsize bytes_cap;
     struct hyper_hpack_bstate b;
-    size_t size;                           /* RFC size: sum(name+value+32) (public) */
-    size_t max_size;                       /* current maximum (last update) (public) */
-    size_t limit;                          /* max_size may never exceed this (public) */
+    hyper_hpack_tsize size;               /* RFC size: sum(name+value+32) (public) */
+    hyper_hpack_tsize max_size;           /* current maximum (last update) (public) */
+    hyper_hpack_tsize limit;              /* max_size may never exceed this (public) */
     uint64_t inserted;                     /* entries added over the life (public) */
 };
 
@@ -65,6 +75,16 @@ struct hyper_hpack_table {
  * with the first add). HYPER_EINVAL if limit > HYPER_HPACK_TABLE_LIMIT_MAX. */
 int hyper_hpack_table_init(hyper_hpack_table *t, const hyper_mem *mem, size_t limit);
 void hyper_hpack_table_free(hyper_hpack_table *t);
+
+/* The decoder's and the encoder's shared life cycle: each is one object of
+ * `size` octets that starts with its table (the table's mem is theirs).
+ * hyper_hpack_table_new allocates it zero-filled with the table
+ * initialised as hyper_hpack_table_init does, and stores it in *obj (NULL
+ * on failure): HYPER_EINVAL when limit > HYPER_HPACK_TABLE_LIMIT_MAX (then
+ * nothing is allocated), HYPER_ENOMEM. hyper_hpack_table_delete frees the
+ * table's storage, then the object. */
+int hyper_hpack_table_new(void **obj, const hyper_mem *mem, size_t size, size_t limit);
+void hyper_hpack_table_delete(hyper_hpack_table *t, size_t size);
 
 /* Adds an entry (copied), evicting as needed. HYPER_ENOMEM on failure (the
  * table is unchanged then). `name` may point into the table itself (an

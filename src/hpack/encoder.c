@@ -89,21 +89,24 @@
 #define S_PROXY_AUTHORIZATION 49
 #define S_SET_COOKIE 55
 
-/* One dynamic entry in the hash: its two chain links (sequence numbers of
- * older entries in the same bucket) and its two hashes. */
+/* The two keys an entry is chained on: name+value, and name. */
+enum { KEY_NV, KEY_N };
+
+/* One dynamic entry in the hash, per key: its chain link (the sequence
+ * number of the next older entry in the same bucket) and its hash. */
 typedef struct enc_node {
-    uint32_t next_nv, next_n;
-    uint32_t hash_nv, hash_n;
+    uint32_t next[2];
+    uint32_t hash[2];
 } enc_node;
 
 struct hyper_hpack_encoder {
-    const hyper_mem *mem;
-    hyper_hpack_table table; /* limit: opts.max_table_size */
-    /* One allocation: nodes[cap], then heads_nv and heads_n, cap <<
-     * HEADS_SHIFT each. cap is a power of two >= table.max_size / 32 at
-     * every moment. */
+    hyper_hpack_table table; /* first (hyper_hpack_table_new); its mem is ours;
+                                limit: opts.max_table_size */
+    /* One allocation: nodes[cap], then the bucket heads, cap << HEADS_SHIFT
+     * per key (key k's from heads + k * (cap << HEADS_SHIFT)). cap is a
+     * power of two >= table.max_size / 32 at every moment. */
     enc_node *nodes;
-    uint32_t *heads_nv, *heads_n;
+    uint32_t *heads;
     size_t cap;
     uint32_t max_opt; /* our maximum (opts.max_table_size) */
     uint32_t cur;     /* the size the peer's decoder last heard (§4.2) */
@@ -119,8 +122,8 @@ typedef struct match {
     unsigned name_index;  /* name-only match, or 0 */
     unsigned static_name; /* static index of the name, or 0 */
     int sensitive;        /* a never-indexed literal (§6.2.3) */
-    int hashed;           /* hn and hnv hold the hashes */
-    uint32_t hn, hnv;
+    int hashed;           /* h holds the hashes */
+    uint32_t h[2];        /* per key (KEY_NV, KEY_N) */
 } match;
 
 /* Forced inline: each call site gets its own copy, specialised for its
@@ -209,11 +212,10 @@ static uint32_t hash_name(const char *name, size_t len, unsigned sname)
 
 /* Both hashes of a field: its name's, then name and value together. */
 SPECIALIZE void hash_field(const char *name, size_t name_len, unsigned sname,
-                              const char *value, size_t value_len, uint32_t *hn,
-                              uint32_t *hnv)
+                              const char *value, size_t value_len, uint32_t h[2])
 {
-    *hn = hash_name(name, name_len, sname);
-    *hnv = (uint32_t)hash_bytes(value, value_len, (uint64_t)*hn << 17 | 1);
+    h[KEY_N] = hash_name(name, name_len, sname);
+    h[KEY_NV] = (uint32_t)hash_bytes(value, value_len, (uint64_t)h[KEY_N] << 17 | 1);
 }
 
 /* ---- the dynamic-table hash ------------------------------------------------- */
@@ -239,17 +241,18 @@ static int live(const hyper_hpack_table *t, uint32_t s)
     return age >= 1 && age <= hyper_hpack_table_count(t);
 }
 
-static void link_entry(enc_node *nodes, uint32_t *heads_nv, uint32_t *heads_n,
-                       size_t cap, uint32_t seq, uint32_t hn, uint32_t hnv)
+/* Puts entry seq at the head of its bucket for both keys. */
+SPECIALIZE void link_entry(enc_node *nodes, uint32_t *heads, size_t cap, uint32_t seq,
+                       const uint32_t hash[2])
 {
-    size_t bmask = (cap << HEADS_SHIFT) - 1;
+    size_t nb = cap << HEADS_SHIFT;
     enc_node *e = &nodes[seq & (cap - 1)];
-    e->hash_n = hn;
-    e->hash_nv = hnv;
-    e->next_n = heads_n[hn & bmask];
-    e->next_nv = heads_nv[hnv & bmask];
-    heads_n[hn & bmask] = seq;
-    heads_nv[hnv & bmask] = seq;
+    for (int k = 0; k < 2; k++) {
+        uint32_t *head = &heads[k * nb + (hash[k] & (nb - 1))];
+        e->hash[k] = hash[k];
+        e->next[k] = *head;
+        *head = seq;
+    }
 }
 
 /* Makes the hash big enough for a table of `size` octets; live entries are
@@ -261,12 +264,11 @@ static int hash_reserve(hyper_hpack_encoder *enc, uint32_t size)
     size_t cap = cap_for(size);
     if (enc->nodes && cap <= enc->cap)
         return HYPER_OK;
-    uint8_t *block = hyper_mem_alloc(enc->mem, hash_bytes_for(cap));
+    uint8_t *block = hyper_mem_alloc(enc->table.mem, hash_bytes_for(cap));
     if (!block)
         return HYPER_ENOMEM;
     enc_node *nodes = (enc_node *)block;
-    uint32_t *heads_nv = (uint32_t *)(block + cap * sizeof(enc_node));
-    uint32_t *heads_n = heads_nv + (cap << HEADS_SHIFT);
+    uint32_t *heads = (uint32_t *)(block + cap * sizeof(enc_node));
     const hyper_hpack_table *t = &enc->table;
     uint32_t ins = (uint32_t)t->inserted;
     /* An empty bucket holds a sequence number 2^31 insertions old, so it
@@ -274,36 +276,36 @@ static int hash_reserve(hyper_hpack_encoder *enc, uint32_t size)
      * insertions; `ins` itself (age 0) would turn live, and send every walk
      * from an empty bucket into the oldest entry's chain, as soon as
      * entries are added. */
-    for (size_t i = 0; i < cap << HEADS_SHIFT; i++)
-        heads_nv[i] = heads_n[i] = ins - EMPTY_AGE;
+    for (size_t i = 0; i < 2 * (cap << HEADS_SHIFT); i++)
+        heads[i] = ins - EMPTY_AGE;
     for (size_t i = hyper_hpack_table_count(t); i >= 1; i--) {
         uint32_t seq = ins - (uint32_t)i;
         const enc_node *old = &enc->nodes[seq & (enc->cap - 1)];
-        link_entry(nodes, heads_nv, heads_n, cap, seq, old->hash_n, old->hash_nv);
+        link_entry(nodes, heads, cap, seq, old->hash);
     }
-    hyper_mem_free(enc->mem, enc->nodes, enc->nodes ? hash_bytes_for(enc->cap) : 0);
+    hyper_mem_free(enc->table.mem, enc->nodes, enc->nodes ? hash_bytes_for(enc->cap) : 0);
     enc->nodes = nodes;
-    enc->heads_nv = heads_nv;
-    enc->heads_n = heads_n;
+    enc->heads = heads;
     enc->cap = cap;
     return HYPER_OK;
 }
 
 #define bytes_eq hyper_hpack_bytes_eq
 
-/* Dynamic index (1 = newest) of the newest entry with this name and, when
- * by_value, this value; or 0. Walks the name+value or the name chain. */
-SPECIALIZE size_t find(const hyper_hpack_encoder *enc, uint32_t hash,
-                          const hyper_hpack_field *f, int by_value)
+/* Dynamic index (1 = newest) of the newest entry with this name and, for
+ * KEY_NV, this value; or 0. Walks the chain of `key` from `hash`'s bucket. */
+SPECIALIZE size_t find(const hyper_hpack_encoder *enc, const hyper_hpack_field *f,
+                          int key, uint32_t hash)
 {
     const hyper_hpack_table *t = &enc->table;
-    size_t mask = enc->cap - 1, steps = hyper_hpack_table_count(t);
+    const int by_value = key == KEY_NV;
+    size_t mask = enc->cap - 1, nb = enc->cap << HEADS_SHIFT,
+           steps = hyper_hpack_table_count(t);
     uint32_t ins = (uint32_t)t->inserted;
-    const uint32_t *heads = by_value ? enc->heads_nv : enc->heads_n;
-    uint32_t s = heads[hash & ((enc->cap << HEADS_SHIFT) - 1)];
+    uint32_t s = enc->heads[key * nb + (hash & (nb - 1))];
     for (; steps > 0 && live(t, s); steps--) {
         const enc_node *e = &enc->nodes[s & mask];
-        if ((by_value ? e->hash_nv : e->hash_n) == hash) {
+        if (e->hash[key] == hash) {
             const char *n, *v;
             size_t nl, vl, idx = ins - s;
             hyper_hpack_table_get(t, idx, &n, &nl, &v, &vl);
@@ -311,7 +313,7 @@ SPECIALIZE size_t find(const hyper_hpack_encoder *enc, uint32_t hash,
                 nl == f->name_len && bytes_eq(n, f->name, nl))
                 return idx;
         }
-        s = by_value ? e->next_nv : e->next_n;
+        s = e->next[key];
     }
     return 0;
 }
@@ -358,10 +360,12 @@ static int should_index(const hyper_hpack_encoder *enc, const hyper_hpack_field 
 /* Writes an integer (§5.1); values that fit the prefix without a call. */
 static size_t put_int(uint8_t *out, uint32_t v, unsigned prefix, uint8_t first)
 {
+#ifndef __OPTIMIZE_SIZE__ /* -Os: the call for every value */
     if (v < (1u << prefix) - 1) {
         out[0] = (uint8_t)(first | v);
         return 1;
     }
+#endif
     return hyper_hpack_int_encode(out, v, prefix, first);
 }
 
@@ -435,17 +439,17 @@ static void lookup(const hyper_hpack_encoder *enc, const hyper_hpack_field *f, m
     m->name_index = sname;
     m->sensitive = is_sensitive(enc, f, sname);
     m->hashed = 0;
-    m->hn = m->hnv = 0; /* set with hashed; zeroed for gcc -Os's flow analysis */
+    m->h[0] = m->h[1] = 0; /* set with hashed; zeroed for gcc -Os's flow analysis */
     if (sidx && !literal && !m->sensitive) {
         m->index = sidx;
         return;
     }
     if (hyper_hpack_table_count(&enc->table) == 0)
         return;
-    hash_field(f->name, f->name_len, sname, f->value, f->value_len, &m->hn, &m->hnv);
+    hash_field(f->name, f->name_len, sname, f->value, f->value_len, m->h);
     m->hashed = 1;
     if (!literal) {
-        size_t d = find(enc, m->hnv, f, 1);
+        size_t d = find(enc, f, KEY_NV, m->h[KEY_NV]);
         if (d) {
             m->index = (unsigned)(HYPER_HPACK_STATIC_COUNT + d);
             return;
@@ -453,7 +457,7 @@ static void lookup(const hyper_hpack_encoder *enc, const hyper_hpack_field *f, m
     }
     if (sname)
         return;
-    size_t d = find(enc, m->hn, f, 0);
+    size_t d = find(enc, f, KEY_N, m->h[KEY_N]);
     if (d)
         m->name_index = (unsigned)(HYPER_HPACK_STATIC_COUNT + d);
 }
@@ -465,11 +469,9 @@ static int index_field(hyper_hpack_encoder *enc, const hyper_hpack_field *f, mat
                               f->value_len) != HYPER_OK)
         return 0;
     if (!m->hashed) {
-        hash_field(f->name, f->name_len, m->static_name, f->value, f->value_len, &m->hn,
-                   &m->hnv);
+        hash_field(f->name, f->name_len, m->static_name, f->value, f->value_len, m->h);
     }
-    link_entry(enc->nodes, enc->heads_nv, enc->heads_n, enc->cap,
-               (uint32_t)(enc->table.inserted - 1), m->hn, m->hnv);
+    link_entry(enc->nodes, enc->heads, enc->cap, (uint32_t)(enc->table.inserted - 1), m->h);
     return 1;
 }
 
@@ -499,41 +501,37 @@ static size_t put_field(hyper_hpack_encoder *enc, const hyper_hpack_field *f, ui
 int hyper_hpack_encoder_init(hyper_hpack_encoder **enc, const hyper_mem *mem,
                              const hyper_hpack_encoder_opts *opts)
 {
+    hyper_hpack_encoder_opts o = {0, HYPER_HPACK_HUFFMAN_AUTO, HYPER_HPACK_INDEXING_AUTO};
+    void *p;
     if (!enc)
         return HYPER_EINVAL;
     *enc = NULL;
-    mem = hyper_mem_pick(mem);
-    uint32_t max = opts && opts->max_table_size ? opts->max_table_size : PROTOCOL_TABLE_SIZE;
-    int huffman = opts ? opts->huffman : HYPER_HPACK_HUFFMAN_AUTO;
-    int indexing = opts ? opts->indexing : HYPER_HPACK_INDEXING_AUTO;
-    if (huffman < HYPER_HPACK_HUFFMAN_AUTO || huffman > HYPER_HPACK_HUFFMAN_ALWAYS ||
-        indexing < HYPER_HPACK_INDEXING_AUTO || indexing > HYPER_HPACK_INDEXING_NONE)
+    if (opts)
+        o = *opts;
+    uint32_t max = o.max_table_size ? o.max_table_size : PROTOCOL_TABLE_SIZE;
+    /* AUTO is 0 for both: one unsigned test per range. */
+    if ((unsigned)o.huffman > HYPER_HPACK_HUFFMAN_ALWAYS ||
+        (unsigned)o.indexing > HYPER_HPACK_INDEXING_NONE)
         return HYPER_EINVAL;
-    hyper_hpack_encoder *e = hyper_mem_zalloc(mem, sizeof *e);
-    if (!e)
-        return HYPER_ENOMEM;
-    e->mem = mem;
+    int rc = hyper_hpack_table_new(&p, mem, sizeof **enc, max);
+    if (rc < 0)
+        return rc;
+    hyper_hpack_encoder *e = p;
     e->max_opt = max;
 #ifdef HYPER_CONFIG_NO_HUFFMAN_ENCODER
-    huffman = HYPER_HPACK_HUFFMAN_NEVER;  /* the policy is accepted, raw is all there is */
+    o.huffman = HYPER_HPACK_HUFFMAN_NEVER;  /* the policy is accepted, raw is all there is */
 #endif
-    e->huffman = huffman;
-    e->indexing = indexing;
+    e->huffman = o.huffman;
+    e->indexing = o.indexing;
     /* The peer's decoder starts at the protocol default; we use at most our
-     * own maximum, announced in the first block when it differs. */
+     * own maximum, announced in the first block when it differs. The table
+     * is empty and want <= its limit: set_max cannot fail. */
     e->cur = PROTOCOL_TABLE_SIZE;
     e->want = e->low = max < PROTOCOL_TABLE_SIZE ? max : PROTOCOL_TABLE_SIZE;
-    int rc = hyper_hpack_table_init(&e->table, mem, max);
-    if (rc == HYPER_OK) {
-        rc = hyper_hpack_table_set_max(&e->table, e->want);
-        if (rc == HYPER_OK)
-            rc = hash_reserve(e, e->want);
-        if (rc != HYPER_OK)
-            hyper_hpack_table_free(&e->table);
-    }
-    if (rc != HYPER_OK) {
-        hyper_mem_free(mem, e, sizeof *e);
-        return rc;
+    hyper_hpack_table_set_max(&e->table, e->want);
+    if (hash_reserve(e, e->want) != HYPER_OK) {
+        hyper_hpack_table_delete(&e->table, sizeof *e);
+        return HYPER_ENOMEM;
     }
     *enc = e;
     return HYPER_OK;
@@ -543,9 +541,8 @@ void hyper_hpack_encoder_free(hyper_hpack_encoder *enc)
 {
     if (!enc)
         return;
-    hyper_mem_free(enc->mem, enc->nodes, enc->nodes ? hash_bytes_for(enc->cap) : 0);
-    hyper_hpack_table_free(&enc->table);
-    hyper_mem_free(enc->mem, enc, sizeof *enc);
+    hyper_mem_free(enc->table.mem, enc->nodes, enc->nodes ? hash_bytes_for(enc->cap) : 0);
+    hyper_hpack_table_delete(&enc->table, sizeof *enc);
 }
 
 int hyper_hpack_encoder_set_peer_table_size(hyper_hpack_encoder *enc, uint32_t size)
@@ -608,15 +605,21 @@ long hyper_hpack_encode(hyper_hpack_encoder *enc, const hyper_hpack_field *field
     if (!enc || (n && !fields) || (!out && cap))
         return HYPER_EINVAL;
     /* Arguments and the bound in one pass (the bound's sum cannot wrap:
-     * each string is at most MAX_STRING). */
+     * each string is at most MAX_STRING); a build for size sums the bound
+     * in a second pass, through hyper_hpack_encode_bound. */
     size_t bound = 2 * HYPER_HPACK_INT_MAX_LEN;
     for (size_t i = 0; i < n; i++) {
         const hyper_hpack_field *f = &fields[i];
         if (f->name_len > MAX_STRING || f->value_len > MAX_STRING ||
             (!f->name && f->name_len) || (!f->value && f->value_len))
             return HYPER_EINVAL;
+#ifndef __OPTIMIZE_SIZE__
         bound = add_sat(bound, field_bound(f, enc->huffman));
+#endif
     }
+#ifdef __OPTIMIZE_SIZE__
+    bound = hyper_hpack_encode_bound(enc, fields, n);
+#endif
     if (cap < bound)
         return HYPER_EBUFFER;
     size_t len = 0;

@@ -74,6 +74,20 @@ static inline uint64_t load_short(const uint8_t *p, size_t n)
 
 /* The input from bit p on, left-aligned, with *valid real bits (at least 57,
  * or all that are left) and zeros below them. */
+#ifdef __OPTIMIZE_SIZE__
+static uint64_t window(const uint8_t *src, size_t len, size_t p, unsigned *valid)
+{
+    /* A build for size: octet by octet, a fifth of the code. */
+    size_t b = p >> 3, k = len - b;
+    uint64_t w = 0;
+    if (k > 8)
+        k = 8;
+    for (size_t i = 0; i < k; i++)
+        w |= (uint64_t)src[b + i] << (56 - 8 * i);
+    *valid = (unsigned)(8 * k - (p & 7));
+    return w << (p & 7);
+}
+#else
 INLINE uint64_t window(const uint8_t *src, size_t len, size_t p, unsigned *valid)
 {
     size_t b = p >> 3, k = len - b;
@@ -89,6 +103,7 @@ INLINE uint64_t window(const uint8_t *src, size_t len, size_t p, unsigned *valid
         return load_be64(src + len - 8) << (64 - 8 * k + s);
     return load_short(src + b, k) << s;
 }
+#endif
 
 /* Length of the code at the top of x, searching from length `from` (a
  * lower bound the caller knows). */
@@ -136,6 +151,7 @@ INLINE long finish(uint64_t w, size_t rem, size_t n)
     return padding_error(w, rem);
 }
 
+#if defined(HYPER_HUFFMAN_COMPACT) || !defined(__OPTIMIZE_SIZE__)
 /* Symbol by symbol through the canonical code, checking the room before
  * each octet: the compact decoder, and the fallback for a small dst. */
 static long decode_checked(const uint8_t *src, size_t len, uint8_t *dst, size_t cap)
@@ -158,6 +174,7 @@ static long decode_checked(const uint8_t *src, size_t len, uint8_t *dst, size_t 
     uint64_t w = window(src, len, p, &valid);
     return finish(w, total - p, n);
 }
+#endif
 
 #ifndef HYPER_HUFFMAN_COMPACT
 #define FAST_SHIFT (64 - HYPER_HUFFMAN_FAST_BITS)
@@ -201,6 +218,51 @@ static inline void put2(uint8_t *o, uint32_t e)
         w <<= F_TOTAL(e);                                                     \
     } while (0)
 
+#ifdef __OPTIMIZE_SIZE__
+/* A build for size: one decoder for every dst, table steps one window at a
+ * time (the loop below unrolls four steps per load, ~0.4 KB more), each
+ * symbol stored after a check of the room (so it serves a small dst too,
+ * in decode_checked's place). A step whose codes run past the real bits
+ * takes the first symbol alone when it fits; when nothing complete is
+ * left, the rest is padding (codes are prefix-free: a complete code in
+ * the real bits would have been the one looked up). */
+static long decode_table(const uint8_t *src, size_t len, uint8_t *dst, size_t cap)
+{
+    size_t p = 0, n = 0;
+    unsigned valid;
+    for (;;) {
+        uint64_t w = window(src, len, p, &valid);
+        uint32_t e = hyper_huffman_fast[w >> FAST_SHIFT];
+        unsigned c = F_TOTAL(e), k = F_COUNT(e);
+        if (k) {
+            if (c > valid) {
+                c = F_LEN1(e);
+                k = 1;
+                if (c > valid)
+                    break;
+            }
+        } else {
+            uint8_t sym;
+            int l = canonical_step(src, len, p, HYPER_HUFFMAN_FAST_BITS + 1, &sym);
+            if (l <= 0) {
+                if (l < 0)
+                    return l;
+                break;
+            }
+            e = sym;
+            c = (unsigned)l;
+            k = 1;
+        }
+        for (; k; k--, e >>= 8) {
+            if (n >= cap)
+                return HYPER_EBUFFER;
+            dst[n++] = (uint8_t)e;
+        }
+        p += c;
+    }
+    return finish(window(src, len, p, &valid), len * 8 - p, n);
+}
+#else
 /* dst has room for HYPER_HUFFMAN_DECODED_MAX(len) + 1 octets, so every
  * step may store two: no bound checks on the output at all. While 8 input
  * octets remain, one load gives >= 57 bits for four table steps; the last
@@ -265,23 +327,32 @@ static long decode_fast(const uint8_t *src, size_t len, uint8_t *dst)
     }
     return finish(w, rem, (size_t)(o - dst));
 }
+#endif /* __OPTIMIZE_SIZE__ */
 #endif
 
 long hyper_huffman_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t cap)
 {
     if (len == 0)
         return 0;
-#ifndef HYPER_HUFFMAN_COMPACT
+#if defined(HYPER_HUFFMAN_COMPACT)
+    return decode_checked(src, len, dst, cap);
+#elif defined(__OPTIMIZE_SIZE__)
+    return decode_table(src, len, dst, cap);
+#else
     if (cap > HYPER_HUFFMAN_DECODED_MAX(len))
         return decode_fast(src, len, dst);
-#endif
     return decode_checked(src, len, dst, cap);
+#endif
 }
 
 long hyper_huffman_decode_fast(const uint8_t *src, size_t len, uint8_t *dst)
 {
 #ifndef HYPER_HUFFMAN_COMPACT
+#ifdef __OPTIMIZE_SIZE__
+    return decode_table(src, len, dst, SIZE_MAX); /* the room is the caller's */
+#else
     return decode_fast(src, len, dst);
+#endif
 #else
     return len ? decode_checked(src, len, dst, HYPER_HUFFMAN_DECODED_MAX(len) + 1) : 0;
 #endif
@@ -292,12 +363,17 @@ size_t hyper_huffman_encoded_len(const uint8_t *src, size_t len)
 {
     uint64_t b0 = 0, b1 = 0;
     size_t i = 0;
+#ifndef __OPTIMIZE_SIZE__ /* two sums in flight; -Os: one loop */
     for (; i + 2 <= len; i += 2) {
         b0 += hyper_huffman_bits[src[i]];
         b1 += hyper_huffman_bits[src[i + 1]];
     }
     if (i < len)
         b0 += hyper_huffman_bits[src[i]];
+#else
+    for (; i < len; i++)
+        b0 += hyper_huffman_bits[src[i]];
+#endif
     return (size_t)((b0 + b1 + 7) / 8);
 }
 

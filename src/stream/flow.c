@@ -28,9 +28,10 @@
  * the frame: on an idle stream it is a connection error like any
  * WINDOW_UPDATE there, on a stream we reset it is ignored like any late
  * frame (§5.1). */
-int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd, uint32_t increment,
-                          int rc)
+int h2_flow_window_update(hyper_h2_session *s, hyper_frame *f, int rc)
 {
+    const hyper_frame_hd *hd = &f->hd;
+    uint32_t increment = f->u.window_update.increment;
     if (hd->stream_id == 0) {
         if (s->send_window + increment > WINDOW_MAX)
             return h2_fail(s, HYPER_EH2_FLOW_CONTROL);

@@ -134,17 +134,20 @@ typedef struct h2_block {
     uint8_t is_push;      /* a PUSH_PROMISE's promised request */
     uint8_t discard;      /* decode for HPACK state, keep nothing */
     uint8_t end_stream;   /* HEADERS carried END_STREAM */
-    uint32_t stream_id;   /* stream the frames arrive on */
-    uint32_t target_id;   /* stream the fields belong to (promised id for push) */
-    uint32_t continuations;
-    hyper_headers *h;     /* fields so far (NULL when discarding) */
-    /* validation state (response_check.c) */
-    int bad;              /* first validation error, 0 while fine */
-    int status;           /* :status, -1 before */
-    int64_t content_length;
+    /* validation state (response_check.c), packed with the flags above
+     * (the block sits in the session's first 128 octets: code size) */
     uint8_t seen_regular; /* a regular field came: no pseudo-header after */
     uint8_t pseudo_seen;  /* bit per pseudo-header, for duplicates */
     uint8_t trailers;     /* the block is a trailer section */
+    int8_t bad;           /* first validation error (HYPER_EH2_BAD_RESPONSE or
+                             _BAD_PUSH, which fit: response_check.c), 0 while
+                             fine; one octet keeps the block at 40 octets */
+    uint32_t stream_id;   /* stream the frames arrive on */
+    uint32_t target_id;   /* stream the fields belong to (promised id for push) */
+    uint32_t continuations;
+    int status;           /* :status, -1 before */
+    hyper_headers *h;     /* fields so far (NULL when discarding) */
+    int64_t content_length;
 } h2_block;
 
 /* One queued event, compact: 32 octets on 64-bit, where a hyper_event is
@@ -313,8 +316,7 @@ int h2_id_was_used(const hyper_h2_session *s, uint32_t id);
 void h2_streams_free_all(hyper_h2_session *s);
 
 /* ---- flow.c ---- */
-int h2_flow_window_update(hyper_h2_session *s, const hyper_frame_hd *hd, uint32_t increment,
-                          int rc);
+int h2_flow_window_update(hyper_h2_session *s, hyper_frame *f, int rc);
 int h2_flow_peer_initial_window(hyper_h2_session *s, uint32_t value);
 void h2_flow_local_initial_window(hyper_h2_session *s, uint32_t value);
 /* n received octets the application will never see: credited back to the
@@ -327,12 +329,15 @@ int h2_flow_write_updates(hyper_h2_session *s);
 
 /* ---- settings.c ---- */
 int h2_settings_write_ours(hyper_h2_session *s);
-int h2_settings_recv(hyper_h2_session *s, hyper_frame_settings *fs);
+int h2_settings_recv(hyper_h2_session *s, hyper_frame *f, int rc);
 
 /* ---- submit.c ---- */
 int h2_encoder_ensure(hyper_h2_session *s);
 
 /* ---- session.c ---- */
+/* Handlers of decoded frames (f->hd is the frame's header), one per type
+ * (session.c's table). rc < 0 is the decoder's stream error, which only
+ * WINDOW_UPDATE and PRIORITY can have (hyper_frame_error_is_stream). */
 int h2_conn_error(hyper_h2_session *s, int err, uint32_t code);
 /* h2_fail and h2_stream_error send the RFC 9113 code err stands for. */
 int h2_fail(hyper_h2_session *s, int err);
@@ -342,8 +347,16 @@ int h2_stream_refused(hyper_h2_session *s, uint32_t id, enum h2_input in, int er
 /* The live stream a received HEADERS, DATA or RST_STREAM (input `in`)
  * concerns, or NULL with *rc set once the frame was answered: as a late
  * frame (§5.1), with a stream error STREAM_CLOSED (half-closed (remote)),
- * or with a connection error. Inline: DATA and HEADERS take this path. */
-static inline h2_stream *h2_stream_for(hyper_h2_session *s, uint32_t id, enum h2_input in,
+ * or with a connection error. Inline (DATA and HEADERS take this path),
+ * but one copy in session.c under -Os. */
+#ifdef __OPTIMIZE_SIZE__
+h2_stream *h2_stream_for(hyper_h2_session *s, uint32_t id, enum h2_input in, int *rc);
+#define H2_STREAM_FOR
+#else
+#define H2_STREAM_FOR static inline
+#endif
+#if !defined(__OPTIMIZE_SIZE__) || defined(H2_DEFINE_STREAM_FOR)
+H2_STREAM_FOR h2_stream *h2_stream_for(hyper_h2_session *s, uint32_t id, enum h2_input in,
                                        int *rc)
 {
     h2_stream *st = h2_stream_find(s, id);
@@ -354,12 +367,12 @@ static inline h2_stream *h2_stream_for(hyper_h2_session *s, uint32_t id, enum h2
     *rc = h2_stream_refused(s, id, in, err);
     return NULL;
 }
+#endif
 
 /* ---- header_block.c ---- */
 int h2_block_headers(hyper_h2_session *s, const hyper_frame_hd *hd,
                      const uint8_t *payload);
-int h2_block_continuation(hyper_h2_session *s, const hyper_frame_hd *hd,
-                          const hyper_frame_continuation *fc);
+int h2_block_continuation(hyper_h2_session *s, hyper_frame *f, int rc);
 int h2_block_start(hyper_h2_session *s, uint32_t stream_id, uint32_t target_id,
                    int is_push, int discard);
 int h2_block_feed(hyper_h2_session *s, const uint8_t *frag, size_t len, int final);
@@ -367,8 +380,7 @@ void h2_block_clear(hyper_h2_session *s);
 int h2_guard_empty(hyper_h2_session *s, int empty);
 
 /* ---- push.c ---- */
-int h2_push_promise(hyper_h2_session *s, const hyper_frame_hd *hd,
-                    const hyper_frame_push_promise *pp);
+int h2_push_promise(hyper_h2_session *s, hyper_frame *f, int rc);
 int h2_push_finish(hyper_h2_session *s);
 
 /* ---- response_check.c ---- */

@@ -167,10 +167,10 @@ int h2_block_headers(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_
 }
 
 /* CONTINUATION, decoded (session.c). */
-int h2_block_continuation(hyper_h2_session *s, const hyper_frame_hd *hd,
-                          const hyper_frame_continuation *fc)
+int h2_block_continuation(hyper_h2_session *s, hyper_frame *f, int rc)
 {
-    int rc;
+    const hyper_frame_hd *hd = &f->hd;
+    const hyper_frame_continuation *fc = &f->u.continuation;
     if (!s->hb.active)
         return h2_fail(s, HYPER_EH2_CONTINUATION);
     if (++s->hb.continuations > s->opts.max_continuations)

@@ -61,10 +61,10 @@ static int accept_push(hyper_h2_session *s, uint32_t id)
 #endif
 
 /* PUSH_PROMISE, decoded (session.c). */
-int h2_push_promise(hyper_h2_session *s, const hyper_frame_hd *hd,
-                    const hyper_frame_push_promise *pp)
+int h2_push_promise(hyper_h2_session *s, hyper_frame *f, int rc)
 {
-    int rc;
+    const hyper_frame_hd *hd = &f->hd;
+    const hyper_frame_push_promise *pp = &f->u.push_promise;
     if (!s->opts.enable_push && s->local_acked)
         return h2_fail(s, HYPER_EH2_PUSH_DISABLED);
     int refuse = check_associated(s, hd->stream_id);

@@ -27,6 +27,9 @@
 #define P_AUTHORITY 0x08u
 #define P_PATH 0x10u
 
+_Static_assert(HYPER_EH2_BAD_PUSH >= INT8_MIN && HYPER_EH2_BAD_RESPONSE >= INT8_MIN,
+               "h2_block.bad holds them");
+
 /* Where n is in list (names each preceded by their length, the list ends
  * with a 0 length), or -1. */
 static int find_name(const char *n, size_t len, const char *list)

@@ -116,10 +116,11 @@ static int send_data(hyper_h2_session *s, h2_stream *st, int *progress)
         return 0; /* blocked by a window until WINDOW_UPDATE */
     /* Whole frames: wait for the buffer to drain rather than cut a short
      * one, unless the frame cannot fit even in an empty buffer. */
-    if (h2_out_free(s) < 9 + n) {
-        if (s->out_tail > s->out_head || h2_out_free(s) < 9 + 1)
+    size_t room = h2_out_free(s);
+    if (room < 9 + n) {
+        if (s->out_tail > s->out_head || room < 9 + 1)
             return HYPER_EBUFFER;
-        n = h2_out_free(s) - 9;
+        n = room - 9;
     }
     int end = st->local_end && n == avail;
     uint8_t *p = h2_out_frame(s, HYPER_FRAME_DATA, end ? HYPER_FRAME_FLAG_END_STREAM : 0,

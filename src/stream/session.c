@@ -16,6 +16,7 @@
  *    silently.
  */
 #include <string.h>
+#define H2_DEFINE_STREAM_FOR /* its one copy under -Os */
 #include "stream/h2_internal.h"
 
 /* HYPER_CONFIG_NO_PUSH builds cannot accept pushes (hyper_config.h). */
@@ -251,8 +252,10 @@ int h2_stream_refused(hyper_h2_session *s, uint32_t id, enum h2_input in, int er
 
 /* ---- frames handled here ----------------------------------------------------- */
 
-static int on_ping(hyper_h2_session *s, const hyper_frame_ping *p)
+static int on_ping(hyper_h2_session *s, hyper_frame *f, int rc)
 {
+    const hyper_frame_ping *p = &f->u.ping;
+    (void)rc;
     if (p->ack) {
         h2_ev *e = h2_ev_push(s, HYPER_EVENT_PING_ACK, 0);
         if (e)
@@ -267,8 +270,10 @@ static int on_ping(hyper_h2_session *s, const hyper_frame_ping *p)
  * to completion. Queued requests fail the same way whatever their id: a
  * receiver of GOAWAY MUST NOT open new streams, and a graceful shutdown
  * announces last_stream_id 2^31-1 first, which is above every queued id. */
-static int on_goaway(hyper_h2_session *s, const hyper_frame_goaway *g)
+static int on_goaway(hyper_h2_session *s, hyper_frame *f, int rc)
 {
+    const hyper_frame_goaway *g = &f->u.goaway;
+    (void)rc;
     if (s->goaway_received && g->last_stream_id > s->goaway_last_id)
         return h2_fail(s, HYPER_EH2_PROTOCOL);
     s->goaway_received = 1;
@@ -287,12 +292,12 @@ static int on_goaway(hyper_h2_session *s, const hyper_frame_goaway *g)
     return HYPER_OK;
 }
 
-static int on_rst_stream(hyper_h2_session *s, const hyper_frame_hd *hd, uint32_t code)
+static int on_rst_stream(hyper_h2_session *s, hyper_frame *f, int rc)
 {
-    int rc;
+    uint32_t code = f->u.rst_stream.error_code;
     if (++s->rst_in_row > s->opts.max_rst_received)
         return h2_fail(s, HYPER_EH2_CALM);
-    h2_stream *st = h2_stream_for(s, hd->stream_id, H2_IN_RECV_RST, &rc);
+    h2_stream *st = h2_stream_for(s, f->hd.stream_id, H2_IN_RECV_RST, &rc);
     if (!st)
         return rc;
     /* §8.1: a server that answered in full may stop our upload with
@@ -306,13 +311,31 @@ static int on_rst_stream(hyper_h2_session *s, const hyper_frame_hd *hd, uint32_t
     return HYPER_OK;
 }
 
+/* PRIORITY is ignored (§5.3.2), in every state; a malformed one is a
+ * stream error (§6.3). */
+static int on_priority(hyper_h2_session *s, hyper_frame *f, int rc)
+{
+    return rc < 0 ? h2_stream_error(s, f->hd.stream_id, rc) : HYPER_OK;
+}
+
+/* Every decoded frame type's handler, indexed by type - PRIORITY (DATA
+ * and HEADERS do not come here). One indirect call instead of a switch
+ * whose every case sets up its own call. */
+typedef int (*frame_handler)(hyper_h2_session *s, hyper_frame *f, int rc);
+#define AT(t) [HYPER_FRAME_##t - HYPER_FRAME_PRIORITY]
+static const frame_handler handlers[HYPER_FRAME_CONTINUATION - HYPER_FRAME_PRIORITY + 1] = {
+    AT(PRIORITY) = on_priority,           AT(RST_STREAM) = on_rst_stream,
+    AT(SETTINGS) = h2_settings_recv,      AT(PUSH_PROMISE) = h2_push_promise,
+    AT(PING) = on_ping,                   AT(GOAWAY) = on_goaway,
+    AT(WINDOW_UPDATE) = h2_flow_window_update, AT(CONTINUATION) = h2_block_continuation};
+#undef AT
+
 /* Every frame but DATA. HEADERS, which every response brings, goes
  * straight to its handler (it decodes it itself: no union to clear); the
  * others are decoded here at once. A decode error is a connection error
  * except those the RFC makes stream errors (§6.9 WINDOW_UPDATE, §6.3
  * PRIORITY): their handlers decide, a frame on a stream that is not live
- * being answered as such first. PRIORITY is otherwise ignored (§5.3.2),
- * in every state. */
+ * being answered as such first. */
 static int on_frame(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t *payload)
 {
     if (hd->type == HYPER_FRAME_HEADERS)
@@ -321,26 +344,10 @@ static int on_frame(hyper_h2_session *s, const hyper_frame_hd *hd, const uint8_t
     int rc = hyper_frame_decode(&f, hd, payload);
     if (rc < 0 && !hyper_frame_error_is_stream(rc, hd))
         return h2_fail(s, rc);
-    switch (hd->type) {
-    case HYPER_FRAME_CONTINUATION:
-        return h2_block_continuation(s, hd, &f.u.continuation);
-    case HYPER_FRAME_PUSH_PROMISE:
-        return h2_push_promise(s, hd, &f.u.push_promise);
-    case HYPER_FRAME_SETTINGS:
-        return h2_settings_recv(s, &f.u.settings);
-    case HYPER_FRAME_PING:
-        return on_ping(s, &f.u.ping);
-    case HYPER_FRAME_GOAWAY:
-        return on_goaway(s, &f.u.goaway);
-    case HYPER_FRAME_WINDOW_UPDATE:
-        return h2_flow_window_update(s, hd, f.u.window_update.increment, rc);
-    case HYPER_FRAME_RST_STREAM:
-        return on_rst_stream(s, hd, f.u.rst_stream.error_code);
-    case HYPER_FRAME_PRIORITY:
-        return rc < 0 ? h2_stream_error(s, hd->stream_id, rc) : HYPER_OK;
-    default:
+    unsigned i = (unsigned)hd->type - HYPER_FRAME_PRIORITY;
+    if (i >= sizeof handlers / sizeof *handlers)
         return HYPER_OK;
-    }
+    return handlers[i](s, &f, rc);
 }
 
 /* The reader asks for an assembly buffer of exactly the split frame's

@@ -124,9 +124,9 @@ _Static_assert(offsetof(hyper_h2_settings, max_header_list_size) ==
                "hyper_h2_settings follows the setting ids");
 
 /* SETTINGS, decoded (session.c). */
-int h2_settings_recv(hyper_h2_session *s, hyper_frame_settings *fs)
+int h2_settings_recv(hyper_h2_session *s, hyper_frame *f, int rc)
 {
-    int rc;
+    hyper_frame_settings *fs = &f->u.settings;
     /* §3.4: the server's preface is a SETTINGS frame (not an ACK). */
     if (!s->got_settings && fs->ack)
         return h2_fail(s, HYPER_EH2_PREFACE);
