@@ -53,8 +53,10 @@ LIB_SRCS = $(foreach l,$(filter-out cli,$(LAYERS)),$(call layer_srcs,$(l)))
 LIB_OBJS = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 
 # Shared by tests, tools and benches (story reader, JSON, hex, counting allocator).
-SUPPORT_SRCS = $(wildcard tools/support/*.c)
+SUPPORT_SRCS = $(filter-out tools/support/frame_forge.c,$(wildcard tools/support/*.c))
 SUPPORT_OBJS = $(patsubst %.c,$(BUILD)/obj/%.o,$(SUPPORT_SRCS))
+# Frame encoders for tests, fuzzers and the bench (they need frame/).
+FORGE_OBJ = $(BUILD)/obj/tools/support/frame_forge.o
 TESTUTIL_SRCS = $(wildcard test/util/*.c)
 TESTUTIL_OBJS = $(patsubst %.c,$(BUILD)/obj/%.o,$(TESTUTIL_SRCS))
 
@@ -106,7 +108,8 @@ $(BUILD)/test/cli/test_cli: | $(BUILD)/hyper
 # One rule per layer: a test links only its layer and the layers below it, so a
 # half-written file elsewhere does not break it.
 define TEST_RULE
-$(BUILD)/test/$(1)/%: test/$(1)/%.c $(call closure_objs,$(1)) $(SUPPORT_OBJS) $(TESTUTIL_OBJS) | deps
+$(BUILD)/test/$(1)/%: test/$(1)/%.c $(call closure_objs,$(1)) $(SUPPORT_OBJS) $(TESTUTIL_OBJS) \
+  $(if $(filter frame,$(closure_$(1))),$(FORGE_OBJ)) | deps
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS_ALL) -MMD -MP -o $$@ $$(filter %.c %.o,$$^) -lcmocka $$(LDLIBS_ALL)
 endef
@@ -167,12 +170,13 @@ fuzz: $(FUZZ_BINS)
 fuzz_layer = $(strip $(if $(filter fuzz_hpack% fuzz_huffman%,$(1)),hpack,\
   $(if $(filter fuzz_frame%,$(1)),frame,$(if $(filter fuzz_h2%,$(1)),stream,\
   $(if $(filter fuzz_h1%,$(1)),h1,$(if $(filter fuzz_content%,$(1)),content,conn))))))
-fuzz_srcs = $(foreach l,$(closure_$(call fuzz_layer,$(1))),$(call layer_srcs,$(l)))
+fuzz_srcs = $(foreach l,$(closure_$(call fuzz_layer,$(1))),$(call layer_srcs,$(l))) \
+  $(if $(filter fuzz_frame%,$(1)),tools/support/frame_forge.c)
 .SECONDEXPANSION:
 # A target's helpers, if it has any, live in fuzz/<target>/.
 $(BUILD)/fuzz/%: fuzz/%.c $$(wildcard fuzz/%/*) $(wildcard fuzz/*.h) $$(call fuzz_srcs,%) | deps
 	@mkdir -p $(dir $@)
-	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L \
+	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -Itools -D_POSIX_C_SOURCE=200809L \
 	  $(FUZZ_FLAGS) -o $@ $< $(wildcard fuzz/$*/*.c) $(call fuzz_srcs,$*) $(LDLIBS_ALL)
 fuzz-run: fuzz
 	@sh scripts/run-fuzz $(BUILD) $(FUZZ_SECONDS) $(FUZZ_BINS)
@@ -181,7 +185,7 @@ FUZZ_COV_BINS = $(patsubst fuzz/%.c,$(BUILD)/fuzz-cov/%,$(FUZZ_SRCS))
 FUZZ_CORPUS ?= fuzz/corpus
 $(BUILD)/fuzz-cov/%: fuzz/%.c $$(wildcard fuzz/%/*) $(wildcard fuzz/*.h) $$(call fuzz_srcs,%) | deps
 	@mkdir -p $(dir $@)
-	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L \
+	clang -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Isrc -Itools -D_POSIX_C_SOURCE=200809L \
 	  -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -o $@ $< $(wildcard fuzz/$*/*.c) $(call fuzz_srcs,$*) $(LDLIBS_ALL)
 fuzz-cov: $(FUZZ_COV_BINS)
 	@if [ -z "$(HYPER_NO_DEPS)" ]; then sh scripts/deps cov; fi
@@ -204,7 +208,7 @@ $(BUILD)/bench/bench_hpack: bench/bench_hpack.c $(SUPPORT_OBJS) $(call closure_o
 	$(CC) $(CFLAGS_ALL) -O3 -DNDEBUG -o $@ $^ -lnghttp2 $(LDLIBS_ALL)
 bench-hpack: $(BUILD)/bench/bench_hpack
 	$(BUILD)/bench/bench_hpack ../shared/hpack-test-case
-$(BUILD)/bench/bench_h2: bench/bench_h2.c $(SUPPORT_OBJS) $(call closure_objs,stream) | deps
+$(BUILD)/bench/bench_h2: bench/bench_h2.c $(SUPPORT_OBJS) $(FORGE_OBJ) $(call closure_objs,stream) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -O3 -DNDEBUG -o $@ $^ $(LDLIBS_ALL)
 bench-h2: $(BUILD)/bench/bench_h2

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 #include "common/common.h"
-#include "frame/frame.h"
+#include "support/frame_forge.h" /* frame/frame.h and the encoders */
 
 #define BATCH 100
 

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "frame/frame.h"
+#include "support/frame_forge.h" /* frame/frame.h and the encoders */
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 

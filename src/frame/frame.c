@@ -37,6 +37,25 @@ void hyper_frame_hd_encode(uint8_t out[9], const hyper_frame_hd *hd)
     hyper_put_u32(out + 5, hd->stream_id & HYPER_FRAME_STREAM_ID_MAX);
 }
 
+long hyper_frame_goaway_encode(uint8_t *out, size_t cap, uint32_t last_stream_id,
+                               uint32_t error_code, const uint8_t *debug, size_t debug_len)
+{
+    /* debug_len is compared before anything is added to it: no wrap. */
+    if (last_stream_id > HYPER_FRAME_STREAM_ID_MAX || (debug_len && debug == NULL) ||
+        debug_len > HYPER_FRAME_LENGTH_MAX - HYPER_FRAME_GOAWAY_MIN_LEN)
+        return HYPER_EINVAL;
+    size_t plen = HYPER_FRAME_GOAWAY_MIN_LEN + debug_len;
+    if (out == NULL || cap < HYPER_FRAME_HEADER_LEN + plen)
+        return HYPER_EBUFFER;
+    hyper_frame_hd hd = {(uint32_t)plen, HYPER_FRAME_GOAWAY, 0, 0};
+    hyper_frame_hd_encode(out, &hd);
+    hyper_put_u32(out + HYPER_FRAME_HEADER_LEN, last_stream_id);
+    hyper_put_u32(out + HYPER_FRAME_HEADER_LEN + 4, error_code);
+    if (debug_len)
+        memcpy(out + HYPER_FRAME_HEADER_LEN + HYPER_FRAME_GOAWAY_MIN_LEN, debug, debug_len);
+    return (long)(HYPER_FRAME_HEADER_LEN + plen);
+}
+
 /* The layout shared by the three frame types that belong to a stream and
  * may be padded (DATA §6.1, HEADERS §6.2, PUSH_PROMISE §6.6): optional
  * pad-length octet, `fixed` octets of mandatory fields, the fragment, the

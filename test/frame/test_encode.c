@@ -1,7 +1,8 @@
 /*
- * Tests for src/frame/frame_encode.c: exact bytes of every encoder (wire
- * layouts of RFC 9113 §6 written out by hand), buffer too small leaves the
- * buffer untouched, values that do not fit are refused, flags derived from
+ * Tests for the frame encoders (tools/support/frame_forge.c, and GOAWAY's
+ * in src/frame/frame.c): exact bytes of every encoder (wire layouts of
+ * RFC 9113 §6 written out by hand), buffer too small leaves the buffer
+ * untouched, values that do not fit are refused, flags derived from
  * the structs, and encode -> decode round trips.
  */
 #include <stdarg.h>
@@ -9,7 +10,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "frame/frame.h"
+#include "support/frame_forge.h" /* frame/frame.h and the encoders */
 #include "testutil.h"
 
 static const uint8_t frag[] = {0x82, 0x86, 0x84};

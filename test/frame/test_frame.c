@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "frame/frame.h"
+#include "support/frame_forge.h" /* frame/frame.h and the encoders */
 #include "testutil.h"
 
 static uint8_t wire[4096];

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "frame/frame.h"
+#include "support/frame_forge.h" /* frame/frame.h and the encoders */
 #include "testutil.h"
 
 #define SCRIPT "/usr/bin/python3 test/frame/hyperframe_vectors.py"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "frame/frame.h"
+#include "support/frame_forge.h" /* frame/frame.h and the encoders */
 #include "testutil.h"
 
 /* Field by field: the struct has padding bytes. */

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "common/common.h"
-#include "frame/frame.h"
+#include "support/frame_forge.h" /* frame/frame.h and the encoders */
 #include "testutil.h"
 
 #define T_IN_MAX (1u << 20)

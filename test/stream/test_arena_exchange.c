@@ -29,7 +29,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "common/common.h"
-#include "frame/frame.h"
+#include "support/frame_forge.h" /* frame/frame.h and the encoders */
 #include "stream/h2_internal.h"
 #include "testutil.h"
 

@@ -1,6 +1,10 @@
 /*
- * frame_encode.c — one encoder per HTTP/2 frame type (RFC 9113 §6) into a
- * caller's buffer.
+ * frame_forge.c — one encoder per HTTP/2 frame type (RFC 9113 §6) into a
+ * caller's buffer, for the tests, fuzzers, tools and the bench: they build
+ * the frames a server would send, valid or not. The library has no use for
+ * them (the engine writes its frames in place in its output buffer,
+ * src/stream/output.c; GOAWAY through hyper_frame_goaway_encode), so they
+ * live here and cost a device nothing.
  *
  * Implementation notes: every encoder computes the payload length first,
  * checks that the frame fits (24-bit length, 31-bit ids, the caller's cap)
@@ -12,7 +16,7 @@
  */
 #include <stddef.h>
 #include <string.h>
-#include "frame/frame.h"
+#include "support/frame_forge.h"
 #include "common/common.h"
 
 /*
@@ -166,16 +170,6 @@ long hyper_frame_ping_encode(uint8_t *out, size_t cap, const uint8_t opaque[8], 
 {
     return put_frame(out, cap, HYPER_FRAME_PING, ack ? HYPER_FRAME_FLAG_ACK : 0, 0, -1,
                      0, 0, opaque, HYPER_FRAME_PING_LEN);
-}
-
-long hyper_frame_goaway_encode(uint8_t *out, size_t cap, uint32_t last_stream_id,
-                               uint32_t error_code, const uint8_t *debug, size_t debug_len)
-{
-    if (last_stream_id > HYPER_FRAME_STREAM_ID_MAX)
-        return HYPER_EINVAL;
-    return put_frame(out, cap, HYPER_FRAME_GOAWAY, 0, 0, -1,
-                     (uint64_t)last_stream_id << 32 | error_code, HYPER_FRAME_GOAWAY_MIN_LEN,
-                     debug, debug_len);
 }
 
 long hyper_frame_window_update_encode(uint8_t *out, size_t cap, uint32_t stream_id,
