@@ -47,11 +47,17 @@ static inline void *hyper_mem_realloc(const hyper_mem *m, void *p,
     return m->realloc(m->ctx, p, old_size, new_size);
 }
 
+#ifdef __OPTIMIZE_SIZE__
+/* A build for size keeps one copy (mem.c): gcc -Os outlines the inline
+ * version in every file that frees. */
+void hyper_mem_free(const hyper_mem *m, void *p, size_t size);
+#else
 static inline void hyper_mem_free(const hyper_mem *m, void *p, size_t size)
 {
     if (p)
         m->free(m->ctx, p, size);
 }
+#endif
 
 /* ASCII lower-casing without locale (header names are ASCII tokens). */
 static inline uint8_t hyper_ascii_lower(uint8_t c)

@@ -7,6 +7,15 @@
  * mem argument means), e.g. one that refuses everything or an arena.
  */
 #include "common.h"
+
+#ifdef __OPTIMIZE_SIZE__ /* the one copy common.h declares for -Os */
+void hyper_mem_free(const hyper_mem *m, void *p, size_t size)
+{
+    if (p)
+        m->free(m->ctx, p, size);
+}
+#endif
+
 #ifndef HYPER_CONFIG_NO_DEFAULT_ALLOCATOR
 #include <stdlib.h>
 
@@ -36,6 +45,6 @@ const hyper_mem *hyper_mem_default(void)
 {
     return &default_mem;
 }
-#else
+#elif !defined(__OPTIMIZE_SIZE__)
 typedef int hyper_mem_default_left_out_; /* ISO C wants a declaration per file */
 #endif /* HYPER_CONFIG_NO_DEFAULT_ALLOCATOR */
