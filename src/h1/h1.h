@@ -15,9 +15,10 @@
 #define H1_EVQ_STEP 3         /* free slots recv needs before each step */
 #define H1_MAX_PIPELINE 64
 
-/* A submitted request waiting for (the end of) its response. */
+/* A submitted request waiting for (the end of) its response. Request seq
+ * lives in reqs[seq % max_pipeline]: sequence numbers are consecutive, so
+ * the outstanding ones (next_seq - nreq .. next_seq - 1) never collide. */
 struct h1_req {
-    int32_t seq;
     uint8_t is_head;          /* HEAD: the response has no body (§6.3 item 1) */
     uint8_t flags;            /* HYPER_H1_EXPECT_CONTINUE (Expect: 100-continue
                                  was sent), HYPER_H1_UPGRADE_H2C (Upgrade: h2c) */
@@ -56,7 +57,8 @@ struct h1_chunk {
     size_t line_len;          /* octets of the current line, CR and LF included */
 };
 
-/* What the receive side is reading. */
+/* What the receive side is reading. R_CLOSED and R_UPGRADED come last:
+ * hyper_h1_reusable tests rstate < R_CLOSED. */
 enum h1_rstate {
     R_HEAD,                   /* a status line and fields */
     R_LENGTH,                 /* Content-Length body: body_left octets */
@@ -100,8 +102,9 @@ struct hyper_h1_session {
     uint8_t upgrade_pending;  /* an h2c upgrade request awaits its answer */
     int32_t next_seq;
 
-    /* requests awaiting responses: ring of opt.max_pipeline (<= 64) at reqs */
-    uint32_t req_head, nreq;
+    /* requests awaiting responses: nreq of them at reqs (see struct h1_req);
+     * the one being answered is next_seq - nreq */
+    uint32_t nreq;
     /* events: ring of H1_EVQ at evq */
     uint32_t ev_head, nev;
 

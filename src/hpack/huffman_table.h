@@ -3,7 +3,12 @@
  * tools/gen_huffman.py from RFC 7541 Appendix B). Internal to src/hpack/.
  *
  * Encode: hyper_huffman_code[sym] (right-aligned) and hyper_huffman_bits[sym],
- * for the 256 octets and EOS (256).
+ * for the 256 octets and EOS (256). A build for size (-Os, __OPTIMIZE_SIZE__)
+ * has hyper_huffman_rank[sym] instead of hyper_huffman_code: the symbol's
+ * index in canonical order (0..255, an octet instead of four), which the
+ * canonical decode maps to a symbol; run backwards, the code is
+ * rank - hyper_huffman_delta[bits] (mod 2^32). hyper_huffman_code_of gives
+ * the code in either build.
  *
  * Canonical decode: the Appendix B code is canonical (checked by the
  * generator), so a left-aligned 32-bit window x starts with a code of length
@@ -33,13 +38,48 @@
 #define HYPER_HUFFMAN_EOS 256
 #define HYPER_HUFFMAN_FAST_BITS 13
 
-#ifndef HYPER_CONFIG_NO_HUFFMAN_ENCODER
-extern const uint32_t hyper_huffman_code[257];
-extern const uint8_t hyper_huffman_bits[257];
-#endif
 extern const uint32_t hyper_huffman_limit[31];
 extern const uint32_t hyper_huffman_delta[31];
 extern const uint8_t hyper_huffman_sorted[256];
+
+#ifndef HYPER_CONFIG_NO_HUFFMAN_ENCODER
+#ifndef __OPTIMIZE_SIZE__
+extern const uint32_t hyper_huffman_code[257];
+#else
+extern const uint8_t hyper_huffman_rank[256];
+#endif
+extern const uint8_t hyper_huffman_bits[257];
+
+/* The code of octet sym, right-aligned, given its length
+ * bits = hyper_huffman_bits[sym] (which the encoder has at hand). */
+static inline uint32_t hyper_huffman_code_of(uint8_t sym, unsigned bits)
+{
+#ifndef __OPTIMIZE_SIZE__
+    (void)bits;
+    return hyper_huffman_code[sym];
+#else
+    return (uint32_t)(hyper_huffman_rank[sym] - hyper_huffman_delta[bits]);
+#endif
+}
+
+#ifdef __OPTIMIZE_SIZE__
+/* Code that indexes hyper_huffman_code in a -Os build (outside the core:
+ * test/hpack/test_huffman.c) gets a table built from the ranks on first
+ * use; only a file that uses it has it. Not thread-safe; the core never
+ * uses it. EOS has no rank: its code is the canonical decode's last. */
+static inline const uint32_t *hyper_huffman_code_built(void)
+{
+    static uint32_t t[257];
+    if (!t[HYPER_HUFFMAN_EOS]) {
+        for (unsigned s = 0; s < HYPER_HUFFMAN_EOS; s++)
+            t[s] = hyper_huffman_code_of((uint8_t)s, hyper_huffman_bits[s]);
+        t[HYPER_HUFFMAN_EOS] = (uint32_t)(HYPER_HUFFMAN_EOS - hyper_huffman_delta[30]);
+    }
+    return t;
+}
+#define hyper_huffman_code (hyper_huffman_code_built())
+#endif
+#endif
 
 #ifndef HYPER_HUFFMAN_COMPACT
 extern const uint32_t hyper_huffman_fast[1 << HYPER_HUFFMAN_FAST_BITS];

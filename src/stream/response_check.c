@@ -86,19 +86,7 @@ int h2_check_request_field(const char *name, size_t nlen, const char *value, siz
     return HYPER_OK;
 }
 
-static H2_OUTLINE int parse_status(const char *v, size_t len)
-{
-    if (len != 3)
-        return -1;
-    int n = 0;
-    for (size_t i = 0; i < 3; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            return -1;
-        n = n * 10 + (v[i] - '0');
-    }
-    return n >= 100 ? n : -1;
-}
-
+/* Decimal digits only (content-length, :status), or -1. */
 static int64_t parse_length(const char *v, size_t len)
 {
     if (len == 0 || len > 18)
@@ -136,7 +124,9 @@ static int pseudo_field(h2_block *b, const hyper_hpack_field *f, int err)
     }
     b->pseudo_seen |= bit;
     if (bit == P_STATUS) {
-        b->status = parse_status(f->value, f->value_len);
+        /* three digits, 100 or more */
+        int64_t n = f->value_len == 3 ? parse_length(f->value, 3) : -1;
+        b->status = n >= 100 ? (int)n : -1;
         if (b->status < 0)
             b->bad = err;
         return 0; /* the status travels in the event, not the map */
