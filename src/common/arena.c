@@ -37,6 +37,9 @@ struct free_node {
 #define GRAIN sizeof(struct free_node)
 
 struct hyper_arena {
+    /* First: offset 0 gives the shortest x86-64 encodings, and the free
+     * list is the field most code touches. */
+    struct free_node *free;    /* free pieces below top, ascending addresses */
     hyper_mem mem;             /* what hyper_arena_mem hands out; ctx = this */
     unsigned char *base;       /* heap region start, GRAIN-aligned */
     size_t cap;                /* octets in the heap region */
@@ -46,7 +49,6 @@ struct hyper_arena {
     size_t failures;           /* requests refused */
     size_t misuse;             /* frees/reallocs of foreign pointers, ignored */
     size_t overhead;           /* octets of the caller's buffer before base */
-    struct free_node *free;    /* free pieces below top, ascending addresses */
 };
 
 /* Round n up to GRAIN; 0 if that overflows. */

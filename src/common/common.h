@@ -27,10 +27,15 @@ static inline const hyper_mem *hyper_mem_pick(const hyper_mem *mem)
     return mem ? mem : hyper_mem_default();
 }
 
+#ifdef __OPTIMIZE_SIZE__
+/* A build for size keeps one copy (mem.c), as for hyper_mem_free below. */
+void *hyper_mem_alloc(const hyper_mem *m, size_t size);
+#else
 static inline void *hyper_mem_alloc(const hyper_mem *m, size_t size)
 {
     return size ? m->alloc(m->ctx, size) : NULL;
 }
+#endif
 
 /* Allocates and zero-fills `size` bytes (NULL on failure or size 0). */
 static inline void *hyper_mem_zalloc(const hyper_mem *m, size_t size)
@@ -74,8 +79,9 @@ static inline int hyper_ascii_eq_nocase(const char *a, const char *b, size_t n)
     return 1;
 }
 
-/* Big-endian loads and stores (network byte order). */
-static inline uint32_t hyper_get_u32(const uint8_t *p)
+/* Big-endian loads and stores (network byte order). Always inlined: a
+ * load and a bswap are shorter than a call (gcc -Os would outline it). */
+static inline HYPER_ATTR_ALWAYS_INLINE uint32_t hyper_get_u32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }

@@ -3,13 +3,14 @@
  * One list, one row per code, grouped by layer like the enum in hyper.h
  * (X-macros: the same rows build both tables below).
  *
- * Layout: no pointer per row. The rows are one string, "NAME\0text\0"
- * after one another, and an array of one octet per row holds the codes
- * (negated: every code is 0 .. -255, checked at compile time). A lookup
- * walks both; it is not on any hot path, and a pointer table would cost
- * 8 octets a row, more than a row's name. HYPER_CONFIG_NO_ERROR_TEXT
- * (hyper_config.h) leaves the texts out of the string, and hyper_strerror
- * then returns the name: a device without a console does not need them.
+ * Layout: no pointer and no code per row. The rows are one string,
+ * "NAME\0text\0" after one another; codes run consecutively within a
+ * layer's block (checked at compile time), so an empty string marks where
+ * a new run starts and one octet per run (starts[]) holds its first code.
+ * A lookup counts its way along; it is not on any hot path, and a pointer
+ * table would cost 8 octets a row, more than a row's name.
+ * HYPER_CONFIG_NO_ERROR_TEXT (hyper_config.h) leaves the texts out of the
+ * string, and hyper_strerror then returns the name: a device without a console does not need them.
  * HYPER_CONFIG_NO_H1 drops the HTTP/1.1 rows with the engine, and
  * HYPER_CONFIG_ENGINE_ONLY (implied by it) the rows of the layers outside
  * the engine (content, transport, TLS, connection): nothing in such a
@@ -17,7 +18,7 @@
  */
 #include "common.h"
 
-#define ERRORS_CORE(X) \
+#define ERRORS_CORE(X, G) \
     X(HYPER_OK, "success")                                                                          \
     /* general */                                                                                   \
     X(HYPER_ENOMEM, "out of memory: the allocator refused a request")                               \
@@ -27,6 +28,7 @@
     X(HYPER_ESTATE, "call not allowed in this state")                                               \
     X(HYPER_ENOTFOUND, "not found")                                                                 \
     /* HPACK */                                                                                     \
+    G(HYPER_EHPACK_INDEX_ZERO)                                                                      \
     X(HYPER_EHPACK_INDEX_ZERO, "HPACK: index 0 is not a valid table index")                         \
     X(HYPER_EHPACK_INDEX, "HPACK: index past the end of the header table")                          \
     X(HYPER_EHPACK_INT_OVERFLOW, "HPACK: integer overflows 32 bits")                                \
@@ -45,6 +47,7 @@
     X(HYPER_EHPACK_TOO_MANY_SIZE_UPDATES, "HPACK: more than two table size updates in a row")       \
     /* HPACK owners: rows above */                                                                  \
     /* HTTP/2 frames and session: rows here */                                                      \
+    G(HYPER_EH2_FRAME_SIZE)                                                                         \
     X(HYPER_EH2_FRAME_SIZE, "HTTP/2: frame longer than SETTINGS_MAX_FRAME_SIZE")                    \
     X(HYPER_EH2_FRAME_LENGTH, "HTTP/2: frame payload length invalid for its type")                  \
     X(HYPER_EH2_STREAM_ID_ZERO, "HTTP/2: frame type requires a stream id, got 0")                   \
@@ -60,6 +63,7 @@
     X(HYPER_EH2_PROMISED_ID_ZERO, "HTTP/2: PUSH_PROMISE promises stream 0")                         \
     X(HYPER_EH2_FRAME_BUFFER, "HTTP/2: frame larger than the frame reader's buffer")                \
     /* (stream owner: rows after this line) */                                                      \
+    G(HYPER_EH2_PROTOCOL)                                                                           \
     X(HYPER_EH2_PROTOCOL, "HTTP/2: the peer broke a session rule (PROTOCOL_ERROR)")                 \
     X(HYPER_EH2_FLOW_CONTROL, "HTTP/2: flow-control window overflow or DATA past the window")       \
     X(HYPER_EH2_STREAM_CLOSED, "HTTP/2: frame received on a closed stream")                         \
@@ -78,8 +82,9 @@
     X(HYPER_EH2_SETTINGS_PUSH, "HTTP/2: a server set SETTINGS_ENABLE_PUSH to 1")                    \
     X(HYPER_EH2_BAD_PUSH, "HTTP/2: invalid promised stream id or promised request")
 
-#define ERRORS_H1(X) \
+#define ERRORS_H1(X, G) \
     /* HTTP/1.1: rows here */                                                                 \
+    G(HYPER_EH1_STATUS_LINE)                                                                        \
     X(HYPER_EH1_STATUS_LINE, "HTTP/1.1: malformed status line")                               \
     X(HYPER_EH1_HEADER_SYNTAX, "HTTP/1.1: malformed header field line")                       \
     X(HYPER_EH1_OBS_FOLD, "HTTP/1.1: obsolete line folding in a header field")                \
@@ -103,18 +108,21 @@
     X(HYPER_EH1_RESERVED_HEADER, "HTTP/1.1: request field is written by the engine itself")   \
     X(HYPER_EH1_BODY_REFUSED, "HTTP/1.1: server answered before 100 Continue; body not sent")
 
-#define ERRORS_REST(X) \
+#define ERRORS_REST(X, G) \
     /* content decoding: rows here */                                                       \
+    G(HYPER_ECONTENT_UNSUPPORTED)                                                                   \
     X(HYPER_ECONTENT_UNSUPPORTED, "content decoding: unsupported content coding")           \
     X(HYPER_ECONTENT_CORRUPT, "content decoding: corrupt compressed body")                  \
     X(HYPER_ECONTENT_TRUNCATED, "content decoding: body ends inside the compressed stream") \
     X(HYPER_ECONTENT_TOO_MANY, "content decoding: too many stacked content codings")        \
     /* transport and TLS: rows here */                                                      \
+    G(HYPER_ETIMEOUT)                                                                               \
     X(HYPER_ETIMEOUT, "transport: timed out")                                               \
     X(HYPER_EDNS, "transport: host name does not resolve")                                  \
     X(HYPER_ECONNECT, "transport: connection refused or host unreachable")                  \
     X(HYPER_EIO, "transport: socket error")                                                 \
     X(HYPER_ECLOSED, "transport: the peer closed or reset the connection")                  \
+    G(HYPER_ETLS_HANDSHAKE)                                                                         \
     X(HYPER_ETLS_HANDSHAKE, "TLS: handshake failed")                                        \
     X(HYPER_ETLS_UNTRUSTED, "TLS: certificate not signed by a trusted CA")                  \
     X(HYPER_ETLS_HOSTNAME, "TLS: certificate does not match the host name or address")      \
@@ -127,6 +135,7 @@
     X(HYPER_ETLS, "TLS: error on an established connection")                                \
     X(HYPER_ETLS_CERT_REQUIRED, "TLS: the server requires a valid client certificate")      \
     /* connection object: rows here */                                                      \
+    G(HYPER_ECONN_NOT_PROCESSED)                                                                    \
     X(HYPER_ECONN_NOT_PROCESSED, "connection: the server did not process the request")      \
     X(HYPER_ECONN_CLOSED, "connection: closed with the response outstanding")               \
     X(HYPER_ECONN_DEADLINE, "connection: the request's total deadline passed")              \
@@ -137,29 +146,51 @@
 
 #ifdef HYPER_CONFIG_NO_H1
 #undef ERRORS_H1
-#define ERRORS_H1(X)
+#define ERRORS_H1(X, G)
 #endif
 #ifdef HYPER_CONFIG_ENGINE_ONLY
 #undef ERRORS_REST
-#define ERRORS_REST(X)
+#define ERRORS_REST(X, G)
 #endif
-#define ERRORS(X) ERRORS_CORE(X) ERRORS_H1(X) ERRORS_REST(X)
+#define ERRORS(X, G) ERRORS_CORE(X, G) ERRORS_H1(X, G) ERRORS_REST(X, G)
 
-/* Every code fits the one-octet table. */
-#define FITS(c, t) _Static_assert((c) <= 0 && (c) > -256, #c " fits an octet");
-ERRORS(FITS)
+/* Codes run consecutively from each G(first) marker (from HYPER_OK at the
+ * top): checked here, since the lookup counts rows instead of storing a
+ * code per row. An enumerator per row, P_<code>, counts like the lookup
+ * does, a marker setting the count; every row's must be its code. */
+#define NO_ROW(c, t)
+#define NO_RUN(c)
+#define POS(c, t) P_##c,
+#define POS_START(c) P_START_##c = -(c) - 1,
+enum { ERRORS(POS, POS_START) };
+#define CHECK(c, t) _Static_assert(-(c) == P_##c, #c " follows its run");
+ERRORS(CHECK, NO_RUN)
+/* Each run's first code fits starts[] (negated, one octet). */
+#define FITS(c) _Static_assert((c) <= 0 && (c) > -256, #c " fits an octet");
+ERRORS(NO_ROW, FITS)
+#undef POS
+#undef POS_START
+#undef CHECK
 #undef FITS
 
-#define CODE(c, t) (uint8_t)-(c),
+/* The rows: "NAME\0text\0" each, an empty string before each run but the
+ * first; starts[] holds each such run's first code, negated. */
+#define START(c) (uint8_t)-(c),
+#define SEP(c) "\0"
 #ifndef HYPER_CONFIG_NO_ERROR_TEXT
 #define ROW(c, t) #c "\0" t "\0"
+#define ROW_STRINGS 2
 #else
 #define ROW(c, t) #c "\0"
+#define ROW_STRINGS 1
 #endif
-static const uint8_t codes[] = {ERRORS(CODE)};
-static const char rows[] = ERRORS(ROW);
-#undef CODE
+static const uint8_t starts[] = {ERRORS(NO_ROW, START)};
+static const char rows[] = ERRORS(ROW, SEP);
+#undef START
+#undef SEP
 #undef ROW
+#undef NO_ROW
+#undef NO_RUN
 
 /* Skips one NUL-terminated string of a packed list. */
 static const char *skip(const char *p)
@@ -170,14 +201,19 @@ static const char *skip(const char *p)
 /* The row of err: its name, followed by its text; NULL if none. */
 static const char *row_of(int err)
 {
-    const char *p = rows;
-    for (size_t i = 0; i < sizeof codes; i++) {
-        if (codes[i] == 0u - (unsigned)err)
+    unsigned want = 0u - (unsigned)err, code = 0;
+    const uint8_t *next = starts;
+    /* (the literal's own NUL ends the rows) */
+    for (const char *p = rows; p < rows + sizeof rows - 1;) {
+        if (!*p) {                      /* a run starts */
+            code = *next++;
+            p++;
+            continue;
+        }
+        if (code++ == want)
             return p;
-        p = skip(p);
-#ifndef HYPER_CONFIG_NO_ERROR_TEXT
-        p = skip(p);
-#endif
+        for (unsigned k = ROW_STRINGS; k; p++)    /* past the row's strings */
+            k -= !*p;
     }
     return NULL;
 }

@@ -27,12 +27,13 @@ struct field {
     uint32_t value_len;
 };
 
+/* bytes first: offset 0 gives the shortest x86-64 encodings. */
 struct hyper_headers {
-    const hyper_mem *mem;
     char *bytes;          /* the arena; NULL while cap == 0 */
     size_t used, cap;     /* used <= cap */
     struct field *rec;    /* NULL while rec_cap == 0 */
     size_t n, rec_cap;    /* n <= rec_cap */
+    const hyper_mem *mem;
 };
 
 #define MIN_BYTES 256
@@ -184,13 +185,14 @@ static int drop(hyper_headers *h, size_t i, const char *name, size_t name_len)
         }
     size_t w = 0, used = 0;
     for (size_t k = 0; k < h->n; k++) {
-        struct field f = h->rec[k];
-        size_t len = (size_t)f.name_len + f.value_len;
-        if (!f.name_len)
+        const struct field *f = &h->rec[k];
+        size_t len = (size_t)f->name_len + f->value_len;
+        if (!f->name_len)
             continue;
-        memmove(h->bytes + used, h->bytes + f.off, len);
-        f.off = used;
-        h->rec[w++] = f;
+        memmove(h->bytes + used, h->bytes + f->off, len);
+        struct field *d = &h->rec[w++]; /* d <= f */
+        *d = *f;
+        d->off = used;
         used += len;
     }
     h->n = w;
@@ -329,24 +331,29 @@ int hyper_headers_split_next(const char *value, size_t len, size_t *pos,
         return 0;
     size_t p = *pos;
     while (p < len) {
-        size_t start = p;
+        /* The element is [start, end): from its first octet that is not
+         * OWS to just past its last one, noted while scanning (end ==
+         * start while none was seen). */
+        size_t start = p, end = p;
         int quoted = 0;
         for (; p < len; p++) {
             char c = value[p];
-            if (quoted && c == '\\' && p + 1 < len)
-                p++;                 /* quoted-pair: skip the escaped octet */
-            else if (c == '"')
-                quoted = !quoted;    /* an unterminated quote runs to the end */
-            else if (c == ',' && !quoted)
+            if (c == ',' && !quoted)
                 break;
+            if (quoted && c == '\\' && p + 1 < len) {
+                end = p + 1;         /* the opening quote was noted already */
+                c = value[++p];      /* quoted-pair: the escaped octet is data */
+            } else if (c == '"') {
+                quoted = !quoted;    /* an unterminated quote runs to the end */
+            }
+            if (!is_ows(c)) {
+                if (end == start)
+                    start = p;
+                end = p + 1;
+            }
         }
-        size_t end = p;
         if (p < len)
             p++;                     /* past the comma */
-        while (start < end && is_ows(value[start]))
-            start++;
-        while (end > start && is_ows(value[end - 1]))
-            end--;
         if (end > start) {
             *pos = p;
             if (item)

@@ -8,7 +8,12 @@
  */
 #include "common.h"
 
-#ifdef __OPTIMIZE_SIZE__ /* the one copy common.h declares for -Os */
+#ifdef __OPTIMIZE_SIZE__ /* the one copies common.h declares for -Os */
+void *hyper_mem_alloc(const hyper_mem *m, size_t size)
+{
+    return size ? m->alloc(m->ctx, size) : NULL;
+}
+
 void hyper_mem_free(const hyper_mem *m, void *p, size_t size)
 {
     if (p)

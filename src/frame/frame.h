@@ -354,6 +354,8 @@ typedef struct hyper_frame_read_event {
 /* Reader state. Fields are private to frame_reader.c; the invariants are
  * documented there. */
 typedef struct hyper_frame_reader {
+    uint32_t done;         /* payload octets of the current frame consumed
+                              (first: offset 0, the shortest x86-64 encodings) */
     uint32_t max_frame_size;
     uint8_t *buf;
     size_t buf_cap;
@@ -362,7 +364,6 @@ typedef struct hyper_frame_reader {
     uint8_t hd_raw[9];     /* header octets gathered so far */
     uint8_t hd_have;
     hyper_frame_hd hd;     /* current frame, valid after the header */
-    uint32_t done;         /* payload octets of the current frame consumed */
     uint8_t pad_len;       /* DATA: pad length of the current frame */
     int first_pending;     /* DATA: no chunk of this frame given yet */
     uint8_t on_demand;     /* ask for a buffer instead of FRAME_BUFFER */

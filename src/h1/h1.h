@@ -9,6 +9,7 @@
 #ifndef HYPER_H1_H
 #define HYPER_H1_H
 
+#include <string.h>
 #include "common/common.h"
 
 #define H1_EVQ 8              /* event ring capacity */
@@ -36,6 +37,7 @@ struct h1_scan {
     size_t total;             /* octets of the section so far */
     uint8_t cr;               /* the previous octet was CR */
     uint8_t started;          /* a non-empty line was seen (skip leading blanks) */
+    uint8_t done;             /* the empty line that ends the section was seen */
 };
 
 /* Chunked decoder states (RFC 9112 §7.1). A CR seen at the end of a line
@@ -69,6 +71,14 @@ enum h1_rstate {
     R_UPGRADED                /* 101 to h2c: nothing more is ours */
 };
 
+/* The field names the engine reads or writes itself (one list for both
+ * sides), and the list members it acts on; indices below. */
+extern const char h1_field_names[];
+enum { H1_F_CONTENT_LENGTH = 1, H1_F_TRANSFER_ENCODING, H1_F_CONNECTION, H1_F_UPGRADE,
+       H1_F_HOST, H1_F_EXPECT, H1_F_HTTP2_SETTINGS };
+extern const char h1_list_words[];
+enum { H1_W_CHUNKED = 1, H1_W_CLOSE, H1_W_KEEP_ALIVE, H1_W_H2C };
+
 /* A parsed response head (h1_head.c fills it, the session decides). */
 struct h1_head {
     int status;
@@ -78,10 +88,10 @@ struct h1_head {
     uint8_t has_cl;
     uint8_t has_te;
     uint8_t te_chunked_last;  /* chunked is the final transfer coding */
-    uint8_t chunked_seen;     /* chunked was among the codings (twice: error) */
-    uint8_t conn_close;       /* Connection: close */
-    uint8_t conn_keep_alive;  /* Connection: keep-alive */
-    uint8_t upgrade_h2c;      /* Upgrade: h2c */
+    /* words[H1_F_x]: bit H1_W_y set when list member y was seen in field
+     * x: Connection: close / keep-alive, Upgrade: h2c, and chunked among
+     * the codings (twice: error) */
+    uint8_t words[H1_F_UPGRADE + 1];
     const uint8_t *reason;    /* reason phrase, in the parsed section */
     size_t reason_len;
 };
@@ -136,15 +146,17 @@ struct hyper_h1_session {
 #define H1_NOINLINE HYPER_ATTR_NOINLINE
 #ifdef __OPTIMIZE_SIZE__
 #define H1_SIZE_NOINLINE H1_NOINLINE
+#define H1_SPEED_NOINLINE
 #else
 #define H1_SIZE_NOINLINE inline
+#define H1_SPEED_NOINLINE H1_NOINLINE  /* out of line for speed only */
 #endif
 
 /* A control octet a field value or reason phrase must not hold: CTL but
  * HTAB, or DEL (RFC 9110 §5.5, RFC 9112 §4). */
 static inline int h1_is_ctl(uint8_t c)
 {
-    return (c < 0x20 && c != '\t') || c == 0x7f;
+    return c < 0x20 ? c != '\t' : c == 0x7f;
 }
 
 /* h1_session.c */
@@ -160,9 +172,14 @@ size_t h1_token_len(const char *p, size_t n);
  * absent. The list is lower-case words, each preceded by its length as one
  * octet (an octal escape: "\005close\012keep-alive"), ended by the NUL. */
 int h1_word_index(const char *list, const char *p, size_t n);
-void h1_scan_reset(struct h1_scan *sc);
+static inline void h1_scan_reset(struct h1_scan *sc)
+{
+    memset(sc, 0, sizeof *sc);
+}
+/* Octets of in taken (up to and including the section's end, which sets
+ * sc->done), or an error. */
 long h1_scan_feed(struct h1_scan *sc, const hyper_h1_options *o, int is_head,
-                  const uint8_t *in, size_t len, int *done);
+                  const uint8_t *in, size_t len);
 /* A complete head (status line and fields, with the framing fields
  * interpreted) or trailer section (fields only; h->headers stays NULL when
  * the section is empty). On error nothing is left allocated. */
@@ -170,9 +187,14 @@ int h1_section_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
                      int is_head, struct h1_head *h);
 
 /* h1_chunked.c */
-void h1_chunk_reset(struct h1_chunk *c);
+static inline void h1_chunk_reset(struct h1_chunk *c)
+{
+    memset(c, 0, sizeof *c);            /* CH_SIZE, nothing seen */
+}
+/* Octets of in taken, or an error; *dlen: how many of them, at the end of
+ * those taken, are chunk-data (a call stops after the first piece). */
 long h1_chunk_feed(struct h1_chunk *c, const hyper_h1_options *o,
-                   const uint8_t *in, size_t len, const uint8_t **data, size_t *dlen);
+                   const uint8_t *in, size_t len, size_t *dlen);
 
 /* h1_write.c */
 void h1_write_drop_held(hyper_h1_session *s);

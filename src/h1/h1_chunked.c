@@ -19,17 +19,15 @@
 /* HYPER_CONFIG_NO_H1 (hyper_config.h): the HTTP/1.1 engine is left out. */
 #ifndef HYPER_CONFIG_NO_H1
 
-void h1_chunk_reset(struct h1_chunk *c)
+/* The value of a hex digit, or 16 and above for any other octet. */
+static unsigned hexval(uint8_t ch)
 {
-    memset(c, 0, sizeof *c);            /* CH_SIZE, nothing seen */
-}
-
-static int hexval(uint8_t ch)
-{
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    ch |= 0x20;                         /* ASCII lower case */
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    return -1;
+    unsigned d = (unsigned)ch - '0';
+    if (d > 9) {
+        d = (unsigned)(ch | 0x20) - 'a'; /* ASCII lower case */
+        d = d < 6 ? d + 10 : 16;
+    }
+    return d;
 }
 
 /* A line ended: the size line (data follows, or the last chunk was seen)
@@ -55,8 +53,8 @@ static H1_SIZE_NOINLINE int line_octet(struct h1_chunk *c, const hyper_h1_option
     if (c->cr)
         return ch == '\n' ? line_end(c) : HYPER_EH1_BARE_CR;
     if (c->state == CH_SIZE) {
-        int d = hexval(ch);
-        if (d >= 0) {
+        unsigned d = hexval(ch);
+        if (d < 16) {
             if (c->left > (UINT64_C(0x7fffffffffffffff) >> 4))
                 return HYPER_EH1_CHUNK_SIZE_OVERFLOW;
             c->left = c->left << 4 | (uint64_t)d;
@@ -84,9 +82,8 @@ static H1_SIZE_NOINLINE int line_octet(struct h1_chunk *c, const hyper_h1_option
 }
 
 long h1_chunk_feed(struct h1_chunk *c, const hyper_h1_options *o,
-                   const uint8_t *in, size_t len, const uint8_t **data, size_t *dlen)
+                   const uint8_t *in, size_t len, size_t *dlen)
 {
-    *data = NULL;
     *dlen = 0;
     size_t i = 0;
     while (i < len && c->state != CH_LAST) {
@@ -97,7 +94,6 @@ long h1_chunk_feed(struct h1_chunk *c, const hyper_h1_options *o,
             c->left -= take;
             if (!c->left)
                 c->state = CH_DATA_END; /* chunk = ... chunk-data CRLF */
-            *data = in + i;
             *dlen = take;
             return (long)(i + take);
         }

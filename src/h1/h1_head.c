@@ -23,34 +23,26 @@
 /* HYPER_CONFIG_NO_H1 (hyper_config.h): the HTTP/1.1 engine is left out. */
 #ifndef HYPER_CONFIG_NO_H1
 
-void h1_scan_reset(struct h1_scan *sc)
-{
-    memset(sc, 0, sizeof *sc);
-}
-
 /* The end of one line: decides whether the section is complete. */
-static int scan_line_end(struct h1_scan *sc, const hyper_h1_options *o, int is_head)
+static int scan_line_end(struct h1_scan *sc, const hyper_h1_options *o)
 {
     size_t content = sc->line_len;
     sc->line_len = 0;
     sc->cr = 0;
-    if (content == 0) {
-        if (is_head && !sc->started)
-            return 0;                     /* a leading blank line */
-        return 1;                         /* the empty line ends the section */
-    }
-    if (sc->started || !is_head) {
-        if (++sc->fields > o->max_headers)
-            return HYPER_EH1_TOO_MANY_HEADERS;
-    }
+    if (content == 0)
+        return sc->started;               /* the empty line ends the section,
+                                             or is a leading blank line */
+    if (sc->started && ++sc->fields > o->max_headers)
+        return HYPER_EH1_TOO_MANY_HEADERS;
     sc->started = 1;
     return 0;
 }
 
 long h1_scan_feed(struct h1_scan *sc, const hyper_h1_options *o, int is_head,
-                  const uint8_t *in, size_t len, int *done)
+                  const uint8_t *in, size_t len)
 {
-    *done = 0;
+    if (!is_head)
+        sc->started = 1;                  /* a trailer section has no start line */
     for (size_t i = 0; i < len; i++) {
         uint8_t c = in[i];
         if (++sc->total > o->max_head)
@@ -60,11 +52,11 @@ long h1_scan_feed(struct h1_scan *sc, const hyper_h1_options *o, int is_head,
         if (c == '\n') {
             if (!sc->cr && o->strict_crlf)
                 return HYPER_EH1_BARE_LF;
-            int rc = scan_line_end(sc, o, is_head);
+            int rc = scan_line_end(sc, o);
             if (rc < 0)
                 return rc;
             if (rc == 1) {
-                *done = 1;
+                sc->done = 1;
                 return (long)(i + 1);
             }
         } else if (c == '\r') {
@@ -85,19 +77,19 @@ static int is_ows(uint8_t c)
     return c == ' ' || c == '\t';
 }
 
-/* Next line of a clean section: [*line, *line + *n) without CR/LF. */
-static inline int next_line(const uint8_t **pp, const uint8_t *end, const uint8_t **line, size_t *n)
+/* Next line of a clean section: returns its start and sets *n to its
+ * length without CR/LF; NULL when no complete line is left. */
+static inline const uint8_t *next_line(const uint8_t **pp, const uint8_t *end, size_t *n)
 {
     const uint8_t *p = *pp;
     const uint8_t *lf = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
     if (!lf)
-        return 0;
-    *line = p;
+        return NULL;
     *n = (size_t)(lf - p);
     if (*n && p[*n - 1] == '\r')
         (*n)--;
     *pp = lf + 1;
-    return 1;
+    return p;
 }
 
 /* Index of the first octet of p[0..n) that a field value or reason phrase
@@ -116,16 +108,29 @@ static int parse_status(const uint8_t *l, size_t n, struct h1_head *h)
 {
     /* The first 12 octets against a form: '#' is any digit. */
     static const char form[] = "HTTP/1.# ###";
-    if (n < 12 || l[9] == '0' || (n > 12 && l[12] != ' '))
+    if (n < 12 || (n > 12 && l[12] != ' '))
         return HYPER_EH1_STATUS_LINE;
-    for (size_t i = 0; i < 12; i++)
-        if (form[i] == '#' ? (unsigned)(l[i] - '0') > 9 : l[i] != (uint8_t)form[i])
+    /* The digits are summed as they are checked: the SP after the
+     * version's takes the minor version and starts the status code. */
+    int v = 0;
+    for (size_t i = 0; i < 12; i++) {
+        unsigned d = (unsigned)(l[i] - '0');
+        if (form[i] == '#') {
+            if (d > 9)
+                return HYPER_EH1_STATUS_LINE;
+            v = v * 10 + (int)d;
+        } else if (l[i] != (uint8_t)form[i]) {
             return HYPER_EH1_STATUS_LINE;
-    /* reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) */
-    if (n > 13 && ctl_at(l + 13, n - 13) != n - 13)
+        } else if (form[i] == ' ') {
+            h->minor = v;
+            v = 0;
+        }
+    }
+    /* 100..999 (a first digit 0 is no status code); reason-phrase =
+     * 1*( HTAB / SP / VCHAR / obs-text ) */
+    if (v < 100 || (n > 13 && ctl_at(l + 13, n - 13) != n - 13))
         return HYPER_EH1_STATUS_LINE;
-    h->minor = l[7] - '0';
-    h->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+    h->status = v;
     /* The session copies the phrase (l + 13 is inside the section even
      * when n is 12: the line's end and the empty line follow). */
     h->reason = l + 13;
@@ -180,8 +185,10 @@ size_t h1_token_len(const char *p, size_t n)
     size_t i = 0;
     for (; i < n; i++) {
         unsigned c = (uint8_t)p[i];
+#ifndef __OPTIMIZE_SIZE__
         if ((c | 0x20) - 'a' < 26)
-            continue;
+            continue;                  /* (speed only: the table has them) */
+#endif
         if (c >= 128 || !(tchar[c >> 5] >> (c & 31) & 1))
             break;
     }
@@ -190,11 +197,23 @@ size_t h1_token_len(const char *p, size_t n)
 
 int h1_word_index(const char *list, const char *p, size_t n)
 {
-    for (int i = 1; *list; i++, list += 1 + (uint8_t)*list)
-        if ((uint8_t)*list == n && hyper_ascii_eq_nocase(list + 1, p, n))
+    for (int i = 1; *list; i++, list += 1 + (uint8_t)*list) {
+        if ((uint8_t)*list != n)
+            continue;
+        size_t k = 0;                  /* the list is lower case: only p is folded */
+        while (k < n && hyper_ascii_lower((uint8_t)p[k]) == (uint8_t)list[1 + k])
+            k++;
+        if (k == n)
             return i;
+    }
     return 0;
 }
+
+/* Shared with the request writer (one copy of the names): the framing
+ * fields first, then the fields the writer reserves for itself. */
+const char h1_field_names[] = "\016content-length\021transfer-encoding\012connection"
+                             "\007upgrade\004host\006expect\016http2-settings";
+const char h1_list_words[] = "\007chunked\005close\012keep-alive\003h2c";
 
 /*
  * The framing fields, interpreted while the map is filled: Content-Length,
@@ -206,10 +225,11 @@ int h1_word_index(const char *list, const char *p, size_t n)
 static int interpret(const char *name, size_t nn, const char *v, size_t vn,
                      struct h1_head *h)
 {
-    enum { CL = 1, TE, CONNECTION, UPGRADE };
-    enum { CHUNKED = 1, CLOSE, KEEP_ALIVE, H2C };
-    int kind = h1_word_index("\016content-length\021transfer-encoding\012connection\007upgrade",
-                             name, nn);
+    enum { CL = H1_F_CONTENT_LENGTH, TE, CONNECTION, UPGRADE };
+    enum { CHUNKED = H1_W_CHUNKED, CLOSE, KEEP_ALIVE, H2C };
+    int kind = h1_word_index(h1_field_names, name, nn);
+    if (kind > UPGRADE)
+        kind = 0;                      /* the writer's names: not framing */
     if (kind == CL)
         return parse_content_length((const uint8_t *)v, vn, h);
     size_t pos = 0, tn, codings = 0;
@@ -223,18 +243,14 @@ static int interpret(const char *name, size_t nn, const char *v, size_t vn,
         }
         /* one list for all three: a word of another field's list is
          * simply not acted on */
-        int w = h1_word_index("\007chunked\005close\012keep-alive\003h2c", t, tn);
+        int w = h1_word_index(h1_list_words, t, tn);
         if (kind == TE) {
-            if (w == CHUNKED && h->chunked_seen++)
+            if (w == CHUNKED && (h->words[TE] >> CHUNKED & 1))
                 return HYPER_EH1_TRANSFER_ENCODING;
             h->te_chunked_last = w == CHUNKED;
             codings++;
-        } else if (kind == CONNECTION) {
-            h->conn_close |= w == CLOSE;
-            h->conn_keep_alive |= w == KEEP_ALIVE;
-        } else {
-            h->upgrade_h2c |= w == H2C;
         }
+        h->words[kind] |= (uint8_t)(1u << w);
     }
     if (kind == TE) {
         if (!codings)
@@ -276,7 +292,7 @@ int h1_section_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
     memset(h, 0, sizeof *h);
     if (is_head) {
         do {
-            if (!next_line(&p, end, &l, &n))
+            if (!(l = next_line(&p, end, &n)))
                 return HYPER_EH1_STATUS_LINE;
         } while (n == 0);               /* leading blank lines (§2.2) */
         rc = parse_status(l, n, h);
@@ -288,7 +304,7 @@ int h1_section_parse(const hyper_mem *mem, const uint8_t *p, size_t len,
     h->headers = hyper_headers_new(mem);
     if (!h->headers)
         return HYPER_ENOMEM;
-    while (rc == HYPER_OK && next_line(&p, end, &l, &n) && n > 0)
+    while (rc == HYPER_OK && (l = next_line(&p, end, &n)) && n > 0)
         rc = parse_field(l, n, h->headers, is_head ? h : NULL);
     if (rc != HYPER_OK) {
         hyper_headers_free(h->headers);

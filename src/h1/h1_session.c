@@ -33,20 +33,23 @@ void hyper_h1_options_init(hyper_h1_options *o)
     o->strict_crlf = 0;
 }
 
+/* The size_t bounds, where a zero given means the default: the first four
+ * members, in a row. */
+_Static_assert(offsetof(hyper_h1_options, max_headers) == 1 * sizeof(size_t) &&
+               offsetof(hyper_h1_options, max_head) == 2 * sizeof(size_t) &&
+               offsetof(hyper_h1_options, max_output) == 3 * sizeof(size_t),
+               "hyper_h1_options: the bounds come first");
+
 static int fill_options(hyper_h1_options *o, const hyper_h1_options *in)
 {
-    /* The size_t bounds, where a zero given means the default. */
-    static const uint8_t bounds[] = {
-        offsetof(hyper_h1_options, max_line), offsetof(hyper_h1_options, max_headers),
-        offsetof(hyper_h1_options, max_head), offsetof(hyper_h1_options, max_output)};
     hyper_h1_options_init(o);
     if (!in)
         return HYPER_OK;
-    for (size_t i = 0; i < sizeof bounds; i++) {
+    for (size_t i = 0; i < 4 * sizeof(size_t); i += sizeof(size_t)) {
         size_t v;
-        memcpy(&v, (const char *)in + bounds[i], sizeof v);
+        memcpy(&v, (const char *)in + i, sizeof v);
         if (v)
-            memcpy((char *)o + bounds[i], &v, sizeof v);
+            memcpy((char *)o + i, &v, sizeof v);
     }
     if (in->max_pipeline) o->max_pipeline = in->max_pipeline;
     o->strict_crlf = in->strict_crlf;
@@ -108,8 +111,8 @@ hyper_event *h1_event_push(hyper_h1_session *s, hyper_event_type type)
 }
 
 /* The ERROR event comes after every event queued before: it goes through
- * the ring once that is empty (out of line: next_event stays a leaf). */
-static H1_NOINLINE void queue_error(hyper_h1_session *s)
+ * the ring once that is empty (out of line at -O2: next_event stays a leaf). */
+static H1_SPEED_NOINLINE void queue_error(hyper_h1_session *s)
 {
     h1_event_push(s, HYPER_EVENT_ERROR)->error = s->error;
     s->error_reported = 1;
@@ -192,7 +195,7 @@ static int on_interim(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
 {
     hyper_event_type type = HYPER_EVENT_INFORMATIONAL;
     if (h->status == 101) {
-        if (!(r->flags & HYPER_H1_UPGRADE_H2C) || !h->upgrade_h2c)
+        if (!(r->flags & HYPER_H1_UPGRADE_H2C) || !(h->words[H1_F_UPGRADE] >> H1_W_H2C & 1))
             return HYPER_EH1_UPGRADE;
         type = HYPER_EVENT_UPGRADE;
         s->rstate = R_UPGRADED;        /* the response comes on stream 1 */
@@ -232,7 +235,8 @@ static H1_NOINLINE int choose_framing(hyper_h1_session *s, struct h1_req *r, str
 
 static int on_final(hyper_h1_session *s, struct h1_req *r, struct h1_head *h)
 {
-    if (h->conn_close || (h->minor == 0 && !h->conn_keep_alive))
+    unsigned conn = h->words[H1_F_CONNECTION];
+    if ((conn >> H1_W_CLOSE & 1) || (h->minor == 0 && !(conn >> H1_W_KEEP_ALIVE & 1)))
         s->keep_alive = 0;             /* §9.3 */
     s->upgrade_pending = 0;            /* refused (if asked): carry on in HTTP/1.1 */
     if ((r->flags & HYPER_H1_EXPECT_CONTINUE) && s->holding) {
@@ -266,9 +270,10 @@ static int on_section(hyper_h1_session *s, const uint8_t *p, size_t len, int is_
         finish_response(s);
         return HYPER_OK;
     }
-    /* the request being answered (a head completes only while one is) */
-    struct h1_req *r = &s->reqs[(uint32_t)(s->next_seq - (int32_t)s->nreq) % s->opt.max_pipeline];
-    rc = h.status < 200 ? on_interim(s, r, &h) : on_final(s, r, &h);
+    /* the request being answered (a head completes only while one is); a
+     * copy, which the session's stores cannot alias */
+    struct h1_req r = s->reqs[(uint32_t)(s->next_seq - (int32_t)s->nreq) % s->opt.max_pipeline];
+    rc = h.status < 200 ? on_interim(s, &r, &h) : on_final(s, &r, &h);
     if (rc != HYPER_OK)
         hyper_headers_free(h.headers);
     return rc;
@@ -303,7 +308,7 @@ int h1_buf_grow(const hyper_mem *m, uint8_t **buf, size_t *cap, size_t need,
  * are in hbuf when there are any. */
 static long recv_section(hyper_h1_session *s, const uint8_t *in, size_t len, int is_head)
 {
-    int done, rc;
+    int rc;
     size_t held = s->scan.total;
     if (is_head && !s->nreq) {
         /* Idle: only blank lines are tolerated (a stray CRLF after a body,
@@ -315,17 +320,17 @@ static long recv_section(hyper_h1_session *s, const uint8_t *in, size_t len, int
             return HYPER_EH1_UNSOLICITED;
         len = k;
     }
-    long n = h1_scan_feed(&s->scan, &s->opt, is_head, in, len, &done);
+    long n = h1_scan_feed(&s->scan, &s->opt, is_head, in, len);
     if (n < 0)
         return n;
-    if (!done || held) {
+    if (!s->scan.done || held) {
         /* The section arrives in pieces: hbuf keeps it (the scanner kept
          * it within max_head). n >= 1, so hbuf exists after this. */
         rc = h1_buf_grow(s->mem, &s->hbuf, &s->hcap, s->scan.total, s->opt.max_head, 256);
         if (rc != HYPER_OK)
             return rc;
         memcpy(s->hbuf + held, in, (size_t)n);
-        if (!done)
+        if (!s->scan.done)
             return n;
         in = s->hbuf;
     }
@@ -343,12 +348,11 @@ static long recv_section(hyper_h1_session *s, const uint8_t *in, size_t len, int
  */
 static H1_SIZE_NOINLINE long recv_body(hyper_h1_session *s, const uint8_t *in, size_t len)
 {
-    const uint8_t *d = in;
     size_t dn = len;
     long n = (long)len;
     int end = 0;
     if (s->rstate == R_CHUNKED) {
-        n = h1_chunk_feed(&s->chunk, &s->opt, in, len, &d, &dn);
+        n = h1_chunk_feed(&s->chunk, &s->opt, in, len, &dn);
         if (n < 0)
             return n;
         if (s->chunk.state == CH_LAST)
@@ -362,7 +366,7 @@ static H1_SIZE_NOINLINE long recv_body(hyper_h1_session *s, const uint8_t *in, s
     }
     if (dn) {
         hyper_event *ev = h1_event_push(s, HYPER_EVENT_DATA);
-        ev->data = d;
+        ev->data = in + n - dn;        /* the data ends what was taken */
         ev->len = dn;
         ev->flow_len = dn;
         ev->end_stream = end;

@@ -40,12 +40,6 @@ static int is_visible(const char *p, size_t n)
     return 1;
 }
 
-/* Fields the engine writes itself (index 1..6), then "connection" (7);
- * lengths in octal, see h1_word_index. */
-static const char field_names[] = "\004host\016content-length\021transfer-encoding"
-                                  "\006expect\007upgrade\016http2-settings\012connection";
-#define FIELD_CONNECTION 7
-
 /* One user field: a token name, a value without CR, LF or NUL, and not a
  * field the engine writes itself. Sets *close for "Connection: close". */
 static int check_field(const char *name, size_t nn, const char *v, size_t vn, int *close)
@@ -55,29 +49,29 @@ static int check_field(const char *name, size_t nn, const char *v, size_t vn, in
     for (size_t i = 0; i < vn; i++)
         if (v[i] == '\r' || v[i] == '\n' || v[i] == 0)
             return HYPER_EH1_REQUEST_HEADER;
-    int k = h1_word_index(field_names, name, nn);
-    if (k && k < FIELD_CONNECTION)
+    /* the engine writes all of them itself but Connection */
+    int k = h1_word_index(h1_field_names, name, nn);
+    if (k && k != H1_F_CONNECTION)
         return HYPER_EH1_RESERVED_HEADER;
-    if (k == FIELD_CONNECTION) {
+    if (k) {
         size_t pos = 0, tn;
         const char *t;
         while (hyper_headers_split_next(v, vn, &pos, &t, &tn))
-            if (h1_word_index("\005close", t, tn))
+            if (h1_word_index(h1_list_words, t, tn) == H1_W_CLOSE)
                 *close = 1;
     }
     return HYPER_OK;
 }
 
-/* Fields i of the request: the array first, then the map. */
-static int field_at(const hyper_h1_request *r, size_t i, const char **n, size_t *nn,
-                    const char **v, size_t *vn)
+/* Field i of the request: the array first, then the map (copied to *tmp). */
+static const hyper_hpack_field *field_at(const hyper_h1_request *r, size_t i,
+                                         hyper_hpack_field *tmp)
 {
-    if (i < r->nfields) {
-        const hyper_hpack_field *f = &r->fields[i];
-        *n = f->name, *nn = f->name_len, *v = f->value, *vn = f->value_len;
-        return 1;
-    }
-    return r->headers && hyper_headers_at(r->headers, i - r->nfields, n, nn, v, vn) == HYPER_OK;
+    if (i < r->nfields)
+        return &r->fields[i];
+    return r->headers && hyper_headers_at(r->headers, i - r->nfields, &tmp->name,
+                                          &tmp->name_len, &tmp->value,
+                                          &tmp->value_len) == HYPER_OK ? tmp : NULL;
 }
 
 static int check_request(const hyper_h1_session *s, const hyper_h1_request *r)
@@ -100,6 +94,13 @@ static int check_request(const hyper_h1_session *s, const hyper_h1_request *r)
         if (s->nreq)
             return HYPER_ESTATE;
     }
+    /* A string or whole body longer than the output bound: before any
+     * field is looked at (put_head's order of errors). */
+    size_t cap = s->opt.max_output;
+    if (r->method_len > cap || r->target_len > cap || r->host_len > cap ||
+        (r->body_mode == HYPER_H1_BODY_WHOLE && r->body_len > cap) ||
+        ((r->flags & HYPER_H1_UPGRADE_H2C) && r->h2_settings_len > cap))
+        return HYPER_ELIMIT;
     return HYPER_OK;
 }
 
@@ -163,8 +164,20 @@ static void put(struct out *o, const void *src, size_t n)
     o->n += n;
 }
 
-/* A string literal, its length known at compile time. */
+/* A string literal. For size (-Os) one out-of-line call that counts it:
+ * each call site passes a pointer instead of a pointer and a length. */
+#ifdef __OPTIMIZE_SIZE__
+static H1_NOINLINE void put_str(struct out *o, const char *lit)
+{
+    size_t n = 0;
+    while ((signed char)lit[n] > 0)   /* ASCII; (not a strlen call) */
+        n++;
+    put(o, lit, n);
+}
+#define PUT_LIT(o, lit) put_str(o, lit)
+#else
 #define PUT_LIT(o, lit) put(o, lit, sizeof lit - 1)
+#endif
 
 /* Digits of v in base 10 or 16. */
 static H1_NOINLINE size_t num_len(uint64_t v, unsigned base)
@@ -190,17 +203,11 @@ static void put_num(struct out *o, uint64_t v, unsigned base)
 /*
  * The head: request line, Host, the user's fields, framing, Expect,
  * Upgrade; then a whole body. When measuring (o->p NULL) it also checks the fields and
- * returns the first error, in this order: a string or whole body longer
- * than the bound, then per field its validity and the running size.
+ * returns the first error, per field its validity and the running size
+ * (check_request has refused a string or whole body longer than the bound).
  */
 static int put_head(struct out *o, const hyper_h1_request *r, int *close)
 {
-    const char *n, *v;
-    size_t nn, vn;
-    if (r->method_len > o->cap || r->target_len > o->cap || r->host_len > o->cap ||
-        (r->body_mode == HYPER_H1_BODY_WHOLE && r->body_len > o->cap) ||
-        ((r->flags & HYPER_H1_UPGRADE_H2C) && r->h2_settings_len > o->cap))
-        return HYPER_ELIMIT;
     /* Each field line is written with the CRLF that ends the line before
      * it; the head ends with the last line's CRLF and the empty line. */
     put(o, r->method, r->method_len);
@@ -208,14 +215,16 @@ static int put_head(struct out *o, const hyper_h1_request *r, int *close)
     put(o, r->target, r->target_len);
     PUT_LIT(o, " HTTP/1.1\r\nHost: ");
     put(o, r->host, r->host_len);
-    for (size_t i = 0; field_at(r, i, &n, &nn, &v, &vn); i++) {
-        int rc = o->p ? HYPER_OK : check_field(n, nn, v, vn, close);
+    hyper_hpack_field tmp;
+    const hyper_hpack_field *f;
+    for (size_t i = 0; (f = field_at(r, i, &tmp)) != NULL; i++) {
+        int rc = o->p ? HYPER_OK : check_field(f->name, f->name_len, f->value, f->value_len, close);
         if (rc != HYPER_OK)
             return rc;
         PUT_LIT(o, "\r\n");
-        put(o, n, nn);
+        put(o, f->name, f->name_len);
         PUT_LIT(o, ": ");
-        put(o, v, vn);
+        put(o, f->value, f->value_len);
         if (o->n > o->cap || o->cap - o->n < 2)
             return HYPER_ELIMIT;       /* this line's CRLF would not fit */
     }
@@ -271,10 +280,10 @@ int32_t hyper_h1_submit(hyper_h1_session *s, const hyper_h1_request *r)
         memcpy(&w, r->method, 4);
     q->is_head = w == head;
     q->flags = (uint8_t)r->flags;      /* checked: only the two known bits */
-    if (r->flags & HYPER_H1_EXPECT_CONTINUE) {                   /* hold what follows the head */
-        s->holding = 1;
-        s->hold_at = s->olen - (r->body_mode == HYPER_H1_BODY_WHOLE ? r->body_len : 0);
-    }
+    /* Expect: hold what follows the head (hold_at means nothing otherwise;
+     * holding was 0) */
+    s->holding = (uint8_t)(r->flags & HYPER_H1_EXPECT_CONTINUE);
+    s->hold_at = s->olen - (r->body_mode == HYPER_H1_BODY_WHOLE ? r->body_len : 0);
     if (r->body_mode == HYPER_H1_BODY_CHUNKED ||
                (r->body_mode == HYPER_H1_BODY_LENGTH && r->content_length))
         s->body_mode = (uint8_t)r->body_mode;
@@ -334,7 +343,7 @@ long hyper_h1_send_body(hyper_h1_session *s, const uint8_t *data, size_t len, in
         } else if (chunk_len(len) > room || room - chunk_len(len) < tail) {
             tail = 0;               /* the rest, and the end, come later */
             /* num_len(room) >= num_len(take): the size line is never longer */
-            take = room < chunk_len(1) ? 0 : room - (num_len(room, 16) + 4);
+            take = room < 6 ? 0 : room - (num_len(room, 16) + 4);  /* 6: chunk_len(1) */
             if (take >= len)
                 take = len - (end != 0);  /* keep one octet back to carry the end */
             if (!take)

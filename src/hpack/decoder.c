@@ -59,7 +59,7 @@
 #define FIELD_OVERHEAD 32 /* RFC 7541 §4.1 */
 /* Longest representation prefix: index, name length and value length. */
 #define REP_OVERHEAD (3 * HYPER_HPACK_INT_MAX_LEN)
-#define NO_REQUIREMENT ((size_t)-1)
+#define NO_REQUIREMENT ((hyper_hpack_tsize)-1)
 
 /* The parse and apply steps are inlined into the decode loop: a field costs
  * a few dozen instructions, and call overhead would be a good part of it. */
@@ -95,15 +95,16 @@ struct hyper_hpack_decoder {
     hyper_hpack_tsize max_list, max_field, max_fields; /* 32 bits at -Os */
     int err;                       /* first error; nonzero means broken */
     /* The current block. */
-    size_t fields;                 /* fields returned so far */
-    size_t list_size;              /* sum of name + value + 32 over them */
+    /* 32 bits at -Os: bounded by max_fields, max_list and the table's limit */
+    hyper_hpack_tsize fields;      /* fields returned so far */
+    hyper_hpack_tsize list_size;   /* sum of name + value + 32 over them */
     unsigned updates;              /* size updates seen (all at the start) */
     uint8_t update_ok;             /* one of them was <= required_max */
     uint8_t in_block;              /* a block started and has not ended */
     uint8_t pending_end;           /* the last field of a final piece was returned */
     /* §4.2: a size update the next block must carry. */
     uint8_t update_required;
-    size_t required_max;           /* smallest limit set since the last block */
+    hyper_hpack_tsize required_max; /* smallest limit set since the last block */
     /* A representation split across pieces: buf_len octets, complete or
      * parseable further once buf_len == need (need <= max_field + 18). */
     uint8_t *buf;

@@ -17,9 +17,10 @@
  *    doubling up to 2 * max(limit, max_size); when an entry does not fit
  *    the current buffer, a new one is allocated and the live entries are
  *    compacted into it.
- *  - An add is planned before anything changes: the evictions it needs are
- *    simulated, new storage is allocated, and only then is the table
- *    modified, so HYPER_ENOMEM leaves the table exactly as it was.
+ *  - An add evicts, then allocates any new storage before it moves or
+ *    writes anything: eviction only changes the count, the size and the
+ *    byte state, which HYPER_ENOMEM puts back, so the table is exactly as
+ *    it was.
  *  - An indexed name may refer to an entry the add evicts (§4.4): the
  *    evicted bytes stay in place until the new entry is written, the name
  *    is copied first with memmove, and a replaced buffer is freed last.
@@ -100,21 +101,16 @@ static void release(bstate *s, const entry *e)
 #define ADD_STEP static inline
 #endif
 
-/* The oldest entries to evict so that `room` more octets fit under `max`,
- * simulated: returns their number, the byte state and size after. */
-ADD_STEP size_t plan_evict(const hyper_hpack_table *t, size_t room, size_t max,
-                                bstate *s, hyper_hpack_tsize *size)
+/* Evicts the oldest entries until `room` more octets fit under `max`.
+ * Their descriptors and bytes stay where they are. */
+ADD_STEP void evict(hyper_hpack_table *t, size_t room, size_t max)
 {
-    size_t n = 0;
-    hyper_hpack_tsize sz = t->size;
-    *s = t->b;
-    while (sz + room > max) {
-        const entry *e = oldest_plus(t, n++);
-        sz -= entry_len(e) + ENTRY_OVERHEAD;
-        release(s, e);
+    while (t->size + room > max) {
+        const entry *e = oldest_plus(t, 0);
+        t->size -= entry_len(e) + ENTRY_OVERHEAD;
+        release(&t->b, e);
+        t->count--;
     }
-    *size = sz;
-    return n;
 }
 
 /* Finds room for `len` bytes in a buffer of `cap`, `used` of them live.
@@ -200,37 +196,44 @@ void hyper_hpack_table_delete(hyper_hpack_table *t, size_t size)
     hyper_mem_free(t->mem, t, size);
 }
 
-/* Copies the live entries, oldest first, to the start of nb (cap octets),
- * points the descriptors there and makes it the table's buffer. Returns
- * the old buffer, which the caller frees (*old_cap octets). */
-static uint8_t *adopt_bytes(hyper_hpack_table *t, uint8_t *nb, size_t cap, size_t *old_cap)
+/* Moves the live entries, oldest first, to the start of new storage:
+ * their descriptors to nr (nr_cap slots) when nr is not NULL, their bytes
+ * to nb (nb_cap octets) when nb is not NULL; the table takes the new
+ * storage. The old ring is freed; the old byte buffer is returned for the
+ * caller to free (*old_cap octets), after an indexed name in it was
+ * copied. One loop for both: growing the ring and the bytes, compacting. */
+static uint8_t *relocate(hyper_hpack_table *t, entry *nr, size_t nr_cap, uint8_t *nb,
+                         size_t nb_cap, size_t *old_cap)
 {
     size_t used = 0;
     for (size_t k = 0; k < t->count; k++) {
         entry *e = oldest_plus(t, k);
-        size_t len = entry_len(e);
-        if (len)
-            memcpy(nb + used, t->bytes + e->off, len);
-        e->off = (uint32_t)used;
-        used += len;
+        if (nb) {
+            size_t len = entry_len(e);
+            if (len)
+                memcpy(nb + used, t->bytes + e->off, len);
+            e->off = (uint32_t)used;
+            used += len;
+        }
+        if (nr)
+            nr[k] = *e;
     }
-    uint8_t *old = t->bytes;
-    *old_cap = t->bytes_cap;
-    t->bytes = nb;
-    t->bytes_cap = cap;
-    t->b = (bstate){used, 0, 0};
+    if (nr) {
+        hyper_mem_free(t->mem, t->ring, t->ring_cap * sizeof(entry));
+        t->ring = nr;
+        t->ring_cap = nr_cap;
+        t->head = (t->count + nr_cap - 1) & (nr_cap - 1);
+    }
+    uint8_t *old = NULL;
+    *old_cap = 0;
+    if (nb) {
+        old = t->bytes;
+        *old_cap = t->bytes_cap;
+        t->bytes = nb;
+        t->bytes_cap = nb_cap;
+        t->b = (bstate){used, 0, 0};
+    }
     return old;
-}
-
-/* Moves the live descriptors, oldest first, to the start of nr. */
-static void ring_move(hyper_hpack_table *t, entry *nr, size_t ncap)
-{
-    for (size_t k = 0; k < t->count; k++)
-        nr[k] = *oldest_plus(t, k);
-    hyper_mem_free(t->mem, t->ring, t->ring_cap * sizeof(entry));
-    t->ring = nr;
-    t->ring_cap = ncap;
-    t->head = (t->count + ncap - 1) & (ncap - 1);
 }
 
 /* Capacity of a new byte buffer for `need` live octets: doubling (or at
@@ -256,39 +259,36 @@ int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_le
         clear(t);
         return HYPER_OK;
     }
-    /* Plan: the evictions, then the entry's place in the current storage;
-     * new storage only when that fails (the common case allocates nothing). */
+    /* The evictions, then the entry's place in the current storage; new
+     * storage only when that fails (the common case allocates nothing).
+     * Until both allocations succeeded only count, size and b changed:
+     * HYPER_ENOMEM puts them back, and the table is as it was. */
     size_t len = name_len + value_len, off = 0;
-    hyper_hpack_tsize size_after;
-    bstate s;
-    size_t left = t->count - plan_evict(t, len + ENTRY_OVERHEAD, t->max_size, &s, &size_after);
-    size_t used = size_after - left * ENTRY_OVERHEAD;
+    hyper_hpack_tsize count0 = t->count, size0 = t->size;
+    bstate b0 = t->b;
+    evict(t, len + ENTRY_OVERHEAD, t->max_size);
+    size_t used = t->size - t->count * ENTRY_OVERHEAD;
     entry *nr = NULL;
     uint8_t *nb = NULL, *old = NULL;
     size_t nr_cap = t->ring_cap, nb_cap = 0, old_cap = 0;
-    /* All or nothing: both allocations before any change. A full ring
-     * holds left == count == ring_cap entries, so doubling is enough. */
-    if (left + 1 > nr_cap) {
+    /* A full ring holds count == ring_cap entries: doubling is enough. */
+    if (t->count + 1 > nr_cap) {
         nr_cap = nr_cap ? 2 * nr_cap : RING_MIN;
         if (!(nr = hyper_mem_alloc(t->mem, nr_cap * sizeof(entry))))
-            return HYPER_ENOMEM;
+            goto enomem;
     }
-    if (place(&s, t->bytes_cap, used, len, &off) != 0) {
+    if (place(&t->b, t->bytes_cap, used, len, &off) != 0) {
         nb_cap = bytes_cap_for(t, used + len);
         if (!(nb = hyper_mem_alloc(t->mem, nb_cap))) {
             hyper_mem_free(t->mem, nr, nr_cap * sizeof(entry));
-            return HYPER_ENOMEM; /* nothing changed yet */
+            goto enomem;
         }
     }
-    /* Commit: nothing below can fail. Dropping the oldest entries is just a
+    /* Nothing below can fail. Dropping the oldest entries was just a
      * smaller count: their bytes stay until overwritten. */
-    t->count = left;
-    t->size = size_after;
-    t->b = s;
-    if (nr)
-        ring_move(t, nr, nr_cap);
+    if (nr || nb)
+        old = relocate(t, nr, nr_cap, nb, nb_cap, &old_cap);
     if (nb) {
-        old = adopt_bytes(t, nb, nb_cap, &old_cap);
         off = used;
         t->b.head = used + len;
     }
@@ -304,6 +304,11 @@ int hyper_hpack_table_add(hyper_hpack_table *t, const char *name, size_t name_le
     t->size += len + ENTRY_OVERHEAD;
     t->inserted++;
     return HYPER_OK;
+enomem:
+    t->count = count0;
+    t->size = size0;
+    t->b = b0;
+    return HYPER_ENOMEM;
 }
 
 int hyper_hpack_table_set_max(hyper_hpack_table *t, size_t max_size)
@@ -311,7 +316,7 @@ int hyper_hpack_table_set_max(hyper_hpack_table *t, size_t max_size)
     if (max_size > t->limit)
         return HYPER_EHPACK_SIZE_UPDATE_LIMIT;
     t->max_size = max_size;
-    t->count -= plan_evict(t, 0, max_size, &t->b, &t->size);
+    evict(t, 0, max_size);
     if (t->size == t->count * ENTRY_OVERHEAD)
         t->b = (bstate){0, 0, 0}; /* no live bytes left */
     size_t bound = t->limit > max_size ? t->limit : max_size;
@@ -323,7 +328,7 @@ int hyper_hpack_table_set_max(hyper_hpack_table *t, size_t max_size)
         uint8_t *nb = hyper_mem_alloc(t->mem, 2 * bound);
         if (nb) {
             size_t old_cap;
-            uint8_t *old = adopt_bytes(t, nb, 2 * bound, &old_cap);
+            uint8_t *old = relocate(t, NULL, 0, nb, 2 * bound, &old_cap);
             hyper_mem_free(t->mem, old, old_cap);
         }
     }

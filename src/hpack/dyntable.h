@@ -54,11 +54,14 @@ struct hyper_hpack_table {
     const hyper_mem *mem;
     /* The layout below belongs to dyntable.c (see its implementation
      * notes); other files use the functions and the fields marked public. */
+    /* The pointers first, then the sizes: no padding between them when
+     * the sizes are 32 bits (a build for size), so the decoder's and the
+     * encoder's own fields after the table sit at shorter offsets. */
     struct hyper_hpack_table_entry *ring; /* descriptors, ring_cap slots (0 or
                                             a power of two) */
+    uint8_t *bytes;                        /* name/value storage, bytes_cap */
     hyper_hpack_tsize ring_cap, head, count; /* head: slot of the newest
                                             entry; count: entries (public) */
-    uint8_t *bytes;                        /* name/value storage, bytes_cap */
     hyper_hpack_tsize bytes_cap;
     struct hyper_hpack_bstate b;
     hyper_hpack_tsize size;               /* RFC size: sum(name+value+32) (public) */

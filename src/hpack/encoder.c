@@ -24,6 +24,7 @@
  *    empty bucket down the oldest entry's chain (measured: ~3 extra steps
  *    per lookup on the stories). Hits are confirmed with inline word
  *    compares (src/hpack/bytes.h) rather than calls to memcmp.
+ *  - A build for size (-Os) has no hash: see ENC_HASH below.
  *  - Memory: the table, plus 32 octets of hash per 32 octets of table size
  *    (16 per node, 2 x 2 bucket heads of 4). The hash is sized from the
  *    table size in use and only grows, when a size update raises it; that
@@ -59,6 +60,16 @@
 #include "hpack/hpack_int.h"
 #include "hpack/huffman.h"
 #include "hpack/static_table.h"
+
+/* The hash of the dynamic table (see the notes above) is for speed: a
+ * build for size (-Os) keeps none and walks the table newest first, which
+ * finds the same entries (the newest match of each kind), so the output is
+ * the same; a lookup costs a pass over the entries (at most 128 with the
+ * protocol's 4096-octet table) and the encoder needs no memory besides its
+ * table, nor can hyper_hpack_encode fail with HYPER_ENOMEM. */
+#ifndef __OPTIMIZE_SIZE__
+#define ENC_HASH 1
+#endif
 
 /* The size every HTTP/2 peer starts with (RFC 9113 §6.5.2). */
 #define PROTOCOL_TABLE_SIZE 4096u
@@ -105,9 +116,11 @@ struct hyper_hpack_encoder {
     /* One allocation: nodes[cap], then the bucket heads, cap << HEADS_SHIFT
      * per key (key k's from heads + k * (cap << HEADS_SHIFT)). cap is a
      * power of two >= table.max_size / 32 at every moment. */
+#ifdef ENC_HASH
     enc_node *nodes;
     uint32_t *heads;
     size_t cap;
+#endif
     uint32_t max_opt; /* our maximum (opts.max_table_size) */
     uint32_t cur;     /* the size the peer's decoder last heard (§4.2) */
     uint32_t want;    /* the size to use from the next block on */
@@ -122,8 +135,10 @@ typedef struct match {
     unsigned name_index;  /* name-only match, or 0 */
     unsigned static_name; /* static index of the name, or 0 */
     int sensitive;        /* a never-indexed literal (§6.2.3) */
+#ifdef ENC_HASH
     int hashed;           /* h holds the hashes */
     uint32_t h[2];        /* per key (KEY_NV, KEY_N) */
+#endif
 } match;
 
 /* Forced inline: each call site gets its own copy, specialised for its
@@ -134,24 +149,12 @@ typedef struct match {
 #define SPECIALIZE static HYPER_ATTR_NOINLINE
 #endif
 
+#ifdef ENC_HASH
 /* ---- hashing --------------------------------------------------------------- */
 
 #define load64 hyper_hpack_load64
 #define load32 hyper_hpack_load32
 
-#ifdef __OPTIMIZE_SIZE__
-/* A build for size hashes an octet at a time (FNV-1a, high half folded
- * onto the bucket bits): a tenth of the code. What the encoder emits does
- * not depend on the hash: every hit is confirmed, and a chain holds all
- * the entries of its key, newest first, whatever else shares it. */
-static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
-{
-    uint64_t h = seed ^ 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (uint8_t)s[i]) * 0x100000001b3ull;
-    return h ^ h >> 29;
-}
-#else
 /* Multiplies and folds the high half onto the low one, so every input bit
  * reaches the low bits that pick a bucket. */
 static uint64_t mix(uint64_t a, uint64_t b)
@@ -197,7 +200,6 @@ static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
     }
     return mix(a ^ k1 ^ len, mix(b ^ h, k0));
 }
-#endif
 
 /* The name's hash: a static name (index sname, 1..61) is known by its
  * index, so only the value needs hashing; other names are hashed. The
@@ -317,6 +319,32 @@ SPECIALIZE size_t find(const hyper_hpack_encoder *enc, const hyper_hpack_field *
     }
     return 0;
 }
+
+#else /* !ENC_HASH */
+
+/* ---- the dynamic table, entry by entry (a build for size) ---------------- */
+
+/* Dynamic index (1 = newest) of the newest entry with f's name and value,
+ * or 0 (also when `literal`: no exact match wanted); *name_d gets the
+ * newest entry with f's name, or 0. The hash's answers, found by a walk. */
+static size_t find_linear(const hyper_hpack_encoder *enc, const hyper_hpack_field *f,
+                          int literal, size_t *name_d)
+{
+    *name_d = 0;
+    for (size_t i = 1; i <= hyper_hpack_table_count(&enc->table); i++) {
+        const char *n, *v;
+        size_t nl, vl;
+        hyper_hpack_table_get(&enc->table, i, &n, &nl, &v, &vl);
+        if (nl != f->name_len || !hyper_hpack_bytes_eq(n, f->name, nl))
+            continue;
+        if (!*name_d)
+            *name_d = i;
+        if (!literal && vl == f->value_len && hyper_hpack_bytes_eq(v, f->value, vl))
+            return i;
+    }
+    return 0;
+}
+#endif /* ENC_HASH */
 
 /* ---- strategy -------------------------------------------------------------- */
 
@@ -438,12 +466,15 @@ static void lookup(const hyper_hpack_encoder *enc, const hyper_hpack_field *f, m
     m->static_name = sname;
     m->name_index = sname;
     m->sensitive = is_sensitive(enc, f, sname);
+#ifdef ENC_HASH
     m->hashed = 0;
     m->h[0] = m->h[1] = 0; /* set with hashed; zeroed for gcc -Os's flow analysis */
+#endif
     if (sidx && !literal && !m->sensitive) {
         m->index = sidx;
         return;
     }
+#ifdef ENC_HASH
     if (hyper_hpack_table_count(&enc->table) == 0)
         return;
     hash_field(f->name, f->name_len, sname, f->value, f->value_len, m->h);
@@ -460,6 +491,13 @@ static void lookup(const hyper_hpack_encoder *enc, const hyper_hpack_field *f, m
     size_t d = find(enc, f, KEY_N, m->h[KEY_N]);
     if (d)
         m->name_index = (unsigned)(HYPER_HPACK_STATIC_COUNT + d);
+#else
+    size_t name_d, d = find_linear(enc, f, literal, &name_d);
+    if (d)
+        m->index = (unsigned)(HYPER_HPACK_STATIC_COUNT + d);
+    else if (!sname && name_d)
+        m->name_index = (unsigned)(HYPER_HPACK_STATIC_COUNT + name_d);
+#endif
 }
 
 /* Adds a field to the table and the hash; nonzero on success. */
@@ -468,10 +506,14 @@ static int index_field(hyper_hpack_encoder *enc, const hyper_hpack_field *f, mat
     if (hyper_hpack_table_add(&enc->table, f->name, f->name_len, f->value,
                               f->value_len) != HYPER_OK)
         return 0;
+#ifdef ENC_HASH
     if (!m->hashed) {
         hash_field(f->name, f->name_len, m->static_name, f->value, f->value_len, m->h);
     }
     link_entry(enc->nodes, enc->heads, enc->cap, (uint32_t)(enc->table.inserted - 1), m->h);
+#else
+    (void)m;
+#endif
     return 1;
 }
 
@@ -530,10 +572,12 @@ int hyper_hpack_encoder_init(hyper_hpack_encoder **enc, const hyper_mem *mem,
     e->cur = PROTOCOL_TABLE_SIZE;
     e->want = e->low = max < PROTOCOL_TABLE_SIZE ? max : PROTOCOL_TABLE_SIZE;
     hyper_hpack_table_set_max(&e->table, e->want);
+#ifdef ENC_HASH
     if (hash_reserve(e, e->want) != HYPER_OK) {
         hyper_hpack_table_delete(&e->table, sizeof *e);
         return HYPER_ENOMEM;
     }
+#endif
     *enc = e;
     return HYPER_OK;
 }
@@ -542,7 +586,9 @@ void hyper_hpack_encoder_free(hyper_hpack_encoder *enc)
 {
     if (!enc)
         return;
+#ifdef ENC_HASH
     hyper_mem_free(enc->table.mem, enc->nodes, enc->nodes ? hash_bytes_for(enc->cap) : 0);
+#endif
     hyper_hpack_table_delete(&enc->table, sizeof *enc);
 }
 
@@ -625,10 +671,12 @@ long hyper_hpack_encode(hyper_hpack_encoder *enc, const hyper_hpack_field *field
         return HYPER_EBUFFER;
     size_t len = 0;
     if (enc->want != enc->cur || enc->low != enc->cur) {
+#ifdef ENC_HASH
         /* The only allocation that can fail the call, made before any
          * change. */
         if (hash_reserve(enc, enc->want) != HYPER_OK)
             return HYPER_ENOMEM;
+#endif
         len = put_size_updates(enc, out);
     }
     for (size_t i = 0; i < n; i++)

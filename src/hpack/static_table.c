@@ -151,10 +151,13 @@ static unsigned name_hash(const uint8_t *n, size_t len)
 }
 
 /* Entries sharing the name of entry i (1-based), counted from the first
- * of them: Appendix A keeps them adjacent. */
+ * of them: Appendix A keeps them adjacent. Not in a build for size (see
+ * hyper_hpack_static_find): 32 octets of read-only data with padding. */
+#ifndef __OPTIMIZE_SIZE__
 static const uint8_t name_run[15] = {
     0, 1, 2, 1, 2, 1, 2, 1, 7, 6, 5, 4, 3, 2, 1, /* 0..14 */
 };
+#endif
 
 unsigned hyper_hpack_static_find(const char *name, size_t name_len,
                                  const char *value, size_t value_len,
@@ -166,34 +169,36 @@ unsigned hyper_hpack_static_find(const char *name, size_t name_len,
     unsigned i = name_slot[name_hash((const uint8_t *)name, name_len)];
     if (i == 0)
         return 0;
-#ifdef __OPTIMIZE_SIZE__ /* through the one copy of static_get */
-    const char *sn, *sv;
-    size_t snl, svl;
-    hyper_hpack_static_get(i, &sn, &snl, &sv, &svl);
-    if (snl != name_len || !hyper_hpack_bytes_eq32(sn, name, name_len))
-        return 0;
+#ifdef __OPTIMIZE_SIZE__
+    /* A build for size walks the run while the names match (one copy of
+     * static_get and of the compares, no table of runs): the name is
+     * compared again for each entry of the run. */
+    for (unsigned j = i; j <= HYPER_HPACK_STATIC_COUNT; j++) {
+        const char *sn, *sv;
+        size_t snl, svl;
+        hyper_hpack_static_get(j, &sn, &snl, &sv, &svl);
+        if (snl != name_len || !hyper_hpack_bytes_eq32(sn, name, name_len))
+            break;
+        *name_index = i;
+        if (svl == value_len && hyper_hpack_bytes_eq32(sv, value, value_len))
+            return j;
+    }
 #else /* the fields read directly: measured fewer instructions */
     const hyper_hpack_static_entry *e = &hyper_hpack_static[i - 1];
     if (e->name_len != name_len ||
         !hyper_hpack_bytes_eq32(hyper_hpack_static_text + e->off, name, name_len))
         return 0;
-#endif
     *name_index = i;
     /* Static values are at most 13 octets: a length match is cheap to
      * confirm. Indices past the table of runs have runs of one. */
     unsigned run = i < sizeof name_run && name_run[i] ? name_run[i] : 1;
     for (unsigned j = i; j < i + run; j++) {
-#ifdef __OPTIMIZE_SIZE__
-        hyper_hpack_static_get(j, &sn, &snl, &sv, &svl);
-        if (svl == value_len && hyper_hpack_bytes_eq32(sv, value, value_len))
-            return j;
-#else
         const hyper_hpack_static_entry *s = &hyper_hpack_static[j - 1];
         if (s->value_len == value_len &&
             hyper_hpack_bytes_eq32(hyper_hpack_static_text + s->off + s->name_len, value,
                                    value_len))
             return j;
-#endif
     }
+#endif
     return 0;
 }

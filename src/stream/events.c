@@ -129,6 +129,8 @@ int hyper_h2_next_event(hyper_h2_session *s, hyper_event *ev)
     return 0;
 }
 
+/* Frees the queue and the doomed streams: only hyper_h2_session_free
+ * calls this, so the emptied ring is not reset. */
 void h2_ev_free_all(hyper_h2_session *s)
 {
     for (size_t i = 0; i < s->ev_len; i++) {
@@ -137,7 +139,5 @@ void h2_ev_free_all(hyper_h2_session *s)
             hyper_headers_free(e->u.headers);
     }
     h2_free(s, s->ev, s->ev_cap * sizeof *s->ev);
-    s->ev = NULL;
-    s->ev_cap = s->ev_len = s->ev_head = 0;
     h2_doomed_free_all(s);
 }

@@ -103,24 +103,29 @@ typedef struct h2_stream {
     uint64_t recv_outstanding;  /* delivered in DATA events, not yet consumed */
     int64_t content_length;     /* -1 when absent */
     uint64_t data_received;     /* DATA octets (padding excluded) */
-    /* request before it opens: fields + packed strings, one allocation
-     * (of fields_alloc octets, below: the members used less sit past the
-     * first 128 octets, which x86-64 reaches with shorter code) */
-    hyper_hpack_field *fields;
-    size_t nfields;
     /* body given whole (not owned) */
     const uint8_t *body;
     size_t body_len, body_off;
-    /* body queued by hyper_h2_send_data (owned, linear, bounded by
-     * sendq_cap, below) */
+    /* body queued by hyper_h2_send_data (owned, linear, of
+     * opts.stream_send_buffer octets, a size fixed for the session) */
     uint8_t *sendq;
     size_t sendq_off, sendq_len;
-    size_t fields_alloc;
-    size_t sendq_cap;
-    /* on the doomed list: the RESET next_event will give, and the link */
-    int reset_err;
-    uint32_t reset_code;
-    struct h2_stream *next_doomed;
+    union {
+        /* request before it opens: fields + packed strings, one allocation
+         * of fields_alloc octets */
+        struct {
+            hyper_hpack_field *fields;
+            size_t nfields;
+            size_t fields_alloc;
+        };
+        /* on the doomed list (request and send queue freed by then): the
+         * RESET next_event will give, and the link */
+        struct {
+            struct h2_stream *next_doomed;
+            int reset_err;
+            uint32_t reset_code;
+        };
+    };
 } h2_stream;
 
 typedef struct h2_closed {
@@ -172,14 +177,15 @@ typedef struct h2_ev {
 
 struct hyper_h2_session {
     /* The most used members come first: x86-64 reaches the first 128
-     * octets of the struct with one-octet displacements (code size). */
+     * octets of the struct with one-octet displacements (code size), the
+     * very first with none. */
+    size_t nstreams;
     h2_block hb;
     int err;                     /* sticky connection error, 0 while alive */
     uint8_t pause;               /* an event borrowing input was queued */
     uint8_t got_settings;        /* the server's first SETTINGS arrived */
     uint8_t goaway_sent;
     uint8_t goaway_received;
-    size_t nstreams;
     uint32_t next_id;            /* id for the next request (odd) */
     uint32_t local_window;       /* stream receive window in force */
     h2_stream **streams;         /* live streams, sorted by id */
@@ -192,8 +198,8 @@ struct hyper_h2_session {
     /* connection flow control */
     int64_t send_window;
     int64_t recv_window;
-    uint32_t highest_opened;     /* highest odd id whose HEADERS we wrote */
-    uint32_t highest_promised;   /* highest even id the server promised */
+    uint32_t acks_len;           /* unsent ACKs (ring at acks, below) */
+    uint32_t closed_len;         /* closed streams remembered (ring at closed) */
     /* events */
     h2_ev *ev;                   /* ring of ev_cap = max_events + H2_EV_SLACK */
     size_t ev_cap, ev_head, ev_len;
@@ -220,7 +226,7 @@ struct hyper_h2_session {
     uint64_t *acks;              /* out_total at the end of each unsent ACK */
     /* Counts and ring indexes below are bounded by 32-bit options: 32-bit
      * members make shorter code on 64-bit targets. */
-    uint32_t acks_head, acks_len;
+    uint32_t acks_head;
 
     h2_stream *doomed_head;      /* streams ended wholesale, RESET not yet pulled */
     h2_stream *doomed_tail;
@@ -234,7 +240,9 @@ struct hyper_h2_session {
     uint32_t n_push;             /* promised streams live */
     uint32_t rr;                 /* round-robin cursor for DATA */
     h2_closed *closed;           /* ring of recently closed streams */
-    uint32_t closed_head, closed_len;
+    uint32_t closed_head;
+    uint32_t highest_opened;     /* highest odd id whose HEADERS we wrote */
+    uint32_t highest_promised;   /* highest even id the server promised */
 
     /* settings */
     uint32_t peer_table_low;     /* smallest SETTINGS_HEADER_TABLE_SIZE of the

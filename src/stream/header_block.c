@@ -47,14 +47,9 @@ int h2_block_start(hyper_h2_session *s, uint32_t stream_id, uint32_t target_id,
     h2_block_clear(s);
     /* Everything starts at 0 but the validation state's "not seen yet"
      * values (response_check.c). */
-    memset(b, 0, sizeof *b);
-    b->active = 1;
-    b->stream_id = stream_id;
-    b->target_id = target_id;
-    b->is_push = (uint8_t)is_push;
-    b->discard = (uint8_t)discard;
-    b->status = -1;
-    b->content_length = -1;
+    *b = (h2_block){.active = 1, .is_push = (uint8_t)is_push, .discard = (uint8_t)discard,
+                    .stream_id = stream_id, .target_id = target_id, .status = -1,
+                    .content_length = -1};
     if (!is_push) {
         h2_stream *st = h2_stream_find(s, target_id);
         b->trailers = st && st->resp == H2_RESP_FINAL;

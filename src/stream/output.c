@@ -34,8 +34,9 @@ void h2_out_release(hyper_h2_session *s)
 {
     if (s->out && s->out_tail == s->out_head && s->nstreams == 0) {
         h2_free(s, s->out, s->opts.output_buffer_size);
+        /* out_head == out_tail: the next h2_out_begin that needs the
+         * room moves nothing and starts over at 0. */
         s->out = NULL;
-        s->out_head = s->out_tail = 0;
     }
 }
 
@@ -63,6 +64,15 @@ void h2_out_commit(hyper_h2_session *s, size_t n)
     s->out_total += n;
 }
 
+/* A frame header (§4.1) at q: what hyper_frame_hd_encode writes, without
+ * a header struct to fill first. */
+static void out_hd(uint8_t *q, size_t len, uint8_t type, uint8_t flags, uint32_t id)
+{
+    hyper_put_u32(q, (uint32_t)len << 8 | type); /* 24-bit length, type */
+    q[4] = flags;
+    hyper_put_u32(q + 5, id & HYPER_FRAME_STREAM_ID_MAX);
+}
+
 /* Writes a frame header for a payload of len octets and commits the
  * frame; returns where its payload goes (the caller fills it before
  * anything else is written), or NULL when the buffer lacks room. */
@@ -72,8 +82,7 @@ uint8_t *h2_out_frame(hyper_h2_session *s, uint8_t type, uint8_t flags, uint32_t
     uint8_t *p = h2_out_begin(s, 9 + len);
     if (!p)
         return NULL;
-    hyper_frame_hd hd = {(uint32_t)len, type, flags, id};
-    hyper_frame_hd_encode(p, &hd);
+    out_hd(p, len, type, flags, id);
     h2_out_commit(s, 9 + len);
     return p + 9;
 }

@@ -94,23 +94,18 @@ int h2_push_finish(hyper_h2_session *s)
 {
     h2_block *b = &s->hb;
     h2_stream *ps = b->discard ? NULL : h2_stream_find(s, b->target_id);
-    if (!ps) {
-        h2_block_clear(s);
-        return HYPER_OK;
-    }
-    if (h2_check_finish(b) < 0) {
+    if (ps && h2_check_finish(b) < 0) {
         /* §8.4: stream error PROTOCOL_ERROR on the promised stream. The
          * application never heard of it, so no event. */
-        h2_block_clear(s);
         (void)h2_out_rst(s, ps->id, HYPER_H2_PROTOCOL_ERROR);
         (void)h2_stream_apply(s, ps, H2_IN_SEND_RST);
-        return HYPER_OK;
-    }
-    h2_ev *e = h2_ev_push(s, HYPER_EVENT_PUSH_PROMISE, b->stream_id);
-    if (e) {
-        e->arg = (int32_t)ps->id;
-        e->u.headers = b->h;
-        b->h = NULL;
+    } else if (ps) {
+        h2_ev *e = h2_ev_push(s, HYPER_EVENT_PUSH_PROMISE, b->stream_id);
+        if (e) {
+            e->arg = (int32_t)ps->id;
+            e->u.headers = b->h;
+            b->h = NULL;
+        }
     }
     h2_block_clear(s);
     return HYPER_OK;

@@ -87,7 +87,7 @@ int h2_check_request_field(const char *name, size_t nlen, const char *value, siz
 }
 
 /* Decimal digits only (content-length, :status), or -1. */
-static int64_t parse_length(const char *v, size_t len)
+static H2_OUTLINE int64_t parse_length(const char *v, size_t len)
 {
     if (len == 0 || len > 18)
         return -1;

@@ -65,8 +65,7 @@ static int open_stream(hyper_h2_session *s, h2_stream *st)
     uint8_t flags = end ? HYPER_FRAME_FLAG_END_STREAM : 0;
     h2_out_commit(s, cut_block(p, (size_t)n, maxf, st->id, flags));
     h2_free(s, st->fields, st->fields_alloc);
-    st->fields = NULL;
-    st->nfields = st->fields_alloc = 0;
+    st->fields = NULL; /* (nothing reads the count or size after this) */
     st->queued = 0;
     if (st->id > s->highest_opened)
         s->highest_opened = st->id;

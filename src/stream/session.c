@@ -53,11 +53,9 @@ static int alloc_parts(hyper_h2_session *s)
 {
     const hyper_h2_options *o = &s->opts;
     s->acks = h2_alloc(s, o->max_queued_acks * sizeof *s->acks);
-    if (o->max_closed_streams)
-        s->closed = h2_alloc(s, o->max_closed_streams * sizeof *s->closed);
-    if (!s->acks || (o->max_closed_streams && !s->closed))
-        return HYPER_ENOMEM;
-    if (h2_ev_init(s) < 0)
+    /* (no allocation, and NULL, for a size of 0) */
+    s->closed = h2_alloc(s, o->max_closed_streams * sizeof *s->closed);
+    if (!s->acks || (o->max_closed_streams && !s->closed) || h2_ev_init(s) < 0)
         return HYPER_ENOMEM;
     /* Before our SETTINGS are acknowledged the server may use the default
      * 4096-octet table (§6.5.3); a larger setting of ours is fine at once. */
@@ -129,8 +127,9 @@ void hyper_h2_session_free(hyper_h2_session *s)
     h2_free(s, s->out, o->output_buffer_size);
     h2_free(s, s->acks, o->max_queued_acks * sizeof *s->acks);
     h2_free(s, s->closed, o->max_closed_streams * sizeof *s->closed);
-    hyper_mem mem = s->mem;
-    hyper_mem_free(&mem, s, sizeof *s);
+    /* The allocator is read (its function and context) before the call
+     * frees the struct that holds it. */
+    hyper_mem_free(&s->mem, s, sizeof *s);
 }
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -368,8 +367,7 @@ static H2_OUTLINE void release_buffer(hyper_h2_session *s)
     if (s->rbuf && hyper_frame_reader_idle(&s->reader)) {
         (void)hyper_frame_reader_set_buffer(&s->reader, NULL, 0);
         h2_free(s, s->rbuf, s->rbuf_cap);
-        s->rbuf = NULL;
-        s->rbuf_cap = 0;
+        s->rbuf = NULL; /* (rbuf_cap means nothing without it) */
     }
 }
 

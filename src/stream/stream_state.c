@@ -73,10 +73,10 @@ int h2_state_is_active(uint8_t state)
  */
 int h2_stream_apply(hyper_h2_session *s, h2_stream *st, enum h2_input in)
 {
-    uint8_t next = table[st->state][in];
-    int err = entry_error(st->state, next);
+    int err = h2_stream_check(st, in);
     if (err)
         return err;
+    uint8_t next = table[st->state][in];
     if (next == CLSD) {
         enum h2_closed_how how = H2_CLOSED_END_STREAM;
         if (in == H2_IN_SEND_RST)

@@ -66,9 +66,10 @@ int h2_stream_new(hyper_h2_session *s, uint32_t id, h2_stream **out)
         s->streams = n;
         s->streams_cap = cap;
     }
-    h2_stream *st = hyper_mem_zalloc(&s->mem, sizeof *st);
+    h2_stream *st = h2_alloc(s, sizeof *st);
     if (!st)
         return HYPER_ENOMEM;
+    memset(st, 0, sizeof *st);
     st->id = id;
     st->state = HYPER_H2_STATE_IDLE;
     st->content_length = -1;
@@ -87,23 +88,21 @@ void h2_closed_remember(hyper_h2_session *s, uint32_t id, enum h2_closed_how how
     size_t cap = s->opts.max_closed_streams;
     if (cap == 0)
         return;
-    if (s->closed_len == cap) {
-        s->closed_head = (s->closed_head + 1) % cap;
-        s->closed_len--;
-    }
-    h2_closed *c = &s->closed[(s->closed_head + s->closed_len) % cap];
-    c->id = id;
-    c->how = (uint8_t)how;
-    s->closed_len++;
+    size_t i = (s->closed_head + s->closed_len) % cap;
+    /* Full: the slot is the oldest entry's, which goes. */
+    if (s->closed_len == cap)
+        s->closed_head = (uint32_t)((i + 1) % cap);
+    else
+        s->closed_len++;
+    s->closed[i] = (h2_closed){id, (uint8_t)how};
 }
 
-/* Frees what st owns: its request fields and send queue. */
+/* Frees what st owns: its request fields and send queue. Only the struct
+ * itself is used after this (freed, or doomed: the RESET's members). */
 static inline void free_parts(hyper_h2_session *s, h2_stream *st)
 {
     h2_free(s, st->fields, st->fields_alloc);
-    h2_free(s, st->sendq, st->sendq_cap);
-    st->fields = NULL;
-    st->sendq = NULL;
+    h2_free(s, st->sendq, s->opts.stream_send_buffer);
 }
 
 static inline void stream_free(hyper_h2_session *s, h2_stream *st)
@@ -219,12 +218,14 @@ int h2_id_was_used(const hyper_h2_session *s, uint32_t id)
     return (id & 1) ? id <= s->highest_opened : id <= s->highest_promised;
 }
 
+/* Frees every stream and the table. Called by hyper_h2_session_free and
+ * by h2_conn_error once every stream left through unlink_stream, so the
+ * count and the per-kind counts are 0 whenever anything reads them again. */
 void h2_streams_free_all(hyper_h2_session *s)
 {
     for (size_t i = 0; i < s->nstreams; i++)
         stream_free(s, s->streams[i]);
     h2_free(s, s->streams, s->streams_cap * sizeof *s->streams);
     s->streams = NULL;
-    s->nstreams = s->streams_cap = 0;
-    s->n_local = s->n_active = s->n_push = 0;
+    s->streams_cap = 0;
 }

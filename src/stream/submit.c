@@ -23,22 +23,33 @@ static H2_OUTLINE int session_refuses(const hyper_h2_session *s)
     return HYPER_OK;
 }
 
-/* Counts the fields and string octets of a request; HYPER_EINVAL if one is
- * not acceptable on HTTP/2 (§8.2, §8.3.1). */
-static int measure(const hyper_h2_request *r, size_t *n, size_t *bytes, size_t *list)
+/* The request's pseudo-headers (§8.3.1), present ones only, into pf;
+ * adds their octets to *bytes and *list. Returns how many, or HYPER_EINVAL
+ * for an empty value or one HTTP/2 does not accept (§8.2.1). */
+static int pseudo_fields(const hyper_h2_request *r, hyper_hpack_field pf[4], size_t *bytes,
+                         size_t *list)
 {
-    const char *pseudo[4] = {r->method, r->scheme, r->authority, r->path};
-    *n = *bytes = *list = 0;
+    static const char *const names[4] = {":method", ":scheme", ":authority", ":path"};
+    const char *vals[4] = {r->method, r->scheme, r->authority, r->path};
+    int n = 0;
     for (size_t i = 0; i < 4; i++) {
-        if (!pseudo[i])
+        const char *v = vals[i];
+        if (!v)
             continue;
-        size_t len = strlen(pseudo[i]);
-        if (len == 0 || !h2_check_value(pseudo[i], len))
+        size_t len = strlen(v), nl = strlen(names[i]);
+        if (len == 0 || !h2_check_value(v, len))
             return HYPER_EINVAL;
-        (*n)++;
-        *bytes += len + 10;
+        pf[n++] = (hyper_hpack_field){names[i], nl, v, len, 0};
+        *bytes += nl + len;
         *list += len + 10 + 32;
     }
+    return n;
+}
+
+/* Adds the regular fields' octets to *bytes and *list; HYPER_EINVAL if one
+ * is not acceptable on HTTP/2 (§8.2, §8.3.1). */
+static int measure(const hyper_h2_request *r, size_t *bytes, size_t *list)
+{
     if (r->nfields && !r->fields)
         return HYPER_EINVAL;
     for (size_t i = 0; i < r->nfields; i++) {
@@ -47,7 +58,6 @@ static int measure(const hyper_h2_request *r, size_t *n, size_t *bytes, size_t *
             h2_check_request_field(f->name, f->name_len, f->value ? f->value : "",
                                    f->value_len) < 0)
             return HYPER_EINVAL;
-        (*n)++;
         *bytes += f->name_len + f->value_len;
         *list += f->name_len + f->value_len + 32;
     }
@@ -61,35 +71,32 @@ static char *put(char *dst, const char *src, size_t len)
     return dst + len;
 }
 
-/* Copies the request's fields (pseudo-headers first, §8.3) into st. */
-static int copy_fields(hyper_h2_session *s, h2_stream *st, const hyper_h2_request *r,
-                       size_t n, size_t bytes)
+/* Copies n fields into f, their strings packed from p on; returns the end
+ * of the strings. */
+static char *copy_list(hyper_hpack_field *f, const hyper_hpack_field *in, size_t n, char *p)
 {
-    static const char *const names[4] = {":method", ":scheme", ":authority", ":path"};
-    const char *vals[4] = {r->method, r->scheme, r->authority, r->path};
+    for (size_t i = 0; i < n; i++, f++, in++) {
+        *f = *in;
+        f->name = p;
+        p = put(p, in->name, in->name_len);
+        f->value = p;
+        p = put(p, in->value, in->value_len);
+    }
+    return p;
+}
+
+/* Copies the request's fields (pseudo-headers first, §8.3) into st: one
+ * allocation, the field array followed by the strings. */
+static int copy_fields(hyper_h2_session *s, h2_stream *st, const hyper_h2_request *r,
+                       const hyper_hpack_field *pf, size_t np, size_t bytes)
+{
+    size_t n = np + r->nfields;
     size_t size = n * sizeof(hyper_hpack_field) + bytes;
     hyper_hpack_field *f = h2_alloc(s, size);
     if (!f)
         return HYPER_ENOMEM;
-    char *p = (char *)(f + n);
-    size_t k = 0;
-    for (size_t i = 0; i < 4; i++) {
-        if (!vals[i])
-            continue;
-        size_t nl = strlen(names[i]), vl = strlen(vals[i]);
-        f[k] = (hyper_hpack_field){p, nl, NULL, vl, 0};
-        p = put(p, names[i], nl);
-        f[k].value = p;
-        p = put(p, vals[i], vl);
-        k++;
-    }
-    for (size_t i = 0; i < r->nfields; i++, k++) {
-        const hyper_hpack_field *in = &r->fields[i];
-        f[k] = (hyper_hpack_field){p, in->name_len, NULL, in->value_len, in->flags};
-        p = put(p, in->name, in->name_len);
-        f[k].value = p;
-        p = put(p, in->value, in->value_len);
-    }
+    char *p = copy_list(f, pf, np, (char *)(f + n));
+    (void)copy_list(f + np, r->fields, r->nfields, p);
     st->fields = f;
     st->nfields = n;
     st->fields_alloc = size;
@@ -126,8 +133,12 @@ int32_t hyper_h2_submit(hyper_h2_session *s, const hyper_h2_request *r)
         return HYPER_EH2_IDS_EXHAUSTED;
     if (s->n_local >= s->opts.max_streams)
         return HYPER_ELIMIT;
-    size_t n, bytes, list;
-    rc = measure(r, &n, &bytes, &list);
+    hyper_hpack_field pf[4];
+    size_t bytes = 0, list = 0;
+    int np = pseudo_fields(r, pf, &bytes, &list);
+    if (np < 0)
+        return np;
+    rc = measure(r, &bytes, &list);
     if (rc < 0)
         return rc;
     /* The block must fit the output buffer with its frame headers, and the
@@ -143,7 +154,7 @@ int32_t hyper_h2_submit(hyper_h2_session *s, const hyper_h2_request *r)
         return rc;
     s->n_local++;
     st->queued = 1;
-    rc = copy_fields(s, st, r, n, bytes);
+    rc = copy_fields(s, st, r, pf, (size_t)np, bytes);
     size_t bound = rc < 0 ? 0 : hyper_hpack_encode_bound(s->enc, st->fields, st->nfields);
     if (rc == HYPER_OK &&
         bound + 9 * (bound / HYPER_FRAME_DEFAULT_MAX_FRAME_SIZE + 2) > s->opts.output_buffer_size)
@@ -175,12 +186,11 @@ long hyper_h2_send_data(hyper_h2_session *s, int32_t id, const uint8_t *data,
                           st->state != HYPER_H2_STATE_HALF_CLOSED_REMOTE))
         return HYPER_ESTATE;
     size_t cap = s->opts.stream_send_buffer;
+    /* (without a queue, its offset and length are still 0) */
     if (!st->sendq && len) {
         st->sendq = h2_alloc(s, cap);
         if (!st->sendq)
             return HYPER_ENOMEM;
-        st->sendq_cap = cap;
-        st->sendq_off = st->sendq_len = 0;
     }
     size_t n = len < cap - st->sendq_len ? len : cap - st->sendq_len;
     if (n && st->sendq_off + st->sendq_len + n > cap) {
