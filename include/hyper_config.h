@@ -24,7 +24,7 @@
  *   enable_push = 0: refused with RST_STREAM before the server acknowledged
  *   our SETTINGS, a connection error PROTOCOL_ERROR after.
  *   hyper_h2_refuse_push returns HYPER_ENOTFOUND. Saves the promise
- *   acceptance and its event in src/stream/push.c (~0.3 KB).
+ *   acceptance and its event in src/stream/push.c (~0.2 KB).
  *
  * HYPER_CONFIG_NO_H1
  *   No HTTP/1.1 engine (section 7 of hyper.h; src/h1/ compiles to nothing).
@@ -33,7 +33,7 @@
  *   links the HTTP/1.1 engine (src/conn, the hyper command, the Python
  *   bindings) is not part of such a build: the smallest profile is the
  *   engine layers common, hpack, frame, stream. Saves all of src/h1/
- *   (~6.8 KB on Cortex-M4).
+ *   and its error rows (~6.9 KB on Cortex-M4).
  *
  * HYPER_CONFIG_ENGINE_ONLY
  *   The build holds the engine layers only (common, hpack, frame, stream,
@@ -42,13 +42,14 @@
  *   over its own transport (examples/embedded.c) needs nothing more.
  *   hyper_strerror and hyper_strerror_name then know only the engine's codes:
  *   the rows of the other layers' errors (HYPER_ECONTENT_*, transport,
- *   HYPER_ETLS_*, HYPER_ECONN_*: ~2 KB) go, since nothing in such a build can
+ *   HYPER_ETLS_*, HYPER_ECONN_*: ~1.7 KB) go, since nothing in such a build can
  *   return them. Implied by HYPER_CONFIG_NO_H1, which the connection object
  *   cannot do without. `make size` measures the core this way.
  *
  * HYPER_CONFIG_NO_ERROR_TEXT
  *   hyper_strerror returns the error's name ("HYPER_ENOMEM") instead of a
- *   sentence: the texts of src/common/error.c go (~4.6 KB on Cortex-M4).
+ *   sentence: the texts of src/common/error.c go (~3.4 KB on Cortex-M4 in
+ *   an engine-only build, more with the other layers' rows).
  *   hyper_strerror_name and hyper_h2_error_code_name are unchanged.
  *
  * HYPER_CONFIG_NO_DEFAULT_ALLOCATOR
@@ -62,8 +63,8 @@
  * HYPER_CONFIG_NO_HUFFMAN_ENCODER
  *   Header strings we send are never Huffman-coded (RFC 7541 §5.2 allows
  *   either; H = 0 always): the encoder's huffman option is ignored and the
- *   encode tables (hyper_huffman_code, hyper_huffman_bits: 1.3 KB) and code
- *   go. Requests grow by about a quarter of their header octets, and only
+ *   encode tables (hyper_huffman_code, hyper_huffman_bits: 1.3 KB; built
+ *   with -Os, hyper_huffman_rank and the bits: 0.5 KB) and code go. Requests grow by about a quarter of their header octets, and only
  *   on the first use of a field, which the dynamic table then indexes.
  *   Decoding is unaffected: a decoder must accept Huffman strings.
  *

@@ -200,26 +200,32 @@ typedef struct hyper_frame_continuation {
  * They do not check the length against SETTINGS_MAX_FRAME_SIZE (the reader
  * does).
  */
-int hyper_frame_data_decode(hyper_frame_data *out, const hyper_frame_hd *hd,
-                            const uint8_t *payload);
-int hyper_frame_headers_decode(hyper_frame_headers *out, const hyper_frame_hd *hd,
-                               const uint8_t *payload);
-int hyper_frame_priority_decode(hyper_frame_priority *out, const hyper_frame_hd *hd,
-                                const uint8_t *payload);
-int hyper_frame_rst_stream_decode(hyper_frame_rst_stream *out, const hyper_frame_hd *hd,
-                                  const uint8_t *payload);
-int hyper_frame_settings_decode(hyper_frame_settings *out, const hyper_frame_hd *hd,
-                                const uint8_t *payload);
-int hyper_frame_push_promise_decode(hyper_frame_push_promise *out,
-                                    const hyper_frame_hd *hd, const uint8_t *payload);
-int hyper_frame_ping_decode(hyper_frame_ping *out, const hyper_frame_hd *hd,
-                            const uint8_t *payload);
-int hyper_frame_goaway_decode(hyper_frame_goaway *out, const hyper_frame_hd *hd,
-                              const uint8_t *payload);
-int hyper_frame_window_update_decode(hyper_frame_window_update *out,
-                                     const hyper_frame_hd *hd, const uint8_t *payload);
-int hyper_frame_continuation_decode(hyper_frame_continuation *out,
-                                    const hyper_frame_hd *hd, const uint8_t *payload);
+#ifndef __OPTIMIZE_SIZE__
+#define HYPER_FRAME_DECODER_(name, T, type) \
+    int hyper_frame_##name##_decode(T *out, const hyper_frame_hd *hd, const uint8_t *payload);
+#else
+/* A build for size has one decoder for every type (frame.c); each name
+ * below calls it with its type, keeping its own argument type. */
+int hyper_frame_decode_as(void *out, const hyper_frame_hd *hd, const uint8_t *payload,
+                          unsigned type);
+#define HYPER_FRAME_DECODER_(name, T, type)                                                 \
+    static inline int hyper_frame_##name##_decode(T *out, const hyper_frame_hd *hd,         \
+                                                  const uint8_t *payload)                   \
+    {                                                                                       \
+        return hyper_frame_decode_as(out, hd, payload, type);                               \
+    }
+#endif
+HYPER_FRAME_DECODER_(data, hyper_frame_data, HYPER_FRAME_DATA)
+HYPER_FRAME_DECODER_(headers, hyper_frame_headers, HYPER_FRAME_HEADERS)
+HYPER_FRAME_DECODER_(priority, hyper_frame_priority, HYPER_FRAME_PRIORITY)
+HYPER_FRAME_DECODER_(rst_stream, hyper_frame_rst_stream, HYPER_FRAME_RST_STREAM)
+HYPER_FRAME_DECODER_(settings, hyper_frame_settings, HYPER_FRAME_SETTINGS)
+HYPER_FRAME_DECODER_(push_promise, hyper_frame_push_promise, HYPER_FRAME_PUSH_PROMISE)
+HYPER_FRAME_DECODER_(ping, hyper_frame_ping, HYPER_FRAME_PING)
+HYPER_FRAME_DECODER_(goaway, hyper_frame_goaway, HYPER_FRAME_GOAWAY)
+HYPER_FRAME_DECODER_(window_update, hyper_frame_window_update, HYPER_FRAME_WINDOW_UPDATE)
+HYPER_FRAME_DECODER_(continuation, hyper_frame_continuation, HYPER_FRAME_CONTINUATION)
+#undef HYPER_FRAME_DECODER_
 
 /*
  * The next SETTINGS entry with a known identifier (1..6), in wire order;

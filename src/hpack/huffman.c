@@ -52,6 +52,7 @@
 #define INLINE static inline
 #endif
 
+#ifndef __OPTIMIZE_SIZE__ /* the -O2 window and decoder below */
 static inline uint32_t load_be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -73,6 +74,7 @@ static inline uint64_t load_short(const uint8_t *p, size_t n)
     return (uint64_t)p[0] << 56 | (uint64_t)p[n >> 1] << (56 - 8 * (n >> 1)) |
            (uint64_t)p[n - 1] << (64 - 8 * n);
 }
+#endif
 
 /* The input from bit p on, left-aligned, with *valid real bits (at least 57,
  * or all that are left) and zeros below them. */
@@ -185,6 +187,7 @@ static long decode_checked(const uint8_t *src, size_t len, uint8_t *dst, size_t 
 #define F_COUNT(e) ((e) >> 30)
 _Static_assert(4 * HYPER_HUFFMAN_FAST_BITS <= 57, "four table steps per load");
 
+#ifndef __OPTIMIZE_SIZE__ /* the -O2 decoder below */
 /* Trailing zeros of x != 0. */
 INLINE unsigned ctz64(uint64_t x)
 {
@@ -207,6 +210,7 @@ static inline void put2(uint8_t *o, uint32_t e)
     o[0] = (uint8_t)e;
     o[1] = (uint8_t)(e >> 8);
 }
+#endif
 
 /* One table step on a window with at least HYPER_HUFFMAN_FAST_BITS real
  * bits; a code longer than the window leaves for `on_long`. */
