@@ -289,6 +289,15 @@ static int load_client(struct tls *s, const hyper_transport_opts *o, char *detai
             what = o->client_key_file;
             r = mbedtls_pk_parse_keyfile(&s->own_key, o->client_key_file,
                                          o->client_key_password);
+            /* A wrong password decrypts to garbage that mbedTLS reports as
+             * a password mismatch only when the padding check catches it;
+             * otherwise as a malformed key. Say what the user can act on. */
+            if (r != 0 && o->client_key_password && r != MBEDTLS_ERR_PK_FILE_IO_ERROR &&
+                r != MBEDTLS_ERR_PK_ALLOC_FAILED && r != MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
+                hyper_tls_detail(detail, dlen, "client certificate: %s: wrong password, or a "
+                                 "corrupt key", o->client_key_file);
+                return HYPER_ETLS_CLIENT_CERT;
+            }
         }
         if (r == 0 && (r = mbedtls_pk_check_pair(&s->own_cert.pk, &s->own_key)) != 0)
             what = "client key does not match the certificate";
